@@ -1,0 +1,335 @@
+//! Consistency checks on a plan (`kehoach check`): what a reviewer should look
+//! at before the plan is confirmed.
+
+use rust_decimal::Decimal;
+use std::collections::HashSet;
+use std::fmt;
+
+use crate::number::format_vi;
+use crate::plan::{Comparator, Measure, MeasureKind, Plan};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The plan cannot be right as it stands.
+    Error,
+    /// Probably wrong; a person should look.
+    Warning,
+    /// Marked for review by the reader.
+    Review,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+            Self::Review => "review",
+        })
+    }
+}
+
+/// One thing the checks found, tied to the item and its source line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub severity: Severity,
+    /// The measure, target or task key.
+    pub key: String,
+    /// The first line of the item in the source, when known.
+    pub line: Option<u32>,
+    pub message: String,
+}
+
+/// Runs every check; findings come in plan order.
+pub fn check(plan: &Plan) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut seen = HashSet::new();
+    for target in &plan.targets {
+        for flag in &target.review {
+            findings.push(finding(
+                Severity::Review,
+                &target.code,
+                target.source.line,
+                format!("{}: {}", flag.field, flag.reason),
+            ));
+        }
+        for m in &target.measures {
+            if !seen.insert(m.key.as_str()) {
+                findings.push(measure_finding(Severity::Error, m, format!("key {} is used twice", m.key)));
+            }
+            check_numbers(plan, m, &mut findings);
+            for flag in &m.review {
+                findings.push(measure_finding(Severity::Review, m, format!("{}: {}", flag.field, flag.reason)));
+            }
+        }
+        check_shares(target.code.as_str(), &target.measures, &mut findings);
+        check_parts(plan, &target.measures, &mut findings);
+    }
+    check_tasks(plan, &mut findings);
+    findings
+}
+
+fn finding(severity: Severity, key: &str, line: u32, message: String) -> Finding {
+    Finding { severity, key: key.to_string(), line: (line > 0).then_some(line), message }
+}
+
+fn measure_finding(severity: Severity, m: &Measure, message: String) -> Finding {
+    finding(severity, &m.key, m.source.line, message)
+}
+
+fn check_numbers(plan: &Plan, m: &Measure, out: &mut Vec<Finding>) {
+    match (m.low, m.high) {
+        (Some(low), Some(high)) if low > high => out.push(measure_finding(
+            Severity::Error,
+            m,
+            format!("low end {} is above high end {}", format_vi(low), format_vi(high)),
+        )),
+        _ => {}
+    }
+    if m.comparator.is_range() && (m.low.is_none() || m.high.is_none()) {
+        out.push(measure_finding(Severity::Error, m, "a range needs both low and high".into()));
+    }
+    let needs_value =
+        !m.comparator.is_range() && !m.comparator.is_qualitative() && m.comparator != Comparator::CompleteBy;
+    if needs_value && m.value.is_none() && m.low.is_none() {
+        out.push(measure_finding(Severity::Error, m, format!("comparator {} needs a value", m.comparator)));
+    }
+    if (m.value.is_some() || m.low.is_some()) && m.unit.trim().is_empty() {
+        out.push(measure_finding(Severity::Warning, m, "the figure has no unit".into()));
+    }
+    if m.unit == "%" && m.kind != MeasureKind::Growth && m.kind != MeasureKind::Change {
+        for v in [m.value, m.low, m.high].into_iter().flatten() {
+            if v > Decimal::ONE_HUNDRED || v < Decimal::ZERO {
+                out.push(measure_finding(Severity::Warning, m, format!("{}% is outside 0–100 %", format_vi(v))));
+            }
+        }
+    }
+    if let Some(deadline) = m.deadline {
+        use chrono::Datelike;
+        if deadline.year() != plan.year {
+            out.push(measure_finding(
+                Severity::Warning,
+                m,
+                format!("deadline {} is outside the plan year {}", deadline.format("%d/%m/%Y"), plan.year),
+            ));
+        }
+    }
+}
+
+/// Shares of one structure (cơ cấu kinh tế) should add up to 100 %.
+fn check_shares(code: &str, measures: &[Measure], out: &mut Vec<Finding>) {
+    let shares: Vec<&Measure> = measures.iter().filter(|m| m.kind == MeasureKind::Share && m.unit == "%").collect();
+    if shares.len() < 2 {
+        return;
+    }
+    let total: Decimal = shares.iter().filter_map(|m| m.value).sum();
+    // Published structures are rounded to two decimals per share.
+    let tolerance = Decimal::new(5, 1);
+    if (total - Decimal::ONE_HUNDRED).abs() > tolerance {
+        out.push(finding(
+            Severity::Warning,
+            code,
+            shares[0].source.line,
+            format!(
+                "the shares of target {code} add up to {}%, not 100% ({})",
+                format_vi(total),
+                shares.iter().map(|m| m.key.as_str()).collect::<Vec<_>>().join(" + ")
+            ),
+        ));
+    }
+}
+
+/// Parts (“trong đó”) of a level or a count can't exceed their total.
+fn check_parts(plan: &Plan, measures: &[Measure], out: &mut Vec<Finding>) {
+    for total in measures {
+        if !matches!(total.kind, MeasureKind::Level | MeasureKind::Count) {
+            continue;
+        }
+        let Some(total_value) = total.value else { continue };
+        let parts: Vec<&Measure> = plan
+            .measures()
+            .filter(|m| m.part_of.as_deref() == Some(total.key.as_str()) && m.unit == total.unit && m.value.is_some())
+            .collect();
+        for part in &parts {
+            let v = part.value.unwrap_or_default();
+            if v > total_value {
+                out.push(measure_finding(
+                    Severity::Error,
+                    part,
+                    format!(
+                        "part {} ({} {}) exceeds its total {} ({} {})",
+                        part.key,
+                        format_vi(v),
+                        part.unit,
+                        total.key,
+                        format_vi(total_value),
+                        total.unit
+                    ),
+                ));
+            }
+        }
+        let sum: Decimal = parts.iter().filter_map(|m| m.value).sum();
+        if parts.len() > 1 && sum > total_value {
+            out.push(measure_finding(
+                Severity::Error,
+                total,
+                format!(
+                    "its parts add up to {} {}, more than the total {} {}",
+                    format_vi(sum),
+                    total.unit,
+                    format_vi(total_value),
+                    total.unit
+                ),
+            ));
+        }
+    }
+}
+
+/// A task that restates a measure (same figure and unit) would be counted twice.
+fn check_tasks(plan: &Plan, out: &mut Vec<Finding>) {
+    for task in &plan.tasks {
+        for flag in &task.review {
+            out.push(finding(
+                Severity::Review,
+                &task.key,
+                task.source.line,
+                format!("{}: {}", flag.field, flag.reason),
+            ));
+        }
+        if let Some(deadline) = task.deadline {
+            use chrono::Datelike;
+            if deadline.year() != plan.year {
+                out.push(finding(
+                    Severity::Warning,
+                    &task.key,
+                    task.source.line,
+                    format!("deadline {} is outside the plan year {}", deadline.format("%d/%m/%Y"), plan.year),
+                ));
+            }
+        }
+        let (Some(quantity), Some(unit)) = (task.quantity, task.unit.as_deref()) else { continue };
+        for m in plan.measures() {
+            if m.value == Some(quantity) && m.unit == unit {
+                out.push(finding(
+                    Severity::Warning,
+                    &task.key,
+                    task.source.line,
+                    format!(
+                        "task {} repeats measure {} ({} {}): track it once",
+                        task.key,
+                        m.key,
+                        format_vi(quantity),
+                        unit
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Aggregation, Document, Span, Target, Task};
+    use std::str::FromStr;
+
+    fn measure(key: &str, comparator: Comparator, value: &str, unit: &str, kind: MeasureKind) -> Measure {
+        Measure {
+            key: key.into(),
+            name: key.into(),
+            comparator,
+            value: Some(Decimal::from_str(value).unwrap()),
+            low: None,
+            high: None,
+            unit: unit.into(),
+            deadline: None,
+            subjects: vec![],
+            kind,
+            aggregation: Aggregation::Sum,
+            stretch: false,
+            part_of: None,
+            source: Span { line: 7, end_line: 7, ..Span::default() },
+            review: vec![],
+        }
+    }
+
+    fn plan(measures: Vec<Measure>) -> Plan {
+        Plan {
+            region: "X".into(),
+            year: 2025,
+            document: Document::default(),
+            targets: vec![Target {
+                code: "b".into(),
+                title: "t".into(),
+                sector: None,
+                measures,
+                source: Span::default(),
+                review: vec![],
+            }],
+            tasks: vec![],
+            review: vec![],
+        }
+    }
+
+    #[test]
+    fn shares_must_add_to_100() {
+        let ok = plan(vec![
+            measure("b.1", Comparator::Equal, "33.10", "%", MeasureKind::Share),
+            measure("b.2", Comparator::Equal, "21.64", "%", MeasureKind::Share),
+            measure("b.3", Comparator::Equal, "41.97", "%", MeasureKind::Share),
+            measure("b.4", Comparator::Equal, "3.30", "%", MeasureKind::Share),
+        ]);
+        assert!(check(&ok).is_empty(), "{:?}", check(&ok));
+        let bad = plan(vec![
+            measure("b.1", Comparator::Equal, "33.10", "%", MeasureKind::Share),
+            measure("b.2", Comparator::Equal, "41.97", "%", MeasureKind::Share),
+        ]);
+        let found = check(&bad);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.contains("75,07%"), "{}", found[0].message);
+        assert_eq!(found[0].line, Some(7));
+    }
+
+    #[test]
+    fn parts_cannot_exceed_their_total() {
+        let mut part = measure("e.2", Comparator::AtLeast, "7000", "tỷ đồng", MeasureKind::Level);
+        part.part_of = Some("e.1".into());
+        let p = plan(vec![measure("e.1", Comparator::AtLeast, "6388.3", "tỷ đồng", MeasureKind::Level), part]);
+        let found = check(&p);
+        assert!(found.iter().any(|f| f.key == "e.2" && f.severity == Severity::Error && f.message.contains("exceeds")));
+    }
+
+    #[test]
+    fn low_above_high_and_deadlines_outside_the_year() {
+        let mut m = measure("a.1", Comparator::Between, "0", "%", MeasureKind::Growth);
+        m.value = None;
+        m.low = Some(Decimal::from(7));
+        m.high = Some(Decimal::from(6));
+        let mut d = measure("t.1", Comparator::CompleteBy, "100", "%", MeasureKind::Deadline);
+        d.deadline = chrono::NaiveDate::from_ymd_opt(2026, 6, 30);
+        let found = check(&plan(vec![m, d]));
+        assert!(found.iter().any(|f| f.key == "a.1" && f.message.contains("above high end")));
+        assert!(found.iter().any(|f| f.key == "t.1" && f.message.contains("outside the plan year 2025")));
+    }
+
+    #[test]
+    fn a_task_repeating_a_measure_is_reported() {
+        let mut p = plan(vec![measure("i.3", Comparator::AtLeast, "50", "doanh nghiệp", MeasureKind::Count)]);
+        p.tasks.push(Task {
+            key: "d.9".into(),
+            group: "d".into(),
+            action: "phấn đấu".into(),
+            object: "doanh nghiệp chuyển lên từ hộ kinh doanh".into(),
+            place: None,
+            quantity: Some(Decimal::from(50)),
+            unit: Some("doanh nghiệp".into()),
+            deadline: None,
+            text: String::new(),
+            source: Span { line: 40, ..Span::default() },
+            review: vec![],
+        });
+        let found = check(&p);
+        assert!(
+            found.iter().any(|f| f.key == "d.9" && f.message.contains("repeats measure i.3") && f.line == Some(40))
+        );
+    }
+}

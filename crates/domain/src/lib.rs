@@ -1,0 +1,11 @@
+//! The plan model of kehoach and the rules that judge it.
+//!
+//! Pure Rust with no I/O: no files, no network, no database. Every other crate
+//! depends on this one; this one depends on none of them.
+
+pub mod alphabet;
+pub mod check;
+pub mod number;
+pub mod plan;
+
+pub use plan::{Aggregation, Comparator, Document, Measure, MeasureKind, Plan, ReviewFlag, Sector, Span, Target, Task};

@@ -1,0 +1,106 @@
+//! Reads a People's Council resolution (nghị quyết) into a draft plan: every
+//! target and task typed, linked to the words it came from, and what the
+//! reader was unsure of flagged for a person to review.
+//!
+//! The reader knows the genre, not one document: the section headings, the
+//! layouts of the target list (lettered items, bullets under sector headings,
+//! numbered items, prose, tables), Vietnamese numbers and comparator words.
+
+pub mod decode;
+pub mod docx;
+pub mod legacy;
+mod lexicon;
+mod measure;
+mod metadata;
+pub mod quantity;
+mod split;
+mod structure;
+mod table;
+mod targets;
+mod tasks;
+pub mod text;
+
+use chrono::Datelike;
+use kehoach_domain::Plan;
+use std::path::Path;
+
+pub use decode::Format;
+
+/// Why a file could not be read as a resolution.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file is not text (it holds binary data); give a .txt or .docx resolution")]
+    Binary,
+    #[error("the file is {bytes} bytes, more than the {limit} a resolution needs")]
+    TooLarge { bytes: usize, limit: usize },
+    #[error("the text encoding could not be read: {0}")]
+    Encoding(String),
+    #[error("{0}")]
+    Docx(docx::DocxError),
+    #[error(
+        "no target list found: expected a section such as “2. Các chỉ tiêu chủ yếu” with items that carry figures (a) … 6,5%; b) …)"
+    )]
+    NoTargets,
+    #[error("cannot read the file: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A plan read from a resolution, and how its bytes were decoded.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub plan: Plan,
+    pub format: Format,
+}
+
+/// Reads a resolution from a file.
+pub fn import_file(path: &Path) -> Result<Imported, ImportError> {
+    let bytes = std::fs::read(path)?;
+    let mut imported = import_bytes(&bytes)?;
+    imported.plan.document.file = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    Ok(imported)
+}
+
+/// Reads a resolution from the bytes of a text or DOCX file.
+pub fn import_bytes(bytes: &[u8]) -> Result<Imported, ImportError> {
+    let (raw, format) = decode::decode(bytes)?;
+    let plan = read_text(&raw)?;
+    Ok(Imported { plan, format })
+}
+
+/// Reads a resolution from its text.
+pub fn read_text(raw: &str) -> Result<Plan, ImportError> {
+    let source = text::Source::new(raw);
+    if source.text.trim().is_empty() {
+        return Err(ImportError::Empty);
+    }
+    let sections = structure::sections(&source);
+    let (ts, te) = match sections.targets {
+        Some(range) => range,
+        None => (0, sections.tasks.map_or(source.text.len(), |(s, _)| s)),
+    };
+    let targets = targets::read_targets(&source, ts, te);
+    if targets.iter().all(|t| t.measures.is_empty()) {
+        return Err(ImportError::NoTargets);
+    }
+    let tasks = sections.tasks.map(|(s, e)| tasks::read_tasks(&source, s, e)).unwrap_or_default();
+    let years: Vec<i32> =
+        targets.iter().flat_map(|t| &t.measures).filter_map(|m| m.deadline).map(|d| d.year()).collect();
+    let particulars = metadata::read(&source, &years);
+    let mut review = particulars.review;
+    if sections.targets.is_none() {
+        review.push(kehoach_domain::ReviewFlag::new(
+            "targets",
+            "no “chỉ tiêu chủ yếu” heading found; the targets were read from the list with figures",
+        ));
+    }
+    Ok(Plan {
+        region: particulars.region,
+        year: particulars.year,
+        document: particulars.document,
+        targets,
+        tasks,
+        review,
+    })
+}

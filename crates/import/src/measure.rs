@@ -1,0 +1,582 @@
+//! Reads the measures of one target from its text.
+
+use kehoach_domain::{Aggregation, Comparator, Measure, MeasureKind, ReviewFlag};
+use regex::Regex;
+use std::sync::LazyLock;
+
+use crate::lexicon::{COMPARATOR_WORDS, Cmp, LOWER_IS_BETTER};
+use crate::quantity::{self, Quantity};
+use crate::split::{split_top, trim};
+use crate::text::{Source, collapse, fold};
+
+/// What the measures of a target inherit from the target.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// The target's title or heading contains "cơ cấu": shares.
+    pub structure: bool,
+    /// Read as stretch goals throughout ("phấn đấu" before the list).
+    pub stretch: bool,
+}
+
+/// A measure before it gets its key.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub measure: Measure,
+    /// Index (among the target's drafts) of the total this is a part of.
+    pub part_of: Option<usize>,
+}
+
+static ZERO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:không\s+để\s+(?:xảy\s+ra|phát\s+sinh|xuất\s+hiện)|không\s+để|không\s+xảy\s+ra|không\s+phát\s+sinh|không\s+có)\s+").unwrap()
+});
+static DIRECTION_DOWN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:(?:tiếp\s+tục\s+)?(?:kiềm\s+chế|kéo\s+giảm|giảm\s+dần|giảm|hạn\s+chế|kiểm\s+soát|ngăn\s+chặn|đẩy\s+lùi)(?:\s*,\s*|\s+và\s+|\s+))+").unwrap()
+});
+static DIRECTION_UP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:(?:tiếp\s+tục\s+)?(?:tăng|nâng\s+cao|cải\s+thiện)(?:\s*,\s*|\s+và\s+|\s+))+").unwrap()
+});
+static SUBJECTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|\s|\()(?:các\s+)?(huyện|thị\s+xã|thành\s+phố|xã|phường|thị\s+trấn|quận)\s*:?\s+((?:\p{Lu}[\p{L}\d]*(?:\s+\p{Lu}[\p{L}\d]*|\s+\d+)*)(?:\s*(?:,|và)\s*\p{Lu}[\p{L}\d]*(?:\s+\p{Lu}[\p{L}\d]*|\s+\d+)*)*)").unwrap()
+});
+static CONNECTOR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s(?:với|và|trong\s+đó|gồm|bằng)\s").unwrap());
+static LEAD_CONNECTOR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(?:trong\s+đó|đồng\s+thời|riêng|gồm)\s*[,:]?\s*").unwrap());
+
+/// Reads the measures in `source.text[start..end]`, the body of one target.
+pub fn read_measures(source: &Source, start: usize, end: usize, title: &str, ctx: &Context) -> Vec<Draft> {
+    let text = &source.text;
+    let mut drafts: Vec<Draft> = Vec::new();
+    let growth_target = is_growth_name(title);
+    let mut in_parts = false;
+    let mut previous: Option<Inherit> = None;
+    for (cs, ce) in split_top(text, start, end, &[';', '.']) {
+        let mut cs = cs;
+        if let Some(m) = LEAD_CONNECTOR.find(&text[cs..ce]) {
+            if fold(m.as_str()).starts_with("trong do") {
+                in_parts = true;
+            }
+            cs += m.end();
+        }
+        for (ss, se) in segments(text, cs, ce) {
+            let mut seg_start = ss;
+            if let Some(m) = LEAD_CONNECTOR.find(&text[ss..se]) {
+                if fold(m.as_str()).starts_with("trong do") {
+                    in_parts = true;
+                }
+                seg_start += m.end();
+            }
+            let part_of = if in_parts && !drafts.is_empty() { Some(0) } else { None };
+            let parent_growth = part_of.is_some_and(|i| drafts[i].measure.kind == MeasureKind::Growth);
+            let read = read_segment(
+                source,
+                seg_start,
+                se,
+                &SegmentContext { title, ctx, growth: growth_target || parent_growth, previous: previous.as_ref() },
+            );
+            for (measure, inherit) in read {
+                previous = Some(inherit);
+                drafts.push(Draft { measure, part_of });
+            }
+        }
+    }
+    drafts
+}
+
+/// What a list continuation ("…; 15 hợp tác xã; 01 Liên hiệp…") takes from the
+/// measure before it.
+#[derive(Debug, Clone)]
+struct Inherit {
+    /// The figure was a counted noun: a continuation must be one too.
+    counted: bool,
+    comparator: Option<Cmp>,
+    verb: String,
+    stretch: bool,
+}
+
+struct SegmentContext<'a> {
+    title: &'a str,
+    ctx: &'a Context,
+    growth: bool,
+    previous: Option<&'a Inherit>,
+}
+
+/// Splits a clause at commas into segments of one measure each: a piece with
+/// a figure (or a zero/direction marker) starts a new segment; pieces without
+/// one belong to the segment they touch.
+fn segments(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+    let pieces = split_top(text, start, end, &[',']);
+    let mut out: Vec<(usize, usize, bool)> = Vec::new();
+    for (ps, pe) in pieces {
+        let piece = &text[ps..pe];
+        let anchored = !quantity::scan(piece).is_empty() || has_marker(piece);
+        match out.last_mut() {
+            Some(last) if !(anchored && last.2) => {
+                last.1 = pe;
+                last.2 |= anchored;
+            }
+            _ => out.push((ps, pe, anchored)),
+        }
+    }
+    // Split segments holding two figures ("550 doanh nghiệp với vốn đăng ký
+    // khoảng 4.600 tỷ đồng") before the second figure's words.
+    let mut result = Vec::new();
+    for (s, e, _) in out {
+        let qs = quantity::scan(&text[s..e]);
+        let mut cut = s;
+        for pair in qs.windows(2) {
+            let gap_start = s + pair[0].end;
+            let gap_end = s + pair[1].start;
+            let gap = &text[gap_start..gap_end];
+            let at = CONNECTOR.find(gap).map_or(0, |m| m.start() + 1);
+            let split_at = gap_start + at;
+            if split_at > cut {
+                result.push(trim(text, cut, split_at));
+                cut = split_at;
+            }
+        }
+        result.push(trim(text, cut, e));
+    }
+    result.into_iter().filter(|(s, e)| s < e).collect()
+}
+
+fn has_marker(piece: &str) -> bool {
+    let t = piece.trim_start();
+    let words_after = |m: usize| t[m..].split_whitespace().count() >= 1;
+    if let Some(m) = ZERO.find(t) {
+        return words_after(m.end());
+    }
+    if let Some(m) = DIRECTION_DOWN.find(t).or_else(|| DIRECTION_UP.find(t)) {
+        return words_after(m.end()) && !t[m.end()..].trim().is_empty();
+    }
+    false
+}
+
+fn read_segment(source: &Source, start: usize, end: usize, sc: &SegmentContext) -> Vec<(Measure, Inherit)> {
+    let text = &source.text[start..end];
+    let quantities = quantity::scan(text);
+    let dates = quantity::deadlines(text);
+    let mut review = Vec::new();
+    let span = source.span(start, end);
+    let stretch = sc.ctx.stretch || fold(text).contains("phan dau");
+
+    let Some(q) = quantities.first() else {
+        return qualitative(text, span, sc, stretch, dates.first().map(|d| d.date)).into_iter().collect();
+    };
+    if quantities.len() > 1 {
+        review.push(ReviewFlag::new("value", "several figures in one phrase; only the first was read"));
+    }
+    let prefix = &text[..q.start];
+    let suffix = &text[q.end..];
+    let words = read_prefix(prefix);
+    let folded_suffix = fold(suffix);
+    let mut cmp = words.cmp;
+    if folded_suffix.trim_start().starts_with("tro len") || folded_suffix.contains(" tro len") {
+        cmp = Some(Cmp::AtLeast);
+    } else if folded_suffix.contains("tro xuong") {
+        cmp = Some(Cmp::AtMost);
+    }
+    let continuation = words.name.is_empty() && cmp.is_none() && !words.increase && !words.decrease;
+    let inherit = sc.previous.filter(|p| continuation && p.counted == q.counted);
+    if let Some(prev) = inherit {
+        cmp = prev.comparator;
+    }
+    let verb = match inherit {
+        Some(prev) if words.name.is_empty() => prev.verb.clone(),
+        _ => words.name.clone(),
+    };
+    let stretch = stretch || inherit.is_some_and(|p| p.stretch);
+
+    let mut unit = q.unit.clone().unwrap_or_default();
+    let mut counted = q.counted;
+    let suffix_clean = clean_suffix(suffix);
+    // "Số giường bệnh/vạn dân: 30,5 giường": the name carries the ratio unit.
+    if let Some(ratio) = ratio_unit_in(&verb).filter(|r| unit.is_empty() || (r.starts_with(unit.as_str()) && counted)) {
+        unit = ratio;
+        counted = false;
+    }
+    if unit.is_empty() {
+        review.push(ReviewFlag::new("unit", "no unit after the figure"));
+    }
+    let mut name = if counted && needs_noun(&verb, &suffix_clean) {
+        join_words(&[&verb, &unit, &suffix_clean])
+    } else {
+        join_words(&[&verb, &suffix_clean])
+    };
+    if name.is_empty() || words.increase && name.split_whitespace().count() <= 4 && fold(&name).starts_with("so voi") {
+        name = match (sc.previous, unit.contains('/')) {
+            (_, true) => unit.clone(),
+            (Some(prev), _) if !prev.verb.is_empty() && words.increase => {
+                format!("Tốc độ tăng {}", lower_first(&prev.verb))
+            }
+            _ => sc.title.to_string(),
+        };
+    }
+    let deadline = dates.first().map(|d| d.date);
+    let complete = fold(text).contains("hoan thanh") && deadline.is_some();
+    if complete {
+        name = completion_name(text, &dates, q);
+    }
+    let name = capitalize(&strip_since(&name));
+
+    let structure = sc.ctx.structure;
+    // "X tăng 7 - 8% (so với năm trước)" sets the growth rate of X.
+    let growth = unit == "%" && (is_growth_name(&name) || sc.growth || words.increase);
+    let lower_better = LOWER_IS_BETTER.iter().any(|w| fold(&name).contains(w) || fold(sc.title).contains(w));
+    let (comparator, kind) = if complete {
+        (Comparator::CompleteBy, MeasureKind::Deadline)
+    } else if words.decrease && !matches!(cmp, Some(Cmp::AtMost | Cmp::Below)) {
+        (Comparator::DecreaseBy, MeasureKind::Change)
+    } else if words.increase && unit != "%" {
+        (Comparator::IncreaseBy, MeasureKind::Change)
+    } else if q.is_range() {
+        (Comparator::Between, kind_of(&unit, counted, growth, structure))
+    } else {
+        let kind = kind_of(&unit, counted, growth, structure);
+        let comparator = match cmp {
+            Some(Cmp::AtLeast) => Comparator::AtLeast,
+            Some(Cmp::AtMost) => Comparator::AtMost,
+            Some(Cmp::Below) => Comparator::Below,
+            Some(Cmp::Above) => Comparator::Above,
+            Some(Cmp::About) => Comparator::About,
+            Some(Cmp::Equal) => Comparator::Equal,
+            Some(Cmp::From) | None if kind == MeasureKind::Share => Comparator::Equal,
+            Some(Cmp::From) | None if lower_better && !words.increase && !words.reach => {
+                review.push(ReviewFlag::new("comparator", "read as a ceiling because less is better for this measure"));
+                Comparator::AtMost
+            }
+            Some(Cmp::From) | None => Comparator::AtLeast,
+        };
+        (comparator, kind)
+    };
+    let (value, low, high) = if q.is_range() { (None, q.low, q.high) } else { (q.value, None, None) };
+    let measure = Measure {
+        key: String::new(),
+        name,
+        comparator,
+        value,
+        low,
+        high,
+        unit: unit.clone(),
+        deadline,
+        subjects: subjects(text),
+        kind,
+        aggregation: aggregation(kind, &unit),
+        stretch,
+        part_of: None,
+        source: span,
+        review,
+    };
+    let inherit = Inherit { counted, comparator: cmp, verb, stretch };
+    vec![(measure, inherit)]
+}
+
+/// The ratio unit a name spells out ("Số bác sĩ/vạn dân", "giường bệnh trên
+/// vạn dân"), in canonical form.
+pub fn ratio_unit_in(name: &str) -> Option<String> {
+    let lower = name.to_lowercase();
+    crate::lexicon::UNITS
+        .iter()
+        .filter(|(w, c)| c.contains('/') && c.contains("dân") && lower.contains(w))
+        .max_by_key(|(w, _)| w.len())
+        .map(|(_, c)| (*c).to_string())
+}
+
+/// Whether the counted noun belongs in the name: after a verb ("Thành lập
+/// mới … hợp tác xã", "Công nhận … xã"), or before words that qualify it.
+fn needs_noun(verb: &str, suffix: &str) -> bool {
+    if verb.is_empty() || !suffix.is_empty() {
+        return true;
+    }
+    let f = fold(verb);
+    let last = f.split_whitespace().last().unwrap_or("");
+    ["moi", "nhan", "cho", "them", "co", "lap", "tuyen", "tao", "dung", "vung", "hien", "nghe", "nhu"].contains(&last)
+}
+
+/// "… so với năm 2024" says what a growth rate is measured against; the
+/// measure's name does not need it.
+fn strip_since(name: &str) -> String {
+    let f = fold(name);
+    for marker in [" so voi nam ", " so voi cung ky", " so cung ky"] {
+        if let Some(i) = f.find(marker) {
+            // Folding keeps one character per character: cut at the same char.
+            let chars = f[..i].chars().count();
+            return name.chars().take(chars).collect::<String>().trim().to_string();
+        }
+    }
+    name.to_string()
+}
+
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if s.split_whitespace().next().is_none_or(|w| w.chars().filter(|c| c.is_uppercase()).count() <= 1) => {
+            c.to_lowercase().chain(chars).collect()
+        }
+        _ => s.to_string(),
+    }
+}
+
+/// A measure with no figure: zero occurrences, a direction, a checklist.
+fn qualitative(
+    text: &str,
+    span: kehoach_domain::Span,
+    sc: &SegmentContext,
+    stretch: bool,
+    deadline: Option<chrono::NaiveDate>,
+) -> Option<(Measure, Inherit)> {
+    let trimmed = text.trim();
+    let subjects = subjects(trimmed);
+    let (comparator, kind, name) = if let Some(m) = ZERO.find(trimmed) {
+        (Comparator::Zero, MeasureKind::Zero, trimmed[m.end()..].to_string())
+    } else if let Some(m) = DIRECTION_DOWN.find(trimmed).filter(|m| m.end() < trimmed.len()) {
+        (Comparator::Decrease, MeasureKind::Direction, trimmed[m.end()..].to_string())
+    } else if !subjects.is_empty()
+        && (fold(trimmed).contains("dat chuan") || fold(trimmed).contains("hoan thanh nhiem vu"))
+    {
+        (Comparator::CompleteBy, MeasureKind::Checklist, checklist_name(trimmed))
+    } else if let Some(m) = DIRECTION_UP.find(trimmed).filter(|m| m.end() < trimmed.len()) {
+        (Comparator::Increase, MeasureKind::Direction, trimmed[m.end()..].to_string())
+    } else {
+        return None;
+    };
+    let mut review = Vec::new();
+    if kind == MeasureKind::Direction && comparator == Comparator::Increase {
+        review.push(ReviewFlag::new("comparator", "a direction without a figure: check that it is meant as a target"));
+    }
+    let name = capitalize(&collapse(&name));
+    let measure = Measure {
+        key: String::new(),
+        name: if name.is_empty() { sc.title.to_string() } else { name },
+        comparator,
+        value: None,
+        low: None,
+        high: None,
+        unit: String::new(),
+        deadline,
+        subjects,
+        kind,
+        aggregation: aggregation(kind, ""),
+        stretch,
+        part_of: None,
+        source: span,
+        review,
+    };
+    Some((measure, Inherit { counted: false, comparator: None, verb: String::new(), stretch }))
+}
+
+/// "các huyện: Châu Thành, Thạnh Phú, Mỏ Cày Bắc và Bình Đại đạt chuẩn…" →
+/// "Huyện đạt chuẩn…".
+fn checklist_name(text: &str) -> String {
+    match SUBJECTS.captures(text) {
+        Some(c) => {
+            let level = c.get(1).map_or("", |m| m.as_str());
+            let before = text[..c.get(0).unwrap().start()].trim();
+            let after = text[c.get(0).unwrap().end()..].trim();
+            join_words(&[before, level, after])
+        }
+        None => text.to_string(),
+    }
+}
+
+/// Named units in the text: "các huyện: A, B và C", "huyện D".
+pub fn subjects(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in SUBJECTS.captures_iter(text) {
+        let names = c.get(2).map_or("", |m| m.as_str());
+        for name in names.split(',').flat_map(|p| p.split(" và ")) {
+            let name = collapse(name);
+            if !name.is_empty() && !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+/// The words before a figure: its comparator, whether it is a rise or a
+/// fall, and the name that is left.
+#[derive(Debug, Default)]
+struct PrefixWords {
+    cmp: Option<Cmp>,
+    /// "đạt X": a level to reach, whatever the measure.
+    reach: bool,
+    increase: bool,
+    decrease: bool,
+    name: String,
+}
+
+fn read_prefix(prefix: &str) -> PrefixWords {
+    let mut words: Vec<&str> = prefix.split_whitespace().collect();
+    let mut out = PrefixWords::default();
+    // Strip from the end: comparator words, then verbs like đạt/tăng/giảm,
+    // as long as they keep matching.
+    loop {
+        let tail = fold(&words.join(" "));
+        let tail = tail.trim_end_matches([':', '(', ' ']);
+        if words.last().is_some_and(|w| *w == ":" || *w == "(") {
+            words.pop();
+            continue;
+        }
+        if let Some(last) = words.last_mut()
+            && (last.ends_with(':') || last.ends_with('('))
+        {
+            *last = last.trim_end_matches([':', '(']);
+            continue;
+        }
+        let mut matched = false;
+        for (w, cmp) in COMPARATOR_WORDS {
+            if ends_with_words(tail, w) {
+                if out.cmp.is_none() {
+                    out.cmp = Some(*cmp);
+                }
+                let n = w.split(' ').count();
+                words.truncate(words.len().saturating_sub(n));
+                matched = true;
+                break;
+            }
+        }
+        if matched {
+            continue;
+        }
+        if ["dat", "dat muc", "dat duoc", "phan dau dat"].iter().any(|w| ends_with_words(tail, w)) {
+            out.reach = true;
+        }
+        for (w, up, down) in [
+            ("tang binh quan", true, false),
+            ("tang them", true, false),
+            ("tang", true, false),
+            ("giam them", false, true),
+            ("giam", false, true),
+            ("dat muc", false, false),
+            ("duy tri on dinh", false, false),
+            ("duy tri", false, false),
+            ("on dinh", false, false),
+            ("o muc", false, false),
+            ("dat", false, false),
+            ("la", false, false),
+            ("dat duoc", false, false),
+            ("phan dau dat", false, false),
+            ("phan dau", false, false),
+            ("binh quan", false, false),
+            ("nam", false, false),
+        ] {
+            if ends_with_words(tail, w) {
+                out.increase |= up;
+                out.decrease |= down;
+                words.truncate(words.len().saturating_sub(w.split(' ').count()));
+                matched = true;
+                break;
+            }
+        }
+        if !matched {
+            break;
+        }
+    }
+    while words.first().is_some_and(|w| ["và", "với", "còn", "riêng"].contains(&w.to_lowercase().as_str())) {
+        words.remove(0);
+    }
+    out.name = words.join(" ");
+    out
+}
+
+fn ends_with_words(tail: &str, w: &str) -> bool {
+    tail == w || tail.ends_with(&format!(" {w}"))
+}
+
+/// The words after the unit that qualify the measure ("so với lực lượng lao
+/// động", "khởi nghiệp"), without "trở lên" and dates.
+fn clean_suffix(suffix: &str) -> String {
+    let mut s = collapse(suffix);
+    for w in ["trở lên", "trở xuống"] {
+        if let Some(i) = s.find(w) {
+            s = format!("{} {}", &s[..i], &s[i + w.len()..]);
+        }
+    }
+    let s = s.trim().trim_matches(|c: char| c == ',' || c == ')' || c.is_whitespace());
+    let lower = s.to_lowercase();
+    if lower == "chỉ tiêu" || lower == "kế hoạch" || lower == "so với kế hoạch" {
+        return String::new();
+    }
+    collapse(s)
+}
+
+/// The name of a "by date D complete (100 %) X" measure: X.
+fn completion_name(text: &str, dates: &[quantity::DateMention], q: &Quantity) -> String {
+    let mut keep = String::new();
+    let mut last = 0;
+    let mut cuts: Vec<(usize, usize)> = dates.iter().map(|d| (d.start, d.end)).collect();
+    cuts.push((q.start, q.end));
+    cuts.sort();
+    for (s, e) in cuts {
+        if s >= last {
+            keep.push_str(&text[last..s]);
+            keep.push(' ');
+            last = e;
+        }
+    }
+    keep.push_str(&text[last..]);
+    let mut name = collapse(&keep.replace("()", " ").replace("( )", " "));
+    name = name.trim_start_matches(|c: char| c.is_whitespace() || c == ',' || c == ':').to_string();
+    for lead in ["đến", "trước", "ngày", "hoàn thành", "việc"] {
+        loop {
+            let f = fold(&name);
+            let lf = fold(lead);
+            if f.starts_with(&format!("{lf} ")) {
+                name = name[lead.len()..].trim_start_matches(|c: char| c.is_whitespace() || c == ',').to_string();
+            } else {
+                break;
+            }
+        }
+    }
+    name
+}
+
+fn kind_of(unit: &str, counted: bool, growth: bool, structure: bool) -> MeasureKind {
+    if unit == "%" && structure {
+        MeasureKind::Share
+    } else if unit == "%" && growth {
+        MeasureKind::Growth
+    } else if unit.contains('/') {
+        MeasureKind::Ratio
+    } else if counted {
+        MeasureKind::Count
+    } else {
+        MeasureKind::Level
+    }
+}
+
+/// How values combine: flows and counts add up, ratios by their parts, rates
+/// and stocks by the latest figure.
+pub fn aggregation(kind: MeasureKind, unit: &str) -> Aggregation {
+    match kind {
+        MeasureKind::Growth | MeasureKind::Share | MeasureKind::Checklist => Aggregation::None,
+        MeasureKind::Ratio => Aggregation::Ratio,
+        MeasureKind::Count | MeasureKind::Zero | MeasureKind::Direction => Aggregation::Sum,
+        MeasureKind::Level if unit == "%" || unit == "‰" || unit == "điểm" => Aggregation::Latest,
+        MeasureKind::Level => Aggregation::Sum,
+        MeasureKind::Change | MeasureKind::Deadline => Aggregation::Latest,
+    }
+}
+
+fn is_growth_name(name: &str) -> bool {
+    let f = fold(name);
+    f.contains("toc do tang") || f.starts_with("tang truong") || f.contains("grdp tang")
+}
+
+fn join_words(parts: &[&str]) -> String {
+    collapse(&parts.iter().filter(|p| !p.trim().is_empty()).copied().collect::<Vec<_>>().join(" "))
+}
+
+pub fn capitalize(s: &str) -> String {
+    let mut s = s.trim().trim_matches(|c: char| c == ',' || c == ';' || c == ':' || c == '-' || c.is_whitespace());
+    for lead in ["với ", "và ", "trong đó ", "gồm ", "còn "] {
+        if s.get(..lead.len()).is_some_and(|p| p.to_lowercase() == lead) && s.len() > lead.len() {
+            s = s[lead.len()..].trim_start();
+        }
+    }
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
