@@ -36,9 +36,17 @@ static DIRECTION_UP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:(?:tiếp\s+tục\s+)?(?:tăng|nâng\s+cao|cải\s+thiện)(?:\s*,\s*|\s+và\s+|\s+))+").unwrap()
 });
 static SUBJECTS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|\s|\()(?:các\s+)?(huyện|thị\s+xã|thành\s+phố|xã|phường|thị\s+trấn|quận)\s*:?\s+((?:\p{Lu}[\p{L}\d]*(?:\s+\p{Lu}[\p{L}\d]*|\s+\d+)*)(?:\s*(?:,|và)\s*\p{Lu}[\p{L}\d]*(?:\s+\p{Lu}[\p{L}\d]*|\s+\d+)*)*)").unwrap()
+    // A name: capitalised words (or numbers: "Phường 1"), then maybe its
+    // parent in brackets ("Hòa Phú (thành phố Buôn Ma Thuột)").
+    let name = r"\p{Lu}[\p{L}\d'’]*(?:\s+\p{Lu}[\p{L}\d'’]*|\s+\d+)*(?:\s*\([^()]*\))?";
+    Regex::new(&format!(
+        r"(?:^|\s|\()(?:các\s+)?(huyện|thị\s+xã|thành\s+phố|xã|phường|thị\s+trấn|quận)\s*:?\s+((?:{name})(?:\s*(?:,|và)\s*{name})*)"
+    ))
+    .unwrap()
 });
 static CONNECTOR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s(?:với|và|trong\s+đó|gồm|bằng)\s").unwrap());
+static INLINE_ITEM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\((\d{1,2})\)\s").unwrap());
+static PARENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*\([^()]*\)").unwrap());
 static LEAD_CONNECTOR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^(?:trong\s+đó|đồng\s+thời|riêng|gồm)\s*[,:]?\s*").unwrap());
 
@@ -49,7 +57,9 @@ pub fn read_measures(source: &Source, start: usize, end: usize, title: &str, ctx
     let growth_target = is_growth_name(title);
     let mut in_parts = false;
     let mut previous: Option<Inherit> = None;
-    for (cs, ce) in split_top(text, start, end, &[';', '.']) {
+    let clauses: Vec<(usize, usize)> =
+        inline_items(text, start, end).into_iter().flat_map(|(s, e)| split_top(text, s, e, &[';', '.'])).collect();
+    for (cs, ce) in clauses {
         let mut cs = cs;
         if let Some(m) = LEAD_CONNECTOR.find(&text[cs..ce]) {
             if fold(m.as_str()).starts_with("trong do") {
@@ -105,16 +115,24 @@ struct SegmentContext<'a> {
 /// one belong to the segment they touch.
 fn segments(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
     let pieces = split_top(text, start, end, &[',']);
+    let anchored: Vec<bool> =
+        pieces.iter().map(|&(ps, pe)| !quantity::scan(&text[ps..pe]).is_empty() || has_marker(&text[ps..pe])).collect();
     let mut out: Vec<(usize, usize, bool)> = Vec::new();
-    for (ps, pe) in pieces {
+    for (i, &(ps, pe)) in pieces.iter().enumerate() {
         let piece = &text[ps..pe];
-        let anchored = !quantity::scan(piece).is_empty() || has_marker(piece);
+        // A piece without a figure after a finished measure opens the next
+        // one when it leads into it: "…đạt 84%, trong đó có bằng cấp, chứng
+        // chỉ đạt 42%".
+        let leads_on = !anchored[i]
+            && (LEAD_CONNECTOR.is_match(piece)
+                || anchored.get(i + 1).is_some_and(|&a| a)
+                    && words_before_figure(&text[pieces[i + 1].0..pieces[i + 1].1]) <= 3);
         match out.last_mut() {
-            Some(last) if !(anchored && last.2) => {
+            Some(last) if !last.2 || !(anchored[i] || leads_on) => {
                 last.1 = pe;
-                last.2 |= anchored;
+                last.2 |= anchored[i];
             }
-            _ => out.push((ps, pe, anchored)),
+            _ => out.push((ps, pe, anchored[i])),
         }
     }
     // Split segments holding two figures ("550 doanh nghiệp với vốn đăng ký
@@ -137,6 +155,34 @@ fn segments(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
         result.push(trim(text, cut, e));
     }
     result.into_iter().filter(|(s, e)| s < e).collect()
+}
+
+fn words_before_figure(piece: &str) -> usize {
+    quantity::scan(piece).first().map_or(usize::MAX, |q| piece[..q.start].split_whitespace().count())
+}
+
+/// Items numbered inside running text ("a) Về kinh tế: (1) Tốc độ …; (2) …"):
+/// the ranges between the markers, markers left out. Markers must count up
+/// from where they start, or they are something else ("(2)" in a name).
+fn inline_items(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+    let mut cuts = Vec::new();
+    let mut expected: Option<u32> = None;
+    for c in INLINE_ITEM.captures_iter(&text[start..end]) {
+        let m = c.get(0).unwrap();
+        let n: u32 = c[1].parse().unwrap_or(0);
+        if expected.is_none_or(|e| e == n) && (expected.is_some() || n <= 1 || cuts.is_empty()) {
+            cuts.push((start + m.start(), start + m.end()));
+            expected = Some(n + 1);
+        }
+    }
+    if cuts.len() < 2 {
+        return vec![(start, end)];
+    }
+    let mut out = vec![(start, cuts[0].0)];
+    for (i, &(_, after)) in cuts.iter().enumerate() {
+        out.push((after, cuts.get(i + 1).map_or(end, |c| c.0)));
+    }
+    out.into_iter().filter(|(s, e)| s < e).collect()
 }
 
 fn has_marker(piece: &str) -> bool {
@@ -167,6 +213,15 @@ fn read_segment(source: &Source, start: usize, end: usize, sc: &SegmentContext) 
     }
     let prefix = &text[..q.start];
     let suffix = &text[q.end..];
+    let folded_prefix = fold(prefix);
+    if ["uoc dat", "uoc thuc hien", "uoc tinh", "uoc th ", "thuc hien nam", "nam truoc dat"]
+        .iter()
+        .any(|w| folded_prefix.contains(w))
+    {
+        // "(năm 2023 ước đạt 73,2%)": last year's estimate quoted beside the
+        // target, not a target.
+        return Vec::new();
+    }
     let words = read_prefix(prefix);
     let folded_suffix = fold(suffix);
     let mut cmp = words.cmp;
@@ -383,7 +438,8 @@ pub fn subjects(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for c in SUBJECTS.captures_iter(text) {
         let names = c.get(2).map_or("", |m| m.as_str());
-        for name in names.split(',').flat_map(|p| p.split(" và ")) {
+        let without_parents = PARENT.replace_all(names, "");
+        for name in without_parents.split(',').flat_map(|p| p.split(" và ")) {
             let name = collapse(name);
             if !name.is_empty() && !out.contains(&name) {
                 out.push(name);

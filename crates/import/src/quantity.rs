@@ -240,7 +240,7 @@ fn preceded_by_ca(before: &str) -> bool {
 /// A bare number counts as a figure after a comparator word or a colon.
 fn introduced(before: &str) -> bool {
     let trimmed = before.trim_end();
-    if trimmed.ends_with(':') || trimmed.ends_with('(') {
+    if trimmed.ends_with(':') {
         return true;
     }
     let f = fold(trimmed);
@@ -269,7 +269,17 @@ fn read_unit(text: &str, at: usize) -> (Option<String>, bool, usize) {
             (w.ends_with('%') || w.ends_with('‰') || at_word_end(trimmed, n)).then_some((*w, *canon, n))
         })
         .max_by_key(|(w, _, _)| w.len());
-    let counted = longest_prefix(trimmed, COUNTED_NOUNS);
+    // A counted noun does not run into a proper name: "500 giường Bệnh viện
+    // Đa khoa" counts giường, not "giường bệnh".
+    let counted = COUNTED_NOUNS
+        .iter()
+        .filter_map(|&noun| {
+            let n = match_words(trimmed, noun).filter(|&n| at_word_end(trimmed, n))?;
+            let later_capital =
+                trimmed[..n].split_whitespace().skip(1).any(|w| w.chars().next().is_some_and(char::is_uppercase));
+            (!later_capital).then_some((noun, n))
+        })
+        .max_by_key(|(noun, _)| noun.len());
     match (known, counted) {
         (Some((w, _, _)), Some((noun, n))) if noun.len() > w.len() => (Some(noun.to_string()), true, at + skip + n),
         (Some((_, canon, n)), _) => (Some(canon.to_string()), false, at + skip + n),

@@ -27,7 +27,6 @@ struct Columns {
 }
 
 static UNIT_IN_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\(([^()]{1,40})\)\s*$").unwrap());
-static ROMAN_OR_LETTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:[IVX]+|[A-ZĐ])\.?$").unwrap());
 
 /// Reads a table of targets, or `None` when the range holds no such table.
 pub fn read_table(source: &Source, start: usize, end: usize) -> Option<Vec<Target>> {
@@ -50,8 +49,22 @@ pub fn read_table(source: &Source, start: usize, end: usize) -> Option<Vec<Targe
         if raw_name.is_empty() {
             continue;
         }
-        if plan_text.is_empty() || ROMAN_OR_LETTER.is_match(stt) && plan_text.is_empty() {
-            sector = sector_of(raw_name).or(sector);
+        let numbered = !stt.is_empty() && stt.chars().all(|c| c.is_ascii_digit());
+        if plan_text.is_empty() {
+            if numbered {
+                // "3 | Cơ cấu kinh tế | | |" heads the rows below it.
+                number += 1;
+                targets.push(Target {
+                    code: stt.to_string(),
+                    title: capitalize(&collapse(raw_name)),
+                    sector: sector.or_else(|| sector_of(raw_name)),
+                    measures: vec![],
+                    source: source.span(row.start, row.end),
+                    review: vec![],
+                });
+            } else {
+                sector = sector_of(raw_name).or(sector);
+            }
             continue;
         }
         let mut unit = columns.unit.map(cell).map(normalize_unit).unwrap_or_default();
@@ -63,14 +76,24 @@ pub fn read_table(source: &Source, start: usize, end: usize) -> Option<Vec<Targe
                 name = raw_name[..c.get(0).unwrap().start()].trim().to_string();
             }
         }
-        let name = capitalize(&collapse(&name));
+        let name = capitalize(&collapse(name.trim_start_matches(['-', '–', '+', '*', ' '])));
+        let name = strip_in_which(&name);
         let Some((ps, pe)) = plan_cell else { continue };
-        let measure = cell_measure(source, (ps, pe), row, &name, &unit);
-        let child = stt.contains('.') && !targets.is_empty();
+        // Rows under a numbered row: "3.1", or no number at all ("- Dịch vụ").
+        let child = (stt.contains('.') || stt.is_empty()) && !targets.is_empty();
+        let structure = child && targets.last().is_some_and(|t| fold(&t.title).contains("co cau"));
+        let mut measure = cell_measure(source, (ps, pe), row, &name, &unit);
+        if structure && measure.unit == "%" {
+            measure.kind = MeasureKind::Share;
+            measure.aggregation = aggregation(MeasureKind::Share, "%");
+            if measure.comparator == Comparator::AtLeast {
+                measure.comparator = Comparator::Equal;
+            }
+        }
         match (child, targets.last_mut()) {
             (true, Some(parent)) => {
                 let key = format!("{}.{}", parent.code, parent.measures.len() + 1);
-                let total = parent.measures.first().map(|m| m.key.clone());
+                let total = parent.measures.first().filter(|_| !structure).map(|m| m.key.clone());
                 parent.measures.push(Measure { key, part_of: total, ..measure });
             }
             _ => {
@@ -92,7 +115,20 @@ pub fn read_table(source: &Source, start: usize, end: usize) -> Option<Vec<Targe
             }
         }
     }
+    targets.retain(|t| !t.measures.is_empty());
     (!targets.is_empty()).then_some(targets)
+}
+
+/// "Trong đó: Vốn ngân sách nhà nước" → "Vốn ngân sách nhà nước".
+fn strip_in_which(name: &str) -> String {
+    let f = fold(name);
+    for lead in ["trong do:", "trong do", "trong do,"] {
+        if f.starts_with(lead) {
+            let chars = lead.chars().count();
+            return capitalize(&name.chars().skip(chars).collect::<String>());
+        }
+    }
+    name.to_string()
 }
 
 fn rows(source: &Source, start: usize, end: usize) -> Vec<Row> {

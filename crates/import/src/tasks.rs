@@ -25,7 +25,9 @@ pub fn read_tasks(source: &Source, start: usize, end: usize) -> Vec<Task> {
         if top.is_empty() {
             vec![(String::new(), start, end)]
         } else {
-            top.iter().map(|i| (i.label.clone(), i.text_start, i.end)).collect()
+            top.iter()
+                .map(|i| (i.label.clone(), skip_group_heading(&source.text, i.text_start, i.end), i.end))
+                .collect()
         }
     };
     let mut tasks = Vec::new();
@@ -66,6 +68,27 @@ pub fn read_tasks(source: &Source, start: usize, end: usize) -> Vec<Task> {
         }
     }
     tasks
+}
+
+/// A group often opens with its sector as a heading ("Về quốc phòng, an
+/// ninh:", "d) Về phát triển\nkinh tế\nTiếp tục …"): the tasks start after it.
+fn skip_group_heading(text: &str, start: usize, end: usize) -> usize {
+    let body = &text[start..end];
+    let f = fold(&body.chars().take(12).collect::<String>());
+    if !(f.starts_with("ve ") || f.starts_with("linh vuc") || f.starts_with("cong tac ")) {
+        return start;
+    }
+    let window = &body[..body.char_indices().nth(160).map_or(body.len(), |(i, _)| i)];
+    if let Some(colon) = window.find(':') {
+        return start + colon + 1;
+    }
+    // The heading ends at a line break followed by a capital letter.
+    for (i, _) in window.match_indices('\n') {
+        if window[i + 1..].chars().next().is_some_and(char::is_uppercase) {
+            return start + i + 1;
+        }
+    }
+    start
 }
 
 /// One clause: pieces between commas, each naming an object or carrying the
@@ -131,7 +154,12 @@ fn read_clause(source: &Source, group: &str, cs: usize, ce: usize, out: &mut Vec
         if let Some((s, _)) = noun_at.filter(|_| has_name) {
             last_noun = Some(noun_before_name(&flat[s..]));
         }
-        let q = quantities.first();
+        // "05 dự án nhà ở xã hội với quy mô 7.000 căn": the scale, not the
+        // number of projects, is what gets built.
+        let q = quantities
+            .iter()
+            .find(|q| !matches!(q.unit.as_deref(), Some("dự án" | "công trình")))
+            .or(quantities.first());
         let mut review = Vec::new();
         if action.is_empty() {
             review.push(ReviewFlag::new("action", "no milestone verb found for this item"));
