@@ -213,6 +213,8 @@ pub const ACTIONS: &[&str] = &[
     "triển khai thực hiện",
     "triển khai xây dựng",
     "tổng kết",
+    "thu hút đầu tư",
+    "xúc tiến đầu tư",
     "hoàn thành thủ tục đầu tư",
     "thành lập mới",
     "khởi công",

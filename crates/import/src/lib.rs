@@ -43,7 +43,7 @@ pub enum ImportError {
         "no target list found: expected a section such as “2. Các chỉ tiêu chủ yếu” with items that carry figures (a) … 6,5%; b) …)"
     )]
     NoTargets,
-    #[error("cannot read the file: {0}")]
+    #[error("cannot read the file")]
     Io(#[from] std::io::Error),
 }
 

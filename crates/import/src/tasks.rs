@@ -146,7 +146,8 @@ fn read_clause(source: &Source, group: &str, cs: usize, ce: usize, out: &mut Vec
         }
         let place = PLACE.captures(&object).map(|c| c[1].to_string());
         if let Some(c) = PLACE.captures(&object)
-            && c.get(0).unwrap().as_str().trim_start().starts_with('(')
+            && (c.get(0).unwrap().as_str().trim_start().starts_with('(')
+                || c.get(0).unwrap().as_str().starts_with(" - "))
         {
             let m = c.get(0).unwrap();
             object = collapse(&format!("{} {}", &object[..m.start()], &object[m.end()..]));
@@ -224,7 +225,8 @@ fn noun_before_name(object: &str) -> String {
 fn pieces(text: &str, cs: usize, ce: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for (s, e) in split_top(text, cs, ce, &[',']) {
-        let piece = &text[s..e];
+        let flat = text[s..e].replace(['\n', '\t'], " ");
+        let piece = flat.as_str();
         // "các cụm công nghiệp (Cụm công nghiệp C2, Cụm công nghiệp An Điền - huyện Thạnh Phú, …)"
         if let (Some(open), Some(close)) = (piece.find('('), piece.rfind(')')) {
             let inner = &piece[open + 1..close];
@@ -246,7 +248,9 @@ fn pieces(text: &str, cs: usize, ce: usize) -> Vec<(usize, usize)> {
 fn split_and(text: &str, s: usize, e: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut from = s;
-    let piece = &text[s..e];
+    // Line breaks become spaces; each is one byte, so offsets stay put.
+    let flat = text[s..e].replace(['\n', '\t'], " ");
+    let piece = flat.as_str();
     let first_noun = project_noun(piece).map(|(a, b)| piece[a..b].to_lowercase());
     for (i, _) in piece.match_indices(" và ") {
         let after = &piece[i + " và ".len()..];

@@ -74,3 +74,27 @@ fn the_json_view_has_exact_numbers() {
         assert!(t.get(field).is_some(), "task field {field}");
     }
 }
+
+/// The built-in plan (`data/plans/ben-tre-2025.toml`) is the importer's
+/// reading with names made explicit by a reviewer: its figures must stay
+/// those of the resolution.
+#[test]
+fn the_built_in_plan_keeps_the_resolutions_figures() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/plans/ben-tre-2025.toml");
+    let built_in = kehoach_planfile::from_toml(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let (_, read) = plans().remove(0);
+    let figures = |p: &kehoach_domain::Plan| -> Vec<String> {
+        p.measures()
+            .map(|m| {
+                format!("{} {} {:?} {:?} {:?} {} {:?}", m.key, m.comparator, m.value, m.low, m.high, m.unit, m.deadline)
+            })
+            .collect()
+    };
+    assert_eq!(figures(&built_in), figures(&read));
+    let errors = kehoach_domain::check::check(&built_in)
+        .into_iter()
+        .filter(|f| f.severity == kehoach_domain::check::Severity::Error)
+        .count();
+    assert_eq!(errors, 0);
+    assert_eq!(built_in.measure("a.2").unwrap().name, "Tăng trưởng khu vực nông - lâm - thủy sản");
+}
