@@ -73,7 +73,8 @@ fn date_after(re: &Regex, source: &Source) -> Option<NaiveDate> {
     let m = re.find_iter(&source.text).last()?;
     // The phrase ends in "ngày"; the date follows it.
     let from = m.end() - "ngày".len();
-    let window = &source.text[from..source.text.len().min(from + 60)];
+    let rest = &source.text[from..];
+    let window = &rest[..rest.char_indices().nth(60).map_or(rest.len(), |(i, _)| i)];
     dates(window).first().filter(|d| d.start == 0).map(|d| d.date)
 }
 

@@ -146,6 +146,15 @@ fn a_second_corpus_of_the_genre() {
     corpus_meets("genre-2", 0.9, 0.95);
 }
 
+/// Resolutions nobody working on the reader has read: the honest estimate on
+/// unseen wording. First scores (27/11/2026): recall 118/122, precision 0.87
+/// to 1.00 per file, tasks 30/30. The bar is the issue's "most measures with
+/// correct numbers and units".
+#[test]
+fn a_blind_corpus_of_the_genre() {
+    corpus_meets("blind", 0.85, 0.85);
+}
+
 #[test]
 fn nfd_crlf_and_non_breaking_spaces_read_the_same() {
     use unicode_normalization::UnicodeNormalization;
