@@ -44,22 +44,13 @@ pub fn check(plan: &Plan) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut seen = HashSet::new();
     for target in &plan.targets {
-        for flag in &target.review {
-            findings.push(finding(
-                Severity::Review,
-                &target.code,
-                target.source.line,
-                format!("{}: {}", flag.field, flag.reason),
-            ));
-        }
+        review_findings(&target.code, target.source.line, &target.review, &mut findings);
         for m in &target.measures {
             if !seen.insert(m.key.as_str()) {
                 findings.push(measure_finding(Severity::Error, m, format!("key {} is used twice", m.key)));
             }
             check_numbers(plan, m, &mut findings);
-            for flag in &m.review {
-                findings.push(measure_finding(Severity::Review, m, format!("{}: {}", flag.field, flag.reason)));
-            }
+            review_findings(&m.key, m.source.line, &m.review, &mut findings);
         }
         check_shares(target.code.as_str(), &target.measures, &mut findings);
         check_parts(plan, &target.measures, &mut findings);
@@ -70,6 +61,13 @@ pub fn check(plan: &Plan) -> Vec<Finding> {
 
 fn finding(severity: Severity, key: &str, line: u32, message: String) -> Finding {
     Finding { severity, key: key.to_string(), line: (line > 0).then_some(line), message }
+}
+
+/// What the reader flagged on an item, as findings to review.
+fn review_findings(key: &str, line: u32, flags: &[crate::plan::ReviewFlag], out: &mut Vec<Finding>) {
+    out.extend(
+        flags.iter().map(|flag| finding(Severity::Review, key, line, format!("{}: {}", flag.field, flag.reason))),
+    );
 }
 
 fn measure_finding(severity: Severity, m: &Measure, message: String) -> Finding {
@@ -187,14 +185,7 @@ fn check_parts(plan: &Plan, measures: &[Measure], out: &mut Vec<Finding>) {
 /// A task that restates a measure (same figure and unit) would be counted twice.
 fn check_tasks(plan: &Plan, out: &mut Vec<Finding>) {
     for task in &plan.tasks {
-        for flag in &task.review {
-            out.push(finding(
-                Severity::Review,
-                &task.key,
-                task.source.line,
-                format!("{}: {}", flag.field, flag.reason),
-            ));
-        }
+        review_findings(&task.key, task.source.line, &task.review, out);
         if let Some(deadline) = task.deadline {
             use chrono::Datelike;
             if deadline.year() != plan.year {

@@ -377,4 +377,76 @@ mod tests {
         let got: Vec<String> = ds.iter().map(|d| d.date.to_string()).collect();
         assert_eq!(got, ["2025-12-31", "2026-06-30", "2026-06-30"]);
     }
+
+    mod properties {
+        use super::super::*;
+        use kehoach_domain::number::format_vi;
+        use proptest::prelude::*;
+
+        fn decimal() -> impl Strategy<Value = Decimal> {
+            (0i64..100_000_000, 0u32..3).prop_map(|(units, scale)| Decimal::new(units, scale))
+        }
+
+        fn unit() -> impl Strategy<Value = (&'static str, &'static str)> {
+            prop::sample::select(vec![
+                ("%", "%"),
+                ("tỷ đồng", "tỷ đồng"),
+                ("triệu USD", "triệu USD"),
+                ("triệu đồng/người", "triệu đồng/người"),
+                ("giường bệnh/vạn dân", "giường bệnh/vạn dân"),
+                ("hợp tác xã", "hợp tác xã"),
+                ("ha", "ha"),
+                ("MW", "MW"),
+                ("km", "km"),
+            ])
+        }
+
+        fn spaced(unit: &str) -> String {
+            if unit == "%" { unit.to_string() } else { format!(" {unit}") }
+        }
+
+        proptest! {
+            #[test]
+            fn a_figure_reads_back(v in decimal(), (written, canonical) in unit()) {
+                let text = format!("Chỉ tiêu X đạt {}{}; chỉ tiêu khác", format_vi(v), spaced(written));
+                let q = scan(&text);
+                prop_assert_eq!(q.len(), 1, "{}", text);
+                prop_assert_eq!(q[0].value, Some(v));
+                prop_assert_eq!(q[0].unit.as_deref(), Some(canonical));
+            }
+
+            #[test]
+            fn a_range_reads_back(a in decimal(), b in decimal(), (written, canonical) in unit(), words in any::<bool>()) {
+                let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+                let text = if words {
+                    format!("đạt từ {} đến {}{}", format_vi(lo), format_vi(hi), spaced(written))
+                } else {
+                    format!("đạt {}{} - {}{}", format_vi(lo), spaced(written), format_vi(hi), spaced(written))
+                };
+                let q = scan(&text);
+                prop_assert_eq!(q.len(), 1, "{}", text);
+                prop_assert_eq!((q[0].low, q[0].high), (Some(lo), Some(hi)), "{}", text);
+                prop_assert_eq!(q[0].unit.as_deref(), Some(canonical));
+            }
+
+            #[test]
+            fn years_and_dates_are_never_figures(y in 1990i32..2060, m in 1u32..13, d in 1u32..29) {
+                for text in [
+                    format!("giai đoạn {y} - {}", y + 5),
+                    format!("ngày {d:02} tháng {m:02} năm {y}"),
+                    format!("trước ngày {d}/{m}/{y}"),
+                    format!("Nghị quyết số {d}/NQ-HĐND năm {y}"),
+                ] {
+                    prop_assert!(scan(&text).is_empty(), "{}: {:?}", text, scan(&text));
+                }
+            }
+
+            #[test]
+            fn never_panics(text in "\\PC{0,200}") {
+                let _ = scan(&text);
+                let _ = dates(&text);
+                let _ = deadlines(&text);
+            }
+        }
+    }
 }

@@ -251,6 +251,15 @@ fn bad_input_gets_a_clear_refusal() {
     assert!(matches!(err, ImportError::NoTargets));
     assert!(err.to_string().contains("Các chỉ tiêu chủ yếu"), "{err}");
 
+    // Legacy bytes that two encodings read equally well: refused, naming both.
+    let err = import_bytes(b"\xf1i \xf1i").unwrap_err();
+    assert!(matches!(err, ImportError::Encoding(_)), "{err:?}");
+    assert!(err.to_string().contains("TCVN3") && err.to_string().contains("VNI"), "{err}");
+    // Latin-1 bytes that are no Vietnamese at all.
+    let err = import_bytes(b"Ceci n'est pas une r\xe9solution, voil\xe0 tout.").unwrap_err();
+    assert!(matches!(err, ImportError::Encoding(_)), "{err:?}");
+    assert!(err.to_string().contains("not Vietnamese"), "{err}");
+
     let docx = kehoach_import::docx::testing::build_docx(
         &kehoach_import::docx::testing::document("<w:p><w:r><w:t>a) X đạt 5%</w:t></w:r></w:p>"),
         None,

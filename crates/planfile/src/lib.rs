@@ -93,27 +93,15 @@ fn comment(text: &str) -> String {
     out
 }
 
-/// Small tables (a source span, review notes) read better on one line.
+/// Small tables (a source span, review notes) read better on one line; the
+/// measures stay as `[[targets.measures]]` sections.
 fn inline_tables(table: &mut Table) {
-    let keys: Vec<String> = table.iter().filter(|(_, v)| v.is_table()).map(|(k, _)| k.to_string()).collect();
+    let keys: Vec<String> = table
+        .iter()
+        .filter(|(k, v)| v.is_table() || (v.is_array_of_tables() && *k != "measures"))
+        .map(|(k, _)| k.to_string())
+        .collect();
     for key in keys {
-        if let Some(item) = table.get_mut(&key) {
-            let taken = std::mem::take(item);
-            *item = match taken.into_value() {
-                Ok(mut v) => {
-                    v.decor_mut().set_prefix(" ");
-                    Item::Value(v)
-                }
-                Err(original) => original,
-            };
-        }
-    }
-    let arrays: Vec<String> =
-        table.iter().filter(|(_, v)| v.is_array_of_tables()).map(|(k, _)| k.to_string()).collect();
-    for key in arrays {
-        if key == "measures" {
-            continue;
-        }
         if let Some(item) = table.get_mut(&key) {
             let taken = std::mem::take(item);
             *item = match taken.into_value() {
