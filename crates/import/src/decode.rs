@@ -58,7 +58,9 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Format), ImportError> {
     if looks_binary(text.as_bytes()) {
         return Err(ImportError::Binary);
     }
-    if let Some(enc) = legacy::detect_legacy_unicode(&text) {
+    if !unicode_vietnamese(&text)
+        && let Some(enc) = legacy::detect_legacy_unicode(&text)
+    {
         return Ok((legacy::convert_legacy_unicode(&text, enc), Format::LegacyFont(enc)));
     }
     Ok((text, format))
@@ -68,6 +70,19 @@ fn utf8(bytes: &[u8]) -> Result<String, ImportError> {
     std::str::from_utf8(bytes).map(str::to_string).map_err(|e| {
         ImportError::Encoding(format!("invalid UTF-8 after a UTF-8 byte-order mark at byte {}", e.valid_up_to()))
     })
+}
+
+/// Text with the letters only Unicode Vietnamese has (ă, đ, ơ, ư and the
+/// precomposed letters with tone marks, U+1EA0–U+1EF9) is not legacy text
+/// shown in a Latin-1 font: those code pages have no such characters. This
+/// saves scoring a long resolution three ways.
+fn unicode_vietnamese(text: &str) -> bool {
+    let vietnamese = text
+        .chars()
+        .filter(|&c| matches!(c, 'ă' | 'Ă' | 'đ' | 'Đ' | 'ơ' | 'Ơ' | 'ư' | 'Ư' | '\u{1ea0}'..='\u{1ef9}'))
+        .take(50)
+        .count();
+    vietnamese >= 50 || vietnamese * 200 >= text.chars().count().max(1)
 }
 
 /// Control bytes other than whitespace mark a file that is not text.

@@ -67,6 +67,9 @@ static RANGE_SEP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(?:-|â€“|â
 /// Dates mentioned in the text, in order.
 pub fn dates(text: &str) -> Vec<DateMention> {
     let mut out = Vec::new();
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return out;
+    }
     for c in DATE_FULL.captures_iter(text) {
         let m = c.get(0).unwrap();
         let nums: Vec<u32> = (1..=6).filter_map(|i| c.get(i)).filter_map(|g| g.as_str().parse().ok()).collect();
@@ -140,6 +143,9 @@ fn end_of_month(year: i32, month: u32) -> Option<NaiveDate> {
 /// and ordinals are left out; a number needs a unit, or a comparator word or
 /// colon just before it, to count as a figure.
 pub fn scan(text: &str) -> Vec<Quantity> {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
     let mut masked: Vec<(usize, usize)> = dates(text).iter().map(|d| (d.start, d.end)).collect();
     masked.extend(NOT_FIGURES.find_iter(text).map(|m| (m.start(), m.end())));
     let is_masked = |s: usize| masked.iter().any(|&(a, b)| a <= s && s < b);
