@@ -228,7 +228,9 @@ fn pieces(text: &str, cs: usize, ce: usize) -> Vec<(usize, usize)> {
         let flat = text[s..e].replace(['\n', '\t'], " ");
         let piece = flat.as_str();
         // "các cụm công nghiệp (Cụm công nghiệp C2, Cụm công nghiệp An Điền - huyện Thạnh Phú, …)"
-        if let (Some(open), Some(close)) = (piece.find('('), piece.rfind(')')) {
+        if let (Some(open), Some(close)) = (piece.find('('), piece.rfind(')'))
+            && open < close
+        {
             let inner = &piece[open + 1..close];
             let items = split_top(text, s + open + 1, s + close, &[',']);
             let projects =
