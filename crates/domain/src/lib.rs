@@ -5,7 +5,9 @@
 
 pub mod alphabet;
 pub mod check;
+pub mod evaluate;
 pub mod number;
+pub mod period;
 pub mod plan;
 
 pub use plan::{Aggregation, Comparator, Document, Measure, MeasureKind, Plan, ReviewFlag, Sector, Span, Target, Task};

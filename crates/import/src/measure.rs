@@ -249,8 +249,19 @@ fn read_segment(source: &Source, start: usize, end: usize, sc: &SegmentContext) 
         unit = ratio;
         counted = false;
     }
+    let mut suffix_clean = suffix_clean;
     if unit.is_empty() {
-        review.push(ReviewFlag::new("unit", "no unit after the figure"));
+        // A counted noun the lexicon does not know ("đạt 35 trạm sạc"): take
+        // the words after the figure, and say so.
+        match quantity::guess_counted_noun(text, q.end).filter(|_| !q.is_range() || q.unit.is_none()) {
+            Some((noun, noun_end)) => {
+                review.push(ReviewFlag::new("unit", format!("unit “{noun}” read from the words after the figure")));
+                unit = noun;
+                counted = true;
+                suffix_clean = clean_suffix(&text[noun_end..]);
+            }
+            None => review.push(ReviewFlag::new("unit", "no unit after the figure")),
+        }
     }
     let mut name = if counted && needs_noun(&verb, &suffix_clean) {
         join_words(&[&verb, &unit, &suffix_clean])
@@ -640,5 +651,64 @@ pub fn capitalize(s: &str) -> String {
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn measures(text: &str) -> Vec<Measure> {
+        let source = Source::new(text);
+        read_measures(&source, 0, source.text.len(), "", &Context::default()).into_iter().map(|d| d.measure).collect()
+    }
+
+    #[test]
+    fn an_unknown_counted_noun_is_read_and_flagged() {
+        let m = measures("Lắp đặt đạt 35 trạm sạc xe điện");
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].unit, "trạm sạc");
+        assert_eq!(m[0].review.len(), 1);
+        assert!(m[0].review[0].reason.contains("trạm sạc"), "{:?}", m[0].review);
+    }
+
+    #[test]
+    fn a_list_wide_quantifier_governs_the_list() {
+        let m = measures("Thành lập mới ít nhất 50 tổ hợp tác; 15 hợp tác xã; 01 Liên hiệp hợp tác xã nông nghiệp");
+        let got: Vec<(Comparator, &str)> = m.iter().map(|m| (m.comparator, m.unit.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (Comparator::AtLeast, "tổ hợp tác"),
+                (Comparator::AtLeast, "hợp tác xã"),
+                (Comparator::AtLeast, "liên hiệp hợp tác xã")
+            ]
+        );
+        assert_eq!(m[1].name, "Thành lập mới hợp tác xã");
+    }
+
+    #[test]
+    fn comparator_words() {
+        let cases = [
+            ("Tỷ lệ A không quá 5%", Comparator::AtMost),
+            ("Tỷ lệ A dưới 5%", Comparator::Below),
+            ("Tỷ lệ A trên 5%", Comparator::Above),
+            ("Tỷ lệ A khoảng 5%", Comparator::About),
+            ("Tỷ lệ A tối thiểu 5%", Comparator::AtLeast),
+            ("Tỷ lệ A đạt 5% trở lên", Comparator::AtLeast),
+            ("Tỷ lệ A từ 5% đến 6%", Comparator::Between),
+            ("Tỷ lệ hộ nghèo giảm 1,5%", Comparator::DecreaseBy),
+            ("Tỷ lệ hộ nghèo giảm còn dưới 1,5%", Comparator::Below),
+            ("Tỷ lệ thất nghiệp khu vực thành thị 3%", Comparator::AtMost),
+            ("Không để xảy ra cháy rừng", Comparator::Zero),
+            ("Kiềm chế, kéo giảm tai nạn giao thông", Comparator::Decrease),
+        ];
+        for (text, want) in cases {
+            let m = measures(text);
+            assert_eq!(m.len(), 1, "{text}");
+            assert_eq!(m[0].comparator, want, "{text}");
+        }
+        // A ceiling assumed from the name is flagged.
+        assert!(!measures("Tỷ lệ thất nghiệp khu vực thành thị 3%")[0].review.is_empty());
     }
 }

@@ -52,7 +52,7 @@ fn header(plan: &Plan) -> String {
     let mut lines = vec![
         format!("Kế hoạch phát triển kinh tế - xã hội năm {} — {}", plan.year, plan.region),
         "Tệp kế hoạch của kehoach: rà soát, sửa và xác nhận trước khi đưa vào theo dõi.".to_string(),
-        "Plan file: review and correct it, then load it with `kehoach init --plan`.".to_string(),
+        "Plan file: review and correct it; `kehoach check FILE` checks it again.".to_string(),
         "Numbers are written as strings (\"6388.3\") so that they stay exact decimals.".to_string(),
     ];
     if let Some(file) = &plan.document.file {

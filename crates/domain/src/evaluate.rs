@@ -1,0 +1,585 @@
+//! Judging a measure for a period the way Vietnamese reports do: Vượt, Đạt,
+//! Không đạt for a finished year; Ước đạt or Có nguy cơ không đạt during it;
+//! Chưa có số liệu when nothing has been reported.
+//!
+//! The rules, per comparator (the target version is the one in force):
+//! - `at_least X`: above X exceeded, X achieved, below not achieved.
+//! - `above X`: above X exceeded, X or below not achieved.
+//! - `at_most X` / `below X`: the mirror (less is better).
+//! - `between L–H`: from L to H achieved, above H exceeded, below L not.
+//! - `about X`: within the tolerance (± `about_pct` % of X) achieved, above
+//!   it exceeded, below it not achieved.
+//! - `equal X` (shares): within ± `share_points` achieved, else not achieved.
+//! - `increase_by X`: growth over last year's actual (percent for levels,
+//!   points for rates) judged as `at_least` (or `between` for a range).
+//! - `decrease_by X` / `L–H`: the fall from last year's actual, in points for
+//!   rates, judged as `at_least X` (or `between L–H`).
+//! - `decrease` / `increase`: compared with the same period last year.
+//! - `zero`: any occurrence fails, in the year or any part of it.
+//! - `complete_by`: done (the value, or every named unit) by the deadline;
+//!   before it, on track if progress keeps pace with the time gone.
+//!
+//! During the year a flow (exports, revenue: aggregation `sum`) is judged by
+//! its forecast for the year; a stock or rate by its latest figure; the
+//! verdict is then "on track" or "at risk" instead of the final one.
+
+use rust_decimal::Decimal;
+use std::fmt;
+
+use crate::number::format_vi_rounded;
+use crate::period::Period;
+use crate::plan::{Aggregation, Comparator, Measure, MeasureKind};
+
+/// The verdict on a measure for a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    Exceeded,
+    Achieved,
+    OnTrack,
+    AtRisk,
+    NotAchieved,
+    NoData,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Exceeded => "exceeded",
+            Self::Achieved => "achieved",
+            Self::NotAchieved => "not_achieved",
+            Self::OnTrack => "on_track",
+            Self::AtRisk => "at_risk",
+            Self::NoData => "no_data",
+        }
+    }
+
+    /// The word a Vietnamese report uses.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Self::Exceeded => "Vượt",
+            Self::Achieved => "Đạt",
+            Self::NotAchieved => "Không đạt",
+            Self::OnTrack => "Ước đạt",
+            Self::AtRisk => "Có nguy cơ không đạt",
+            Self::NoData => "Chưa có số liệu",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How close is close enough, stated with every verdict that uses it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tolerances {
+    /// `about X` is met within ± this percentage of X.
+    pub about_pct: Decimal,
+    /// A share of a structure is met within ± this many percentage points.
+    pub share_points: Decimal,
+}
+
+impl Default for Tolerances {
+    fn default() -> Self {
+        Self { about_pct: Decimal::from(2), share_points: Decimal::new(5, 1) }
+    }
+}
+
+/// The figures a verdict rests on. Values are for the period as asked: the
+/// year-to-date total of a flow for a cumulative period, the level at the end
+/// of the period for a stock or a rate.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Figures {
+    pub actual: Option<Decimal>,
+    /// The same period last year (cùng kỳ).
+    pub same_period_last_year: Option<Decimal>,
+    /// Last year's actual for the whole year: the base of change targets.
+    pub last_year: Option<Decimal>,
+    /// This year's monthly values (index 0 = January), for the forecast of
+    /// flows.
+    pub months: [Option<Decimal>; 12],
+    /// Last year's monthly values: the seasonal profile of the forecast.
+    pub months_last_year: [Option<Decimal>; 12],
+}
+
+/// A year-end forecast and how it was made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Forecast {
+    pub value: Decimal,
+    pub method: ForecastMethod,
+    /// The method in words, with its figures.
+    pub explanation: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForecastMethod {
+    /// Year to date divided by the share of last year's total that fell in
+    /// the same months.
+    LastYearProfile,
+    /// Year to date scaled to twelve months (no profile for last year).
+    Linear,
+}
+
+/// The verdict with what it rests on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    pub status: Status,
+    pub actual: Option<Decimal>,
+    /// Actual as a percentage of the target (% so với kế hoạch).
+    pub achievement_pct: Option<Decimal>,
+    /// Actual as a percentage of the same period last year (% so với cùng kỳ).
+    pub vs_last_year_pct: Option<Decimal>,
+    pub forecast: Option<Forecast>,
+    /// What was compared, in words ("giảm 0,7 điểm % so với 3,2%").
+    pub basis: String,
+}
+
+/// Judges a measure for a period.
+pub fn evaluate(measure: &Measure, period: Period, figures: &Figures, tolerances: &Tolerances) -> Evaluation {
+    let final_verdict = matches!(period, Period::Year(_));
+    let forecast = if measure.aggregation == Aggregation::Sum && !final_verdict && is_flow(measure) {
+        forecast(period, figures)
+    } else {
+        None
+    };
+    let vs_last_year_pct = ratio_pct(figures.actual, figures.same_period_last_year);
+    let Some(actual) = figures.actual else {
+        return Evaluation {
+            status: Status::NoData,
+            actual: None,
+            achievement_pct: None,
+            vs_last_year_pct: None,
+            forecast,
+            basis: String::new(),
+        };
+    };
+    // During the year a flow is judged by where it is heading.
+    let judged = forecast.as_ref().map_or(actual, |f| f.value);
+    let (verdict, basis) = judge(measure, judged, period, figures, tolerances);
+    let status = match (verdict, final_verdict) {
+        // An occurrence of what must not happen fails at once.
+        (Status::NotAchieved, false) if measure.comparator == Comparator::Zero => Status::NotAchieved,
+        (Status::Exceeded | Status::Achieved, false) => Status::OnTrack,
+        (Status::NotAchieved, false) => Status::AtRisk,
+        (s, _) => s,
+    };
+    let target = measure.value.or(measure.low);
+    let achievement_pct = match measure.comparator {
+        Comparator::AtLeast
+        | Comparator::Above
+        | Comparator::AtMost
+        | Comparator::Below
+        | Comparator::About
+        | Comparator::Equal
+        | Comparator::Between
+        | Comparator::CompleteBy => ratio_pct(Some(actual), target),
+        _ => None,
+    };
+    Evaluation { status, actual: Some(actual), achievement_pct, vs_last_year_pct, forecast, basis }
+}
+
+/// Flows add up over the year; counts of new things too.
+fn is_flow(measure: &Measure) -> bool {
+    matches!(measure.kind, MeasureKind::Level | MeasureKind::Count)
+}
+
+fn ratio_pct(a: Option<Decimal>, b: Option<Decimal>) -> Option<Decimal> {
+    match (a, b) {
+        (Some(a), Some(b)) if !b.is_zero() => a.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(b),
+        _ => None,
+    }
+}
+
+/// Compares one figure with the target: exceeded, achieved or not achieved,
+/// and the comparison in words.
+fn judge(m: &Measure, actual: Decimal, period: Period, figures: &Figures, tol: &Tolerances) -> (Status, String) {
+    let unit = &m.unit;
+    let show = |d: Decimal| format!("{}{}", format_vi_rounded(d, 2), unit_suffix(unit));
+    match m.comparator {
+        Comparator::AtLeast => at_least(actual, m.value),
+        Comparator::Above => match m.value {
+            Some(x) if actual > x => (Status::Exceeded, String::new()),
+            Some(_) => (Status::NotAchieved, String::new()),
+            None => (Status::NoData, "no target value".into()),
+        },
+        Comparator::AtMost => match m.value {
+            Some(x) if actual < x => (Status::Exceeded, String::new()),
+            Some(x) if actual == x => (Status::Achieved, String::new()),
+            Some(_) => (Status::NotAchieved, String::new()),
+            None => (Status::NoData, "no target value".into()),
+        },
+        Comparator::Below => match m.value {
+            Some(x) if actual < x => (Status::Exceeded, String::new()),
+            Some(_) => (Status::NotAchieved, String::new()),
+            None => (Status::NoData, "no target value".into()),
+        },
+        Comparator::Between => between(actual, m.low, m.high),
+        Comparator::About => match m.value {
+            Some(x) => {
+                let margin = (x * tol.about_pct / Decimal::ONE_HUNDRED).abs();
+                let basis = format!("khoảng {} ± {}", show(x), show(margin));
+                if actual > x + margin {
+                    (Status::Exceeded, basis)
+                } else if actual < x - margin {
+                    (Status::NotAchieved, basis)
+                } else {
+                    (Status::Achieved, basis)
+                }
+            }
+            None => (Status::NoData, "no target value".into()),
+        },
+        Comparator::Equal => match m.value {
+            Some(x) => {
+                let margin =
+                    if unit == "%" { tol.share_points } else { (x * tol.about_pct / Decimal::ONE_HUNDRED).abs() };
+                let deviation = actual - x;
+                let basis = format!("lệch {} so với {} (cho phép ± {})", show(deviation), show(x), show(margin));
+                if deviation.abs() <= margin { (Status::Achieved, basis) } else { (Status::NotAchieved, basis) }
+            }
+            None => (Status::NoData, "no target value".into()),
+        },
+        Comparator::IncreaseBy | Comparator::DecreaseBy => {
+            let Some(base) = figures.last_year else {
+                return (Status::NoData, "last year's actual is needed as the base".into());
+            };
+            let rate = unit == "%" || unit == "‰";
+            let change = match (m.comparator, rate) {
+                (Comparator::DecreaseBy, true) => base - actual,
+                (Comparator::IncreaseBy, true) => actual - base,
+                (Comparator::DecreaseBy, false) if !base.is_zero() => (base - actual) / base * Decimal::ONE_HUNDRED,
+                (Comparator::IncreaseBy, false) if !base.is_zero() => (actual - base) / base * Decimal::ONE_HUNDRED,
+                _ => return (Status::NoData, "last year's actual is zero".into()),
+            };
+            let word = if m.comparator == Comparator::DecreaseBy { "giảm" } else { "tăng" };
+            let points = if rate { " điểm %" } else { "%" };
+            let basis = format!("{word} {}{points} so với {} năm trước", format_vi_rounded(change, 2), show(base));
+            let status = if m.low.is_some() { between(change, m.low, m.high).0 } else { at_least(change, m.value).0 };
+            (status, basis)
+        }
+        Comparator::Decrease | Comparator::Increase => {
+            let Some(before) = figures.same_period_last_year else {
+                return (Status::NoData, "the same period last year is needed".into());
+            };
+            let better = if m.comparator == Comparator::Decrease { actual < before } else { actual > before };
+            let basis = format!("{} so với {} cùng kỳ", show(actual), show(before));
+            (if better { Status::Achieved } else { Status::NotAchieved }, basis)
+        }
+        Comparator::Zero => {
+            if actual.is_zero() {
+                (Status::Achieved, "không xảy ra".into())
+            } else {
+                (Status::NotAchieved, format!("xảy ra {}", format_vi_rounded(actual, 2)))
+            }
+        }
+        Comparator::CompleteBy => complete_by(m, actual, period),
+    }
+}
+
+fn at_least(actual: Decimal, target: Option<Decimal>) -> (Status, String) {
+    match target {
+        Some(x) if actual > x => (Status::Exceeded, String::new()),
+        Some(x) if actual == x => (Status::Achieved, String::new()),
+        Some(_) => (Status::NotAchieved, String::new()),
+        None => (Status::NoData, "no target value".into()),
+    }
+}
+
+fn between(actual: Decimal, low: Option<Decimal>, high: Option<Decimal>) -> (Status, String) {
+    match (low, high) {
+        (Some(_), Some(hi)) if actual > hi => (Status::Exceeded, String::new()),
+        (Some(lo), Some(_)) if actual >= lo => (Status::Achieved, String::new()),
+        (Some(_), Some(_)) => (Status::NotAchieved, String::new()),
+        _ => (Status::NoData, "no target range".into()),
+    }
+}
+
+/// Done by the deadline (default: the end of the plan year). Before it,
+/// progress must keep pace with the time gone.
+fn complete_by(m: &Measure, actual: Decimal, period: Period) -> (Status, String) {
+    let target = m.value.unwrap_or_else(|| Decimal::from(m.subjects.len().max(1)));
+    if actual >= target {
+        return (Status::Achieved, String::new());
+    }
+    let deadline_month = m.deadline.map_or(12, |d| {
+        use chrono::Datelike;
+        if d.year() > period.year() {
+            12
+        } else if d.year() < period.year() {
+            0
+        } else {
+            d.month()
+        }
+    });
+    let reached = period.last_month();
+    if reached >= deadline_month || matches!(period, Period::Year(_)) {
+        return (Status::NotAchieved, String::new());
+    }
+    let expected = target * Decimal::from(reached) / Decimal::from(deadline_month);
+    let basis = format!("cần {} ở thời điểm này", format_vi_rounded(expected, 2));
+    if actual >= expected { (Status::Achieved, basis) } else { (Status::NotAchieved, basis) }
+}
+
+fn unit_suffix(unit: &str) -> String {
+    match unit {
+        "" => String::new(),
+        "%" | "‰" => unit.to_string(),
+        u => format!(" {u}"),
+    }
+}
+
+/// The year-end forecast of a flow from this year's months so far and last
+/// year's monthly profile: year to date ÷ the share of last year's total that
+/// fell in the same months. Without a full profile for last year, year to
+/// date scaled to twelve months.
+pub fn forecast(period: Period, figures: &Figures) -> Option<Forecast> {
+    let reached = period.last_month() as usize;
+    let ytd: Decimal = figures.months[..reached].iter().flatten().sum();
+    let reported = figures.months[..reached].iter().filter(|m| m.is_some()).count();
+    if reported == 0 {
+        return None;
+    }
+    let profile_complete = figures.months_last_year.iter().all(Option::is_some);
+    if profile_complete {
+        let total: Decimal = figures.months_last_year.iter().flatten().sum();
+        let same_months: Decimal = figures.months_last_year[..reached].iter().flatten().sum();
+        if !total.is_zero() && !same_months.is_zero() {
+            let share = same_months / total;
+            // Multiply first: 660 × 1800 / 600 is exactly 1980.
+            let value = ytd * total / same_months;
+            return Some(Forecast {
+                value,
+                method: ForecastMethod::LastYearProfile,
+                explanation: format!(
+                    "ước cả năm = lũy kế {} tháng {} ÷ {}% (tỷ trọng {} tháng đầu năm trong cả năm trước)",
+                    reached,
+                    format_vi_rounded(ytd, 2),
+                    format_vi_rounded(share * Decimal::ONE_HUNDRED, 1),
+                    reached
+                ),
+            });
+        }
+    }
+    let value = ytd * Decimal::from(12) / Decimal::from(reached);
+    Some(Forecast {
+        value,
+        method: ForecastMethod::Linear,
+        explanation: format!(
+            "ước cả năm = lũy kế {} tháng {} × 12 / {} (chưa có số liệu từng tháng năm trước)",
+            reached,
+            format_vi_rounded(ytd, 2),
+            reached
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Span;
+    use proptest::prelude::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn measure(
+        comparator: Comparator,
+        value: Option<&str>,
+        range: Option<(&str, &str)>,
+        unit: &str,
+        kind: MeasureKind,
+    ) -> Measure {
+        Measure {
+            key: "x.1".into(),
+            name: "x".into(),
+            comparator,
+            value: value.map(d),
+            low: range.map(|r| d(r.0)),
+            high: range.map(|r| d(r.1)),
+            unit: unit.into(),
+            deadline: None,
+            subjects: vec![],
+            kind,
+            aggregation: crate::plan::Aggregation::Latest,
+            stretch: false,
+            part_of: None,
+            source: Span::default(),
+            review: vec![],
+        }
+    }
+
+    fn year(actual: &str, last_year: Option<&str>) -> Figures {
+        Figures { actual: Some(d(actual)), last_year: last_year.map(d), ..Figures::default() }
+    }
+
+    fn status(m: &Measure, f: &Figures) -> Status {
+        evaluate(m, Period::Year(2025), f, &Tolerances::default()).status
+    }
+
+    /// The examples the issue fixes.
+    #[test]
+    fn the_seed_examples() {
+        let grdp = measure(Comparator::Between, None, Some(("6.0", "6.5")), "%", MeasureKind::Growth);
+        assert_eq!(status(&grdp, &year("5.84", None)), Status::NotAchieved);
+        let mut exports = measure(Comparator::AtLeast, Some("1850"), None, "triệu USD", MeasureKind::Level);
+        exports.aggregation = Aggregation::Sum;
+        let e = evaluate(&exports, Period::Year(2025), &year("1900", None), &Tolerances::default());
+        assert_eq!(e.status, Status::Exceeded);
+        assert_eq!(e.achievement_pct.map(|p| p.round_dp(2)), Some(d("102.70")));
+        let poverty = measure(Comparator::DecreaseBy, None, Some(("0.5", "1")), "%", MeasureKind::Change);
+        assert_eq!(status(&poverty, &year("2.5", Some("3.2"))), Status::Achieved);
+        assert_eq!(status(&poverty, &year("2.9", Some("3.2"))), Status::NotAchieved);
+        assert_eq!(status(&poverty, &year("2.0", Some("3.2"))), Status::Exceeded);
+        let basis = evaluate(&poverty, Period::Year(2025), &year("2.5", Some("3.2")), &Tolerances::default()).basis;
+        assert_eq!(basis, "giảm 0,7 điểm % so với 3,2% năm trước");
+    }
+
+    #[test]
+    fn ranges_ceilings_and_tolerances() {
+        let grdp = measure(Comparator::Between, None, Some(("6.0", "6.5")), "%", MeasureKind::Growth);
+        assert_eq!(status(&grdp, &year("6.0", None)), Status::Achieved);
+        assert_eq!(status(&grdp, &year("6.5", None)), Status::Achieved);
+        assert_eq!(status(&grdp, &year("6.51", None)), Status::Exceeded);
+        let ceiling = measure(Comparator::AtMost, Some("3"), None, "%", MeasureKind::Level);
+        assert_eq!(status(&ceiling, &year("2.5", None)), Status::Exceeded);
+        assert_eq!(status(&ceiling, &year("3", None)), Status::Achieved);
+        assert_eq!(status(&ceiling, &year("3.1", None)), Status::NotAchieved);
+        let about = measure(Comparator::About, Some("30"), None, "%", MeasureKind::Level);
+        assert_eq!(status(&about, &year("30.5", None)), Status::Achieved);
+        assert_eq!(status(&about, &year("29.4", None)), Status::Achieved);
+        assert_eq!(status(&about, &year("29.3", None)), Status::NotAchieved);
+        assert_eq!(status(&about, &year("31", None)), Status::Exceeded);
+        let share = measure(Comparator::Equal, Some("33.10"), None, "%", MeasureKind::Share);
+        assert_eq!(status(&share, &year("33.5", None)), Status::Achieved);
+        assert_eq!(status(&share, &year("32.5", None)), Status::NotAchieved);
+        let zero = measure(Comparator::Zero, None, None, "", MeasureKind::Zero);
+        assert_eq!(status(&zero, &year("0", None)), Status::Achieved);
+        assert_eq!(status(&zero, &year("1", None)), Status::NotAchieved);
+        // Any occurrence fails even before the year is out.
+        let e = evaluate(&zero, Period::Month(2025, 3), &year("1", None), &Tolerances::default());
+        assert_eq!(e.status, Status::NotAchieved);
+        let crime = measure(Comparator::Decrease, None, None, "", MeasureKind::Direction);
+        let f = Figures { actual: Some(d("90")), same_period_last_year: Some(d("100")), ..Figures::default() };
+        assert_eq!(status(&crime, &f), Status::Achieved);
+        assert_eq!(evaluate(&crime, Period::Year(2025), &f, &Tolerances::default()).vs_last_year_pct, Some(d("90")));
+        assert_eq!(status(&crime, &Figures { actual: Some(d("90")), ..Figures::default() }), Status::NoData);
+    }
+
+    #[test]
+    fn no_data_without_a_figure() {
+        let m = measure(Comparator::AtLeast, Some("1"), None, "%", MeasureKind::Level);
+        assert_eq!(status(&m, &Figures::default()), Status::NoData);
+    }
+
+    #[test]
+    fn a_flow_during_the_year_is_judged_by_its_forecast() {
+        let mut exports = measure(Comparator::AtLeast, Some("1850"), None, "triệu USD", MeasureKind::Level);
+        exports.aggregation = Aggregation::Sum;
+        let mut f = Figures::default();
+        // Last year: 100 a month in the first half, 200 in the second (1.800).
+        for m in 0..12 {
+            f.months_last_year[m] = Some(Decimal::from(if m < 6 { 100 } else { 200 }));
+        }
+        // This year: 110 a month so far, 660 by June.
+        for m in 0..6 {
+            f.months[m] = Some(Decimal::from(110));
+        }
+        f.actual = Some(Decimal::from(660));
+        let e = evaluate(&exports, Period::FirstHalf(2025), &f, &Tolerances::default());
+        let forecast = e.forecast.unwrap();
+        // 660 ÷ (600 / 1800) = 1980: on track for 1850.
+        assert_eq!(forecast.value, Decimal::from(1980));
+        assert_eq!(forecast.method, ForecastMethod::LastYearProfile);
+        assert!(forecast.explanation.contains("33,3%"), "{}", forecast.explanation);
+        assert_eq!(e.status, Status::OnTrack);
+        // Without last year's profile the forecast is linear: 1320, at risk.
+        f.months_last_year = [None; 12];
+        let e = evaluate(&exports, Period::FirstHalf(2025), &f, &Tolerances::default());
+        assert_eq!(e.forecast.as_ref().unwrap().value, Decimal::from(1320));
+        assert_eq!(e.forecast.unwrap().method, ForecastMethod::Linear);
+        assert_eq!(e.status, Status::AtRisk);
+    }
+
+    #[test]
+    fn a_deadline_keeps_pace_with_the_year() {
+        let mut houses = measure(Comparator::CompleteBy, Some("100"), None, "%", MeasureKind::Deadline);
+        houses.deadline = chrono::NaiveDate::from_ymd_opt(2025, 12, 31);
+        let at = |p: Period, v: &str| evaluate(&houses, p, &year(v, None), &Tolerances::default()).status;
+        assert_eq!(at(Period::FirstHalf(2025), "60"), Status::OnTrack);
+        assert_eq!(at(Period::FirstHalf(2025), "40"), Status::AtRisk);
+        assert_eq!(at(Period::Year(2025), "100"), Status::Achieved);
+        assert_eq!(at(Period::Year(2025), "99"), Status::NotAchieved);
+    }
+
+    fn value() -> impl Strategy<Value = Decimal> {
+        (0i64..10_000_000, 0u32..3).prop_map(|(u, s)| Decimal::new(u, s))
+    }
+
+    fn rank(s: Status) -> u8 {
+        match s {
+            Status::Exceeded => 3,
+            Status::Achieved => 2,
+            Status::NotAchieved => 1,
+            _ => 0,
+        }
+    }
+
+    proptest! {
+        /// More is never worse for a floor, less never worse for a ceiling.
+        #[test]
+        fn verdicts_are_monotonic(target in value(), a in value(), b in value()) {
+            let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+            let t = target.to_string();
+            let floor = measure(Comparator::AtLeast, Some(&t), None, "tỷ đồng", MeasureKind::Level);
+            prop_assert!(rank(status(&floor, &year(&lo.to_string(), None))) <= rank(status(&floor, &year(&hi.to_string(), None))));
+            let ceiling = measure(Comparator::AtMost, Some(&t), None, "%", MeasureKind::Level);
+            prop_assert!(rank(status(&ceiling, &year(&hi.to_string(), None))) <= rank(status(&ceiling, &year(&lo.to_string(), None))));
+        }
+
+        /// A range is achieved exactly on [low, high].
+        #[test]
+        fn between_is_achieved_on_the_closed_range(a in value(), b in value(), x in value()) {
+            let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+            let m = measure(Comparator::Between, None, Some((&lo.to_string(), &hi.to_string())), "%", MeasureKind::Growth);
+            let s = status(&m, &year(&x.to_string(), None));
+            let expected = if x > hi { Status::Exceeded } else if x >= lo { Status::Achieved } else { Status::NotAchieved };
+            prop_assert_eq!(s, expected);
+        }
+
+        /// A fall in points from last year: the fall itself is what is judged.
+        #[test]
+        fn decrease_by_judges_the_fall(base in value(), fall in value(), target in value()) {
+            let actual = base - fall;
+            let m = measure(Comparator::DecreaseBy, Some(&target.to_string()), None, "%", MeasureKind::Change);
+            let s = status(&m, &year(&actual.to_string(), Some(&base.to_string())));
+            let expected = if fall > target { Status::Exceeded } else if fall == target { Status::Achieved } else { Status::NotAchieved };
+            prop_assert_eq!(s, expected);
+        }
+
+        /// A year that repeats last year month by month is forecast at last
+        /// year's total.
+        #[test]
+        fn the_profile_forecast_recovers_a_repeated_year(months in proptest::collection::vec(1i64..1000, 12), upto in 1u32..12) {
+            let mut f = Figures::default();
+            for (i, v) in months.iter().enumerate() {
+                f.months_last_year[i] = Some(Decimal::from(*v));
+                if (i as u32) < upto {
+                    f.months[i] = Some(Decimal::from(*v));
+                }
+            }
+            let total: i64 = months.iter().sum();
+            let fc = forecast(Period::Month(2025, upto), &f).unwrap();
+            prop_assert!((fc.value - Decimal::from(total)).abs() < Decimal::new(1, 6), "{} vs {}", fc.value, total);
+        }
+
+        /// Nothing reported is never judged.
+        #[test]
+        fn no_figure_is_no_data(c in prop::sample::select(Comparator::ALL.to_vec()), m in 1u32..13) {
+            let x = measure(c, Some("1"), Some(("1", "2")), "%", MeasureKind::Level);
+            prop_assert_eq!(evaluate(&x, Period::Month(2025, m), &Figures::default(), &Tolerances::default()).status, Status::NoData);
+        }
+    }
+}
