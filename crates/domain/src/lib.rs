@@ -6,6 +6,7 @@
 pub mod alphabet;
 pub mod check;
 pub mod evaluate;
+pub mod formula;
 pub mod number;
 pub mod period;
 pub mod plan;
