@@ -19,28 +19,34 @@ pub fn read_targets(source: &Source, start: usize, end: usize) -> Vec<Target> {
     let leaves: Vec<&Item> = found.iter().filter(|i| !i.has_children).collect();
     if leaves.len() >= 2 {
         let mut targets = Vec::new();
-        let mut sector = None;
-        let mut structure_heading = false;
+        // The sector headings in force, with their levels: a heading governs
+        // the items nested under it, not those after it at its own level.
+        let mut headings: Vec<(usize, Option<Sector>, bool)> = Vec::new();
         let labels_unique = {
             let mut seen = HashSet::new();
             leaves.iter().all(|i| i.kind != MarkerKind::Dash && seen.insert((i.label.clone(), i.kind)))
         };
         let mut number = 0;
         for item in &found {
+            while headings.last().is_some_and(|&(level, _, _)| item.level <= level) {
+                headings.pop();
+            }
             if item.has_children {
-                let heading = &source.text[item.text_start..item.own_end];
-                sector = sector_of(heading).or(sector);
-                structure_heading = fold(heading).contains("co cau");
+                let text = &source.text[item.text_start..item.own_end];
+                let outer = headings.last().and_then(|&(_, sector, _)| sector);
+                headings.push((item.level, sector_of(text).or(outer), fold(text).contains("co cau")));
                 // A heading that carries its own figures before its children
                 // ("a) Tăng trưởng 8%, trong đó:") is a target too.
-                if crate::quantity::scan(heading).is_empty() {
+                if crate::quantity::scan(text).is_empty() {
                     continue;
                 }
             }
             number += 1;
             let code = if labels_unique { item.label.clone() } else { number.to_string() };
             let end = if item.has_children { item.own_end } else { item.end };
-            if let Some(t) = target(source, &code, item.text_start, end, sector, structure_heading) {
+            let (sector, structure) =
+                headings.last().map_or((None, false), |&(_, sector, structure)| (sector, structure));
+            if let Some(t) = target(source, &code, item.text_start, end, sector, structure) {
                 targets.push(t);
             }
         }

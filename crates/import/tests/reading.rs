@@ -184,6 +184,22 @@ fn docx_reads_like_text() {
     assert_eq!(figures(&imported.plan), figures(&read(text.as_bytes())));
 }
 
+/// DOCX files written by a real word processor (LibreOffice 7): the seed as
+/// plain paragraphs, and the seed with its a), b), … as Word's automatic
+/// numbering (numbering.xml, lowerLetter), which has no letters in the text.
+#[test]
+fn word_processor_files_meet_the_bar() {
+    for file in ["ben-tre-2025-libreoffice.docx", "ben-tre-2025-auto-numbered.docx"] {
+        let imported = import_bytes(&data(file)).unwrap();
+        assert_eq!(imported.format, Format::Docx);
+        let s = scored(&imported.plan, "ben-tre-2025.facts.json");
+        println!("{file}: {s}");
+        assert!(s.matched >= 52 && s.precision >= 0.95 && s.tasks >= 15, "{file}: {s}");
+        let codes: Vec<&str> = imported.plan.targets.iter().map(|t| t.code.as_str()).collect();
+        assert_eq!(codes[4], "đ", "{file}: the fifth letter is đ");
+    }
+}
+
 #[test]
 fn a_docx_table_of_targets() {
     let row = |cells: &[&str]| {
