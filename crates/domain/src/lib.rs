@@ -8,7 +8,9 @@ pub mod check;
 pub mod evaluate;
 pub mod formula;
 pub mod number;
+pub mod org;
 pub mod period;
 pub mod plan;
+pub mod value;
 
 pub use plan::{Aggregation, Comparator, Document, Measure, MeasureKind, Plan, ReviewFlag, Sector, Span, Target, Task};

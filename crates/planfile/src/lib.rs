@@ -115,6 +115,33 @@ fn inline_tables(table: &mut Table) {
     }
 }
 
+/// Reads a file of organisation units (`[[units]]` tables, as in
+/// `data/org-units/ben-tre.toml`).
+pub fn org_units_from_toml(text: &str) -> Result<Vec<kehoach_domain::org::OrgUnit>, PlanFileError> {
+    #[derive(serde::Deserialize)]
+    struct File {
+        units: Vec<kehoach_domain::org::OrgUnit>,
+    }
+    let file: File = toml::from_str(text)?;
+    let mut seen = std::collections::HashSet::new();
+    for u in &file.units {
+        if !seen.insert(u.code.as_str()) {
+            return Err(PlanFileError::Invalid { key: u.code.clone(), message: "the code is used twice".into() });
+        }
+    }
+    for u in &file.units {
+        for link in [&u.parent, &u.successor].into_iter().flatten() {
+            if !seen.contains(link.as_str()) {
+                return Err(PlanFileError::Invalid {
+                    key: u.code.clone(),
+                    message: format!("refers to an unknown unit {link}"),
+                });
+            }
+        }
+    }
+    Ok(file.units)
+}
+
 /// Reads a plan file back.
 pub fn from_toml(text: &str) -> Result<Plan, PlanFileError> {
     let plan: Plan = toml::from_str(text)?;

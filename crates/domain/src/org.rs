@@ -1,0 +1,128 @@
+//! Organisation units (đơn vị hành chính): nation, province, district,
+//! commune, each valid for a span of dates, with the unit that succeeded it
+//! when it was merged or abolished. A plan adopted for an old province is
+//! still followed after a merger: its figures are reported by the successor.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgLevel {
+    Nation,
+    /// Tỉnh, thành phố trực thuộc trung ương.
+    Province,
+    /// Huyện, thị xã, thành phố thuộc tỉnh (abolished on 01/07/2025).
+    District,
+    /// Xã, phường, đặc khu.
+    Commune,
+}
+
+/// One administrative unit over the span it existed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgUnit {
+    /// A stable code (the official one where known, e.g. "83" for Bến Tre).
+    pub code: String,
+    pub name: String,
+    pub level: OrgLevel,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<NaiveDate>,
+    /// Last day the unit existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<NaiveDate>,
+    /// The unit that took over (merger, abolition), by code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub successor: Option<String>,
+}
+
+impl OrgUnit {
+    /// Whether the unit existed on a day.
+    pub fn valid_on(&self, day: NaiveDate) -> bool {
+        self.valid_from.is_none_or(|from| day >= from) && self.valid_to.is_none_or(|to| day <= to)
+    }
+}
+
+/// Folds a name for matching: lower case, whitespace collapsed, and the
+/// level words people prefix or leave out ("tỉnh Bến Tre" = "Bến Tre").
+fn key(name: &str) -> String {
+    let lower = name.to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let joined = words.join(" ");
+    for prefix in ["tỉnh ", "thành phố ", "huyện ", "thị xã ", "quận ", "xã ", "phường ", "thị trấn "]
+    {
+        if let Some(rest) = joined.strip_prefix(prefix) {
+            return rest.to_string();
+        }
+    }
+    joined
+}
+
+/// Finds a unit by code or name (case and level words aside).
+pub fn find<'a>(units: &'a [OrgUnit], code_or_name: &str) -> Option<&'a OrgUnit> {
+    let wanted = code_or_name.trim();
+    units.iter().find(|u| u.code == wanted).or_else(|| {
+        let k = key(wanted);
+        units.iter().find(|u| key(&u.name) == k)
+    })
+}
+
+/// The unit that carries `unit`'s figures on a day: itself while it exists,
+/// then its successor, and so on.
+pub fn current<'a>(units: &'a [OrgUnit], unit: &'a OrgUnit, day: NaiveDate) -> &'a OrgUnit {
+    let mut at = unit;
+    for _ in 0..units.len() {
+        if at.valid_on(day) {
+            return at;
+        }
+        match at.successor.as_deref().and_then(|s| units.iter().find(|u| u.code == s)) {
+            Some(next) => at = next,
+            None => return at,
+        }
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn units() -> Vec<OrgUnit> {
+        vec![
+            OrgUnit {
+                code: "83".into(),
+                name: "Bến Tre".into(),
+                level: OrgLevel::Province,
+                parent: None,
+                valid_from: None,
+                valid_to: Some(d(2025, 6, 30)),
+                successor: Some("86".into()),
+            },
+            OrgUnit {
+                code: "86".into(),
+                name: "Vĩnh Long".into(),
+                level: OrgLevel::Province,
+                parent: None,
+                valid_from: None,
+                valid_to: None,
+                successor: None,
+            },
+        ]
+    }
+
+    #[test]
+    fn a_merged_province_is_followed_through_its_successor() {
+        let all = units();
+        let ben_tre = find(&all, "tỉnh Bến Tre").unwrap();
+        assert_eq!(ben_tre.code, "83");
+        assert_eq!(find(&all, "83").unwrap().name, "Bến Tre");
+        assert_eq!(current(&all, ben_tre, d(2025, 3, 31)).name, "Bến Tre");
+        assert_eq!(current(&all, ben_tre, d(2025, 9, 30)).name, "Vĩnh Long");
+        assert!(find(&all, "Trà Vinh").is_none());
+    }
+}
