@@ -1,0 +1,491 @@
+//! The system of record: plans and their revisions, organisation units,
+//! reported figures with every version kept, and an audit log written in the
+//! same transaction as each change. One contract, two databases: SQLite (the
+//! embedded default) and PostgreSQL (shared deployments).
+//!
+//! Nothing is updated in place. A revised target is a new version of its
+//! measure; a new figure is a new version of its value; the latest wins and
+//! the history stays. A figure submitted against a version that is no longer
+//! the latest is refused as a conflict, not silently lost.
+
+use chrono::{NaiveDate, Utc};
+use kehoach_domain::org::OrgUnit;
+use kehoach_domain::period::Period;
+use kehoach_domain::value::ValueStatus;
+use kehoach_domain::{Measure, Plan};
+use rust_decimal::Decimal;
+use std::future::Future;
+use std::str::FromStr;
+
+pub type PlanId = i64;
+
+/// Why the store refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database schema: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error(
+        "{measure} {period} {org_unit} was changed meanwhile: you saw version {expected}, the latest is {current}; reload and enter it again"
+    )]
+    Conflict { measure: String, period: String, org_unit: String, expected: u32, current: u32 },
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Which target version an evaluation is asked against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Against {
+    /// As adopted.
+    Original,
+    /// With every later decision applied.
+    Current,
+}
+
+/// A later decision that changes one target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Revision {
+    /// The measure as the decision sets it (same key).
+    pub measure: Measure,
+    /// Number and body of the decision, e.g. "01/2025/NQ-HĐND".
+    pub decision: String,
+    pub decided_on: NaiveDate,
+}
+
+/// One version of a measure's target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasureVersion {
+    pub version: u32,
+    pub measure: Measure,
+    pub decision: Option<String>,
+    pub decided_on: Option<NaiveDate>,
+    pub recorded_by: String,
+}
+
+/// A figure to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewValue {
+    pub measure: String,
+    pub org_unit: String,
+    pub period: Period,
+    pub value: Decimal,
+    pub status: ValueStatus,
+    pub note: String,
+    /// The version the person saw (0: none yet). `None` appends whatever is
+    /// there, for imports of published figures.
+    pub expected_version: Option<u32>,
+}
+
+/// A stored figure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredValue {
+    pub measure: String,
+    pub org_unit: String,
+    pub period: Period,
+    pub version: u32,
+    pub value: Decimal,
+    pub status: ValueStatus,
+    pub note: String,
+    pub entered_by: String,
+    pub entered_at: String,
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub detail: String,
+}
+
+/// What both databases do, one contract.
+pub trait Store: Send + Sync {
+    fn save_plan(&self, plan: &Plan, by: &str) -> impl Future<Output = Result<PlanId, StoreError>> + Send;
+    fn plans(&self) -> impl Future<Output = Result<Vec<(PlanId, String, i32)>, StoreError>> + Send;
+    fn plan(&self, id: PlanId, against: Against) -> impl Future<Output = Result<Plan, StoreError>> + Send;
+    fn revise(&self, id: PlanId, revision: &Revision, by: &str)
+    -> impl Future<Output = Result<u32, StoreError>> + Send;
+    fn measure_history(
+        &self,
+        id: PlanId,
+        measure: &str,
+    ) -> impl Future<Output = Result<Vec<MeasureVersion>, StoreError>> + Send;
+    fn put_org_units(&self, units: &[OrgUnit], by: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn org_units(&self) -> impl Future<Output = Result<Vec<OrgUnit>, StoreError>> + Send;
+    /// Stores figures all or nothing; returns the new version of each.
+    fn submit_values(
+        &self,
+        id: PlanId,
+        values: &[NewValue],
+        by: &str,
+    ) -> impl Future<Output = Result<Vec<u32>, StoreError>> + Send;
+    /// Every version of one figure, oldest first.
+    fn value_history(
+        &self,
+        id: PlanId,
+        measure: &str,
+        org_unit: &str,
+        period: Period,
+    ) -> impl Future<Output = Result<Vec<StoredValue>, StoreError>> + Send;
+    /// The latest version of every figure of a plan.
+    fn latest_values(&self, id: PlanId) -> impl Future<Output = Result<Vec<StoredValue>, StoreError>> + Send;
+    /// The audit log, newest first.
+    fn audit(&self, limit: u32) -> impl Future<Output = Result<Vec<AuditEntry>, StoreError>> + Send;
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Invalid(format!("stored data unreadable: {e}")))
+}
+
+fn stored_value(
+    row: (String, String, String, i64, String, String, String, String, String),
+) -> Result<StoredValue, StoreError> {
+    let (measure, org_unit, period, version, value, status, note, entered_by, entered_at) = row;
+    Ok(StoredValue {
+        measure,
+        org_unit,
+        period: period.parse().map_err(|e: kehoach_domain::period::PeriodError| StoreError::Invalid(e.to_string()))?,
+        version: version as u32,
+        value: Decimal::from_str(&value).map_err(|e| StoreError::Invalid(format!("stored figure {value}: {e}")))?,
+        status: status.parse().map_err(StoreError::Invalid)?,
+        note,
+        entered_by,
+        entered_at,
+    })
+}
+
+/// Whether a database error is a broken uniqueness rule: two writers took the
+/// same version at once.
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+/// One body of code for both databases: the SQL is the same (numbered
+/// parameters, RETURNING), only the pool type differs.
+macro_rules! store_impl {
+    ($store:ident, $db:ty, $pool:ty) => {
+        #[derive(Debug, Clone)]
+        pub struct $store {
+            pool: $pool,
+        }
+
+        impl $store {
+            pub fn pool(&self) -> &$pool {
+                &self.pool
+            }
+
+            async fn audit_in(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                actor: &str,
+                action: &str,
+                entity: &str,
+                detail: &str,
+            ) -> Result<(), StoreError> {
+                sqlx::query("INSERT INTO audit_log (at, actor, action, entity, detail) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(now())
+                    .bind(actor)
+                    .bind(action)
+                    .bind(entity)
+                    .bind(detail)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(())
+            }
+        }
+
+        impl Store for $store {
+            async fn save_plan(&self, plan: &Plan, by: &str) -> Result<PlanId, StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let at = now();
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO plans (region, year, plan, recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(&plan.region)
+                .bind(plan.year)
+                .bind(json(plan)?)
+                .bind(&at)
+                .bind(by)
+                .fetch_one(&mut *tx)
+                .await?;
+                for m in plan.measures() {
+                    sqlx::query(
+                        "INSERT INTO measure_versions (plan_id, measure, version, target, recorded_at, recorded_by) VALUES ($1, $2, 1, $3, $4, $5)",
+                    )
+                    .bind(id)
+                    .bind(&m.key)
+                    .bind(json(m)?)
+                    .bind(&at)
+                    .bind(by)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                let detail = format!("{} {}: {} measures, {} tasks", plan.region, plan.year, plan.measures().count(), plan.tasks.len());
+                Self::audit_in(&mut tx, by, "plan.save", &format!("plan {id}"), &detail).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn plans(&self) -> Result<Vec<(PlanId, String, i32)>, StoreError> {
+                Ok(sqlx::query_as("SELECT id, region, year FROM plans ORDER BY id").fetch_all(&self.pool).await?)
+            }
+
+            async fn plan(&self, id: PlanId, against: Against) -> Result<Plan, StoreError> {
+                let row: Option<(String,)> =
+                    sqlx::query_as("SELECT plan FROM plans WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+                let mut plan: Plan = from_json(&row.ok_or_else(|| StoreError::NotFound(format!("plan {id}")))?.0)?;
+                if against == Against::Current {
+                    let latest: Vec<(String, String)> = sqlx::query_as(
+                        "SELECT v.measure, v.target FROM measure_versions v \
+                         WHERE v.plan_id = $1 AND v.version = (SELECT MAX(w.version) FROM measure_versions w \
+                         WHERE w.plan_id = v.plan_id AND w.measure = v.measure)",
+                    )
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    for (key, target) in latest {
+                        let revised: Measure = from_json(&target)?;
+                        if let Some(m) = plan.targets.iter_mut().flat_map(|t| t.measures.iter_mut()).find(|m| m.key == key) {
+                            *m = revised;
+                        }
+                    }
+                }
+                Ok(plan)
+            }
+
+            async fn revise(&self, id: PlanId, revision: &Revision, by: &str) -> Result<u32, StoreError> {
+                let key = &revision.measure.key;
+                let mut tx = self.pool.begin().await?;
+                let (current,): (Option<i64>,) =
+                    sqlx::query_as("SELECT MAX(version) FROM measure_versions WHERE plan_id = $1 AND measure = $2")
+                        .bind(id)
+                        .bind(key)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                let Some(current) = current else {
+                    return Err(StoreError::NotFound(format!("measure {key} of plan {id}")));
+                };
+                let version = current + 1;
+                let inserted = sqlx::query(
+                    "INSERT INTO measure_versions (plan_id, measure, version, target, decision, decided_on, recorded_at, recorded_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(id)
+                .bind(key)
+                .bind(version)
+                .bind(json(&revision.measure)?)
+                .bind(&revision.decision)
+                .bind(revision.decided_on.to_string())
+                .bind(now())
+                .bind(by)
+                .execute(&mut *tx)
+                .await;
+                if let Err(e) = inserted {
+                    return Err(if is_unique_violation(&e) {
+                        StoreError::Conflict {
+                            measure: key.clone(),
+                            period: String::new(),
+                            org_unit: String::new(),
+                            expected: current as u32,
+                            current: version as u32,
+                        }
+                    } else {
+                        e.into()
+                    });
+                }
+                let detail = format!(
+                    "{key} → {} by {} of {}",
+                    revision.measure.target_text(),
+                    revision.decision,
+                    revision.decided_on.format("%d/%m/%Y")
+                );
+                Self::audit_in(&mut tx, by, "measure.revise", &format!("plan {id} {key}"), &detail).await?;
+                tx.commit().await?;
+                Ok(version as u32)
+            }
+
+            async fn measure_history(&self, id: PlanId, measure: &str) -> Result<Vec<MeasureVersion>, StoreError> {
+                let rows: Vec<(i64, String, Option<String>, Option<String>, String)> = sqlx::query_as(
+                    "SELECT version, target, decision, decided_on, recorded_by FROM measure_versions \
+                     WHERE plan_id = $1 AND measure = $2 ORDER BY version",
+                )
+                .bind(id)
+                .bind(measure)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(version, target, decision, decided_on, recorded_by)| {
+                        Ok(MeasureVersion {
+                            version: version as u32,
+                            measure: from_json(&target)?,
+                            decision,
+                            decided_on: decided_on.and_then(|d| NaiveDate::from_str(&d).ok()),
+                            recorded_by,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn put_org_units(&self, units: &[OrgUnit], by: &str) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                for u in units {
+                    sqlx::query(
+                        "INSERT INTO org_units (code, unit) VALUES ($1, $2) ON CONFLICT (code) DO UPDATE SET unit = excluded.unit",
+                    )
+                    .bind(&u.code)
+                    .bind(json(u)?)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                let codes: Vec<&str> = units.iter().map(|u| u.code.as_str()).collect();
+                Self::audit_in(&mut tx, by, "org_units.put", "org_units", &codes.join(", ")).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn org_units(&self) -> Result<Vec<OrgUnit>, StoreError> {
+                let rows: Vec<(String,)> = sqlx::query_as("SELECT unit FROM org_units ORDER BY code").fetch_all(&self.pool).await?;
+                rows.iter().map(|(u,)| from_json(u)).collect()
+            }
+
+            async fn submit_values(&self, id: PlanId, values: &[NewValue], by: &str) -> Result<Vec<u32>, StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let mut versions = Vec::with_capacity(values.len());
+                for v in values {
+                    let period = v.period.to_string();
+                    let (current,): (Option<i64>,) = sqlx::query_as(
+                        "SELECT MAX(version) FROM value_versions WHERE plan_id = $1 AND measure = $2 AND org_unit = $3 AND period = $4",
+                    )
+                    .bind(id)
+                    .bind(&v.measure)
+                    .bind(&v.org_unit)
+                    .bind(&period)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let current = current.unwrap_or(0) as u32;
+                    let conflict = |current: u32| StoreError::Conflict {
+                        measure: v.measure.clone(),
+                        period: period.clone(),
+                        org_unit: v.org_unit.clone(),
+                        expected: v.expected_version.unwrap_or(current),
+                        current,
+                    };
+                    if v.expected_version.is_some_and(|seen| seen != current) {
+                        return Err(conflict(current));
+                    }
+                    let version = current + 1;
+                    let inserted = sqlx::query(
+                        "INSERT INTO value_versions (plan_id, measure, org_unit, period, version, value, status, note, entered_by, entered_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                    )
+                    .bind(id)
+                    .bind(&v.measure)
+                    .bind(&v.org_unit)
+                    .bind(&period)
+                    .bind(version as i64)
+                    .bind(v.value.to_string())
+                    .bind(v.status.as_str())
+                    .bind(&v.note)
+                    .bind(by)
+                    .bind(now())
+                    .execute(&mut *tx)
+                    .await;
+                    if let Err(e) = inserted {
+                        return Err(if is_unique_violation(&e) { conflict(version) } else { e.into() });
+                    }
+                    let detail = format!("v{version} = {} ({})", v.value, v.status);
+                    Self::audit_in(&mut tx, by, "value.submit", &format!("plan {id} {} {} {period}", v.measure, v.org_unit), &detail)
+                        .await?;
+                    versions.push(version);
+                }
+                tx.commit().await?;
+                Ok(versions)
+            }
+
+            async fn value_history(
+                &self,
+                id: PlanId,
+                measure: &str,
+                org_unit: &str,
+                period: Period,
+            ) -> Result<Vec<StoredValue>, StoreError> {
+                let rows: Vec<(String, String, String, i64, String, String, String, String, String)> = sqlx::query_as(
+                    "SELECT measure, org_unit, period, version, value, status, note, entered_by, entered_at FROM value_versions \
+                     WHERE plan_id = $1 AND measure = $2 AND org_unit = $3 AND period = $4 ORDER BY version",
+                )
+                .bind(id)
+                .bind(measure)
+                .bind(org_unit)
+                .bind(period.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(stored_value).collect()
+            }
+
+            async fn latest_values(&self, id: PlanId) -> Result<Vec<StoredValue>, StoreError> {
+                let rows: Vec<(String, String, String, i64, String, String, String, String, String)> = sqlx::query_as(
+                    "SELECT v.measure, v.org_unit, v.period, v.version, v.value, v.status, v.note, v.entered_by, v.entered_at \
+                     FROM value_versions v WHERE v.plan_id = $1 AND v.version = (SELECT MAX(w.version) FROM value_versions w \
+                     WHERE w.plan_id = v.plan_id AND w.measure = v.measure AND w.org_unit = v.org_unit AND w.period = v.period) \
+                     ORDER BY v.measure, v.org_unit, v.period",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(stored_value).collect()
+            }
+
+            async fn audit(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+                let rows: Vec<(String, String, String, String, String)> =
+                    sqlx::query_as("SELECT at, actor, action, entity, detail FROM audit_log ORDER BY id DESC LIMIT $1")
+                        .bind(limit as i64)
+                        .fetch_all(&self.pool)
+                        .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(at, actor, action, entity, detail)| AuditEntry { at, actor, action, entity, detail })
+                    .collect())
+            }
+        }
+    };
+}
+
+store_impl!(SqliteStore, sqlx::Sqlite, sqlx::SqlitePool);
+store_impl!(PgStore, sqlx::Postgres, sqlx::PgPool);
+
+impl SqliteStore {
+    /// Opens (creating if needed) a SQLite file in WAL mode and brings its
+    /// schema up to date.
+    pub async fn open(path: &str) -> Result<Self, StoreError> {
+        use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+        let options = SqliteConnectOptions::from_str(path)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .foreign_keys(true)
+            .busy_timeout(std::time::Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+        Ok(Self { pool })
+    }
+}
+
+impl PgStore {
+    /// Connects to PostgreSQL and brings the schema up to date.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let pool = sqlx::postgres::PgPoolOptions::new().max_connections(8).connect(url).await?;
+        sqlx::migrate!("migrations/postgres").run(&pool).await?;
+        Ok(Self { pool })
+    }
+}

@@ -1,0 +1,222 @@
+//! One contract, both databases. SQLite always runs (a fresh file per test);
+//! PostgreSQL runs where `KEHOACH_TEST_POSTGRES` names a server (a fresh
+//! database per test), which `.ci/run` always sets. Under `CI=true` a missing
+//! server fails the suite rather than skipping it.
+
+use chrono::NaiveDate;
+use kehoach_domain::period::Period;
+use kehoach_domain::value::ValueStatus;
+use kehoach_domain::{Comparator, Plan};
+use kehoach_store::{Against, NewValue, PgStore, Revision, SqliteStore, Store, StoreError};
+use rust_decimal::Decimal;
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+fn root() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+fn plan() -> Plan {
+    kehoach_planfile::from_toml(&std::fs::read_to_string(root().join("data/plans/ben-tre-2025.toml")).unwrap()).unwrap()
+}
+
+fn units() -> Vec<kehoach_domain::org::OrgUnit> {
+    kehoach_planfile::org_units_from_toml(&std::fs::read_to_string(root().join("data/org-units/ben-tre.toml")).unwrap())
+        .unwrap()
+}
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn value(measure: &str, period: &str, v: &str, expected: Option<u32>) -> NewValue {
+    NewValue {
+        measure: measure.into(),
+        org_unit: "83".into(),
+        period: period.parse().unwrap(),
+        value: d(v),
+        status: ValueStatus::Estimate,
+        note: String::new(),
+        expected_version: expected,
+    }
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+async fn sqlite() -> (SqliteStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kehoach.db");
+    let store = SqliteStore::open(&format!("sqlite://{}", path.display())).await.unwrap();
+    (store, dir)
+}
+
+async fn postgres() -> Option<(PgStore, String)> {
+    let Ok(url) = std::env::var("KEHOACH_TEST_POSTGRES") else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "KEHOACH_TEST_POSTGRES is not set: under CI the PostgreSQL contract tests must run"
+        );
+        eprintln!("KEHOACH_TEST_POSTGRES not set: PostgreSQL contract tests not run here");
+        return None;
+    };
+    use sqlx::Connection;
+    let name = format!("kehoach_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+    let mut admin = sqlx::PgConnection::connect(&url).await.expect("KEHOACH_TEST_POSTGRES reachable");
+    // The name is ours (process id and a counter), not outside input.
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&mut admin).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.unwrap();
+    let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
+    Some((PgStore::open(&format!("{base}/{name}")).await.unwrap(), name))
+}
+
+/// Drops a test database once its test is done.
+async fn drop_database(store: PgStore, name: &str) {
+    use sqlx::Connection;
+    store.pool().close().await;
+    let url = std::env::var("KEHOACH_TEST_POSTGRES").unwrap();
+    let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+}
+
+/// Runs one contract test against SQLite and, where configured, PostgreSQL.
+macro_rules! contract {
+    ($name:ident, $body:ident) => {
+        #[tokio::test]
+        async fn $name() {
+            let (store, _dir) = sqlite().await;
+            $body(&store).await;
+            if let Some((store, name)) = postgres().await {
+                $body(&store).await;
+                drop_database(store, &name).await;
+            }
+        }
+    };
+}
+
+async fn plans_and_revisions(store: &impl Store) {
+    let original = plan();
+    let id = store.save_plan(&original, "planner").await.unwrap();
+    assert_eq!(store.plan(id, Against::Original).await.unwrap(), original);
+    assert_eq!(store.plan(id, Against::Current).await.unwrap(), original);
+    assert_eq!(store.plans().await.unwrap(), vec![(id, "Bến Tre".to_string(), 2025)]);
+
+    // Resolution 01/2025/NQ-HĐND of 19/02/2025 raised GRDP growth to at least 8 %.
+    let mut raised = original.measure("a.1").unwrap().clone();
+    raised.comparator = Comparator::AtLeast;
+    raised.value = Some(d("8"));
+    raised.low = None;
+    raised.high = None;
+    let revision = Revision {
+        measure: raised,
+        decision: "01/2025/NQ-HĐND".into(),
+        decided_on: NaiveDate::from_ymd_opt(2025, 2, 19).unwrap(),
+    };
+    assert_eq!(store.revise(id, &revision, "planner").await.unwrap(), 2);
+
+    let current = store.plan(id, Against::Current).await.unwrap();
+    assert_eq!(current.measure("a.1").unwrap().comparator, Comparator::AtLeast);
+    assert_eq!(current.measure("a.1").unwrap().value, Some(d("8")));
+    let kept = store.plan(id, Against::Original).await.unwrap();
+    assert_eq!(kept.measure("a.1").unwrap().low, Some(d("6.0")));
+    let history = store.measure_history(id, "a.1").await.unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1].decision.as_deref(), Some("01/2025/NQ-HĐND"));
+    assert_eq!(history[0].measure.high, Some(d("6.5")));
+
+    let mut unknown = revision.clone();
+    unknown.measure.key = "zz.1".into();
+    assert!(matches!(store.revise(id, &unknown, "planner").await, Err(StoreError::NotFound(_))));
+    assert!(matches!(store.plan(id + 100, Against::Current).await, Err(StoreError::NotFound(_))));
+
+    let audit = store.audit(10).await.unwrap();
+    assert_eq!(audit[0].action, "measure.revise");
+    assert!(audit[0].detail.contains("≥ 8% by 01/2025/NQ-HĐND of 19/02/2025"), "{}", audit[0].detail);
+    assert_eq!(audit[1].action, "plan.save");
+}
+
+async fn figures_keep_every_version(store: &impl Store) {
+    store.put_org_units(&units(), "admin").await.unwrap();
+    assert_eq!(store.org_units().await.unwrap().len(), 11);
+    let id = store.save_plan(&plan(), "planner").await.unwrap();
+
+    assert_eq!(store.submit_values(id, &[value("c.1", "2025-09", "1.5", Some(0))], "reporter").await.unwrap(), [1]);
+    let mut revised = value("c.1", "2025-09", "1500.25", Some(1));
+    revised.status = ValueStatus::Preliminary;
+    assert_eq!(store.submit_values(id, &[revised], "reporter").await.unwrap(), [2]);
+
+    // Someone who still saw version 1 is refused, not silently overwritten.
+    let stale = store.submit_values(id, &[value("c.1", "2025-09", "9", Some(1))], "other").await;
+    assert!(matches!(stale, Err(StoreError::Conflict { expected: 1, current: 2, .. })), "{stale:?}");
+
+    let history = store.value_history(id, "c.1", "83", Period::Month(2025, 9)).await.unwrap();
+    let got: Vec<(u32, Decimal, ValueStatus)> = history.iter().map(|v| (v.version, v.value, v.status)).collect();
+    assert_eq!(got, [(1, d("1.5"), ValueStatus::Estimate), (2, d("1500.25"), ValueStatus::Preliminary)]);
+    let latest = store.latest_values(id).await.unwrap();
+    assert_eq!(latest.len(), 1);
+    assert_eq!((latest[0].version, latest[0].value), (2, d("1500.25")));
+    assert_eq!(store.audit(1).await.unwrap()[0].action, "value.submit");
+}
+
+async fn a_batch_is_all_or_nothing(store: &impl Store) {
+    store.put_org_units(&units(), "admin").await.unwrap();
+    let id = store.save_plan(&plan(), "planner").await.unwrap();
+    store.submit_values(id, &[value("a.1", "2025", "5.84", Some(0))], "reporter").await.unwrap();
+    let audit_before = store.audit(1000).await.unwrap().len();
+    let batch = [value("c.1", "2025", "1900", Some(0)), value("a.1", "2025", "6.1", Some(0))];
+    let refused = store.submit_values(id, &batch, "reporter").await;
+    assert!(matches!(refused, Err(StoreError::Conflict { .. })), "{refused:?}");
+    // Neither figure nor its audit line was kept.
+    assert!(store.value_history(id, "c.1", "83", Period::Year(2025)).await.unwrap().is_empty());
+    assert_eq!(store.audit(1000).await.unwrap().len(), audit_before);
+    // An unknown unit breaks the foreign key: refused, nothing kept.
+    let mut nowhere = value("c.1", "2025", "1900", Some(0));
+    nowhere.org_unit = "99".into();
+    assert!(store.submit_values(id, &[nowhere], "reporter").await.is_err());
+    assert!(store.latest_values(id).await.unwrap().iter().all(|v| v.measure == "a.1"));
+}
+
+async fn concurrent_edits_are_detected(store: &(impl Store + Clone + 'static)) {
+    store.put_org_units(&units(), "admin").await.unwrap();
+    let id = store.save_plan(&plan(), "planner").await.unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..6 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store.submit_values(id, &[value("g.1", "2025-Q3", &format!("3{i}"), Some(0))], &format!("r{i}")).await
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => ok += 1,
+            Err(StoreError::Conflict { .. }) => {}
+            // SQLite may report a lock it could not wait out; never a lost write.
+            Err(StoreError::Database(e)) if e.to_string().contains("locked") => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(ok, 1, "exactly one of the writers who saw no figure wins");
+    assert_eq!(store.value_history(id, "g.1", "83", Period::Quarter(2025, 3)).await.unwrap().len(), 1);
+}
+
+contract!(plans_and_revisions_on_both, plans_and_revisions);
+contract!(figures_keep_every_version_on_both, figures_keep_every_version);
+contract!(a_batch_is_all_or_nothing_on_both, a_batch_is_all_or_nothing);
+contract!(concurrent_edits_are_detected_on_both, concurrent_edits_are_detected);
+
+#[tokio::test]
+async fn the_two_schemas_match() {
+    // The migrations differ only in the types of generated keys.
+    let sqlite = std::fs::read_to_string(root().join("crates/store/migrations/sqlite/0001_initial.sql")).unwrap();
+    let postgres = std::fs::read_to_string(root().join("crates/store/migrations/postgres/0001_initial.sql")).unwrap();
+    let normalise = |s: &str| {
+        s.replace("BIGSERIAL PRIMARY KEY", "INTEGER PRIMARY KEY")
+            .replace("plan_id BIGINT", "plan_id INTEGER")
+            .replace("version BIGINT", "version INTEGER")
+    };
+    assert_eq!(normalise(&sqlite), normalise(&postgres));
+}
