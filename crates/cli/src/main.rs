@@ -1,8 +1,10 @@
 //! `kehoach`: follows a Vietnamese socio-economic development plan from the
 //! resolution that adopts it to the reports that judge it.
 
+mod store_commands;
+
 use anyhow::{Context, Result, bail};
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use kehoach_domain::check::{Severity, check};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,6 +16,9 @@ use std::process::ExitCode;
     about = "Theo dõi kế hoạch phát triển kinh tế - xã hội / follow a socio-economic development plan"
 )]
 struct Cli {
+    /// The database: a file path or sqlite://PATH (SQLite), or postgres://… .
+    #[arg(long, global = true, env = "KEHOACH_DATABASE", default_value = "kehoach.db")]
+    database: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -36,10 +41,99 @@ enum Command {
         /// A plan file (.toml) or a resolution to read first.
         plan: PathBuf,
     },
+    /// Create the database and load a plan (the built-in Bến Tre 2025 plan,
+    /// its units and its published figures when no plan is given).
+    Init {
+        /// A plan file (.toml) or a resolution.
+        #[arg(long)]
+        plan: Option<PathBuf>,
+    },
+    /// Reported figures.
+    #[command(subcommand)]
+    Values(ValuesCommand),
+    /// The plan's targets.
+    #[command(subcommand)]
+    Plan(PlanCommand),
+    /// Judge every measure for a period.
+    Status {
+        /// 2025, 2025-H1, 2025-9M, 2025-Q3 or 2025-09.
+        #[arg(long)]
+        period: String,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Judge against the targets as adopted or as revised since.
+        #[arg(long, value_enum, default_value = "current")]
+        against: AgainstArg,
+        /// The plan, when the database holds several.
+        #[arg(long = "plan")]
+        plan_id: Option<i64>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ValuesCommand {
+    /// Import figures from CSV (measure,period,org_unit,value,status,note), all or nothing.
+    Import {
+        file: PathBuf,
+        #[arg(long = "plan")]
+        plan_id: Option<i64>,
+    },
+}
+
+#[derive(Subcommand)]
+enum PlanCommand {
+    /// Change a target by a later decision; the old version is kept.
+    Revise {
+        /// The measure, e.g. a.1.
+        key: String,
+        #[command(flatten)]
+        target: TargetArgs,
+        /// The deciding document, e.g. "01/2025/NQ-HĐND".
+        #[arg(long)]
+        decision: String,
+        /// Its date, YYYY-MM-DD.
+        #[arg(long)]
+        date: chrono::NaiveDate,
+        #[arg(long = "plan")]
+        plan_id: Option<i64>,
+    },
+}
+
+#[derive(Args)]
+#[group(required = true, multiple = false)]
+struct TargetArgs {
+    #[arg(long, value_name = "X")]
+    at_least: Option<String>,
+    #[arg(long, value_name = "X")]
+    above: Option<String>,
+    #[arg(long, value_name = "X")]
+    at_most: Option<String>,
+    #[arg(long, value_name = "X")]
+    below: Option<String>,
+    #[arg(long, value_name = "X")]
+    about: Option<String>,
+    #[arg(long, value_name = "X")]
+    equal: Option<String>,
+    #[arg(long, value_names = ["LOW", "HIGH"], num_args = 2)]
+    between: Option<Vec<String>>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum AgainstArg {
+    Original,
+    Current,
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("kehoach: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(Cli::parse())) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("kehoach: {e:#}");
@@ -48,8 +142,52 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode> {
+async fn run(cli: Cli) -> Result<ExitCode> {
+    let database = cli.database.as_str();
     match cli.command {
+        Command::Init { plan } => {
+            store_commands::init(database, plan.as_deref()).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Values(ValuesCommand::Import { file, plan_id }) => {
+            store_commands::import_values(database, &file, plan_id).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Plan(PlanCommand::Revise { key, target, decision, date, plan_id }) => {
+            use kehoach_domain::Comparator as C;
+            let single = [
+                (C::AtLeast, &target.at_least),
+                (C::Above, &target.above),
+                (C::AtMost, &target.at_most),
+                (C::Below, &target.below),
+                (C::About, &target.about),
+                (C::Equal, &target.equal),
+            ]
+            .into_iter()
+            .find_map(|(c, v)| v.clone().map(|v| (c, v)));
+            let new = match (single, target.between) {
+                (Some((comparator, value)), _) => {
+                    store_commands::NewTarget { comparator, value: Some(value), range: None }
+                }
+                (None, Some(range)) if range.len() == 2 => store_commands::NewTarget {
+                    comparator: C::Between,
+                    value: None,
+                    range: Some((range[0].clone(), range[1].clone())),
+                },
+                _ => bail!("give the new target: --at-least X, --between LOW HIGH, …"),
+            };
+            store_commands::revise(database, &key, new, &decision, date, plan_id).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Status { period, json, against, plan_id } => {
+            let period: kehoach_domain::period::Period = period.parse()?;
+            let against = match against {
+                AgainstArg::Original => kehoach_store::Against::Original,
+                AgainstArg::Current => kehoach_store::Against::Current,
+            };
+            store_commands::status(database, period, against, json, plan_id).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Import { file, json, output } => {
             let imported = kehoach_import::import_file(&file).with_context(|| format!("{}", file.display()))?;
             let plan = imported.plan;
@@ -57,7 +195,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 write_atomically(out, kehoach_planfile::to_toml(&plan).as_bytes())?;
             }
             if json {
-                println!("{}", serde_json::to_string_pretty(&kehoach_planfile::to_json(&plan))?);
+                emit(&format!("{}\n", serde_json::to_string_pretty(&kehoach_planfile::to_json(&plan))?));
             }
             if !json {
                 let measures = plan.measures().count();
@@ -96,8 +234,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// Writes to standard output; a reader that went away (`| head`) is not an
+/// error worth a panic.
+pub(crate) fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
 /// A plan file is TOML; anything else is read as a resolution.
-fn load_plan(path: &Path) -> Result<kehoach_domain::Plan> {
+pub(crate) fn load_plan(path: &Path) -> Result<kehoach_domain::Plan> {
     if path.extension().is_some_and(|e| e == "toml") {
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
         Ok(kehoach_planfile::from_toml(&text)

@@ -28,7 +28,7 @@ use std::fmt;
 
 use crate::number::format_vi_rounded;
 use crate::period::Period;
-use crate::plan::{Aggregation, Comparator, Measure, MeasureKind};
+use crate::plan::{Aggregation, Comparator, Measure, MeasureKind, Plan};
 
 /// The verdict on a measure for a period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -178,6 +178,43 @@ pub fn evaluate(measure: &Measure, period: Period, figures: &Figures, tolerances
         _ => None,
     };
     Evaluation { status, actual: Some(actual), achievement_pct, vs_last_year_pct, forecast, basis }
+}
+
+/// Judges every measure of a plan for a period. `value(key, period)` gives
+/// the reported figure of a measure (the caller picks the unit and the
+/// latest version). A cumulative period with no figure of its own takes the
+/// sum of its months for flows when every month is in.
+pub fn evaluate_plan<'p>(
+    plan: &'p Plan,
+    period: Period,
+    value: &dyn Fn(&str, Period) -> Option<Decimal>,
+    tolerances: &Tolerances,
+) -> Vec<(&'p Measure, Evaluation)> {
+    let year = period.year();
+    plan.measures()
+        .map(|m| {
+            let key = m.key.as_str();
+            let months: [Option<Decimal>; 12] = std::array::from_fn(|i| value(key, Period::Month(year, i as u32 + 1)));
+            let months_last_year: [Option<Decimal>; 12] =
+                std::array::from_fn(|i| value(key, Period::Month(year - 1, i as u32 + 1)));
+            let summed = |months: &[Option<Decimal>; 12], p: Period| -> Option<Decimal> {
+                let (first, last) = p.months();
+                let slice = &months[(first - 1) as usize..last as usize];
+                (m.aggregation == Aggregation::Sum && slice.iter().all(Option::is_some))
+                    .then(|| slice.iter().flatten().sum())
+            };
+            let actual = value(key, period).or_else(|| summed(&months, period));
+            let before = period.year_before();
+            let figures = Figures {
+                actual,
+                same_period_last_year: value(key, before).or_else(|| summed(&months_last_year, before)),
+                last_year: value(key, Period::Year(year - 1)),
+                months,
+                months_last_year,
+            };
+            (m, evaluate(m, period, &figures, tolerances))
+        })
+        .collect()
 }
 
 /// Flows add up over the year; counts of new things too.

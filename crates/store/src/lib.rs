@@ -484,8 +484,83 @@ impl SqliteStore {
 impl PgStore {
     /// Connects to PostgreSQL and brings the schema up to date.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
-        let pool = sqlx::postgres::PgPoolOptions::new().max_connections(8).connect(url).await?;
+        // An unreachable server is said within seconds, not after a long wait.
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(std::time::Duration::from_secs(5))
+            .connect(url)
+            .await?;
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
         Ok(Self { pool })
+    }
+}
+
+/// The store a `--database` URL names: a file path or `sqlite://PATH` for
+/// SQLite, `postgres://…` for PostgreSQL.
+#[derive(Debug, Clone)]
+pub enum AnyStore {
+    Sqlite(SqliteStore),
+    Postgres(PgStore),
+}
+
+impl AnyStore {
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres(PgStore::open(url).await?))
+        } else {
+            let path = url.strip_prefix("sqlite://").unwrap_or(url);
+            Ok(Self::Sqlite(SqliteStore::open(&format!("sqlite://{path}")).await?))
+        }
+    }
+}
+
+macro_rules! delegate {
+    ($self:ident, $s:ident => $call:expr) => {
+        match $self {
+            AnyStore::Sqlite($s) => $call.await,
+            AnyStore::Postgres($s) => $call.await,
+        }
+    };
+}
+
+impl Store for AnyStore {
+    async fn save_plan(&self, plan: &Plan, by: &str) -> Result<PlanId, StoreError> {
+        delegate!(self, s => s.save_plan(plan, by))
+    }
+    async fn plans(&self) -> Result<Vec<(PlanId, String, i32)>, StoreError> {
+        delegate!(self, s => s.plans())
+    }
+    async fn plan(&self, id: PlanId, against: Against) -> Result<Plan, StoreError> {
+        delegate!(self, s => s.plan(id, against))
+    }
+    async fn revise(&self, id: PlanId, revision: &Revision, by: &str) -> Result<u32, StoreError> {
+        delegate!(self, s => s.revise(id, revision, by))
+    }
+    async fn measure_history(&self, id: PlanId, measure: &str) -> Result<Vec<MeasureVersion>, StoreError> {
+        delegate!(self, s => s.measure_history(id, measure))
+    }
+    async fn put_org_units(&self, units: &[OrgUnit], by: &str) -> Result<(), StoreError> {
+        delegate!(self, s => s.put_org_units(units, by))
+    }
+    async fn org_units(&self) -> Result<Vec<OrgUnit>, StoreError> {
+        delegate!(self, s => s.org_units())
+    }
+    async fn submit_values(&self, id: PlanId, values: &[NewValue], by: &str) -> Result<Vec<u32>, StoreError> {
+        delegate!(self, s => s.submit_values(id, values, by))
+    }
+    async fn value_history(
+        &self,
+        id: PlanId,
+        measure: &str,
+        org_unit: &str,
+        period: Period,
+    ) -> Result<Vec<StoredValue>, StoreError> {
+        delegate!(self, s => s.value_history(id, measure, org_unit, period))
+    }
+    async fn latest_values(&self, id: PlanId) -> Result<Vec<StoredValue>, StoreError> {
+        delegate!(self, s => s.latest_values(id))
+    }
+    async fn audit(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        delegate!(self, s => s.audit(limit))
     }
 }

@@ -1,0 +1,257 @@
+//! The commands over the store: init, values import, plan revise, status.
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use kehoach_domain::evaluate::{Status, Tolerances, evaluate_plan};
+use kehoach_domain::number::{format_vi_rounded, parse_decimal};
+use kehoach_domain::org::{self, OrgLevel, OrgUnit};
+use kehoach_domain::period::Period;
+use kehoach_domain::{Comparator, Plan};
+use kehoach_store::{Against, AnyStore, NewValue, PlanId, Revision, Store};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The built-in plan and what goes with it, compiled into the binary.
+const BUILT_IN_PLAN: &str = include_str!("../../../data/plans/ben-tre-2025.toml");
+const BUILT_IN_UNITS: &str = include_str!("../../../data/org-units/ben-tre.toml");
+const PUBLISHED: &str = include_str!("../../../data/ben-tre-published.csv");
+
+/// Who the command line acts as in the audit log.
+fn actor() -> String {
+    std::env::var("USER").map(|u| format!("cli:{u}")).unwrap_or_else(|_| "cli".into())
+}
+
+pub async fn open(database: &str) -> Result<AnyStore> {
+    AnyStore::open(database).await.with_context(|| format!("cannot open the database {database}"))
+}
+
+pub async fn init(database: &str, plan_file: Option<&Path>) -> Result<()> {
+    let store = open(database).await?;
+    if let Some((id, region, year)) = store.plans().await?.into_iter().next() {
+        bail!("{database} already holds plan {id} ({region} {year}); nothing changed");
+    }
+    let by = actor();
+    let (plan, units, published) = match plan_file {
+        None => (
+            kehoach_planfile::from_toml(BUILT_IN_PLAN).context("the built-in plan")?,
+            kehoach_planfile::org_units_from_toml(BUILT_IN_UNITS).context("the built-in units")?,
+            Some(PUBLISHED),
+        ),
+        Some(path) => {
+            let plan = crate::load_plan(path)?;
+            let unit = OrgUnit {
+                code: plan.region.clone(),
+                name: plan.region.clone(),
+                level: OrgLevel::Province,
+                parent: None,
+                valid_from: None,
+                valid_to: None,
+                successor: None,
+            };
+            (plan, vec![unit], None)
+        }
+    };
+    // Read the published figures before writing anything: a bad file stops
+    // the whole init.
+    let figures = match published {
+        Some(csv) => {
+            kehoach_values::read_csv(csv, &plan, &units).map_err(|e| anyhow::anyhow!("published figures: {e}"))?
+        }
+        None => Vec::new(),
+    };
+    store.put_org_units(&units, &by).await?;
+    let id = store.save_plan(&plan, &by).await?;
+    let values: Vec<NewValue> = figures.into_iter().map(new_value).collect();
+    store.submit_values(id, &values, &by).await?;
+    println!(
+        "{database}: plan {id} ({} {}): {} measures, {} tasks; {} units; {} published figures",
+        plan.region,
+        plan.year,
+        plan.measures().count(),
+        plan.tasks.len(),
+        units.len(),
+        values.len()
+    );
+    Ok(())
+}
+
+fn new_value(row: kehoach_values::ValueRow) -> NewValue {
+    NewValue {
+        measure: row.measure,
+        org_unit: row.org_unit,
+        period: row.period,
+        value: row.value,
+        status: row.status,
+        note: row.note,
+        expected_version: None,
+    }
+}
+
+/// The plan a command works on: the one asked for, or the only one.
+async fn plan_id(store: &AnyStore, asked: Option<PlanId>) -> Result<PlanId> {
+    let plans = store.plans().await?;
+    match asked {
+        Some(id) if plans.iter().any(|p| p.0 == id) => Ok(id),
+        Some(id) => bail!("no plan {id} in the database"),
+        None => match plans.as_slice() {
+            [] => bail!("the database holds no plan yet: run `kehoach init` first"),
+            [only] => Ok(only.0),
+            _ => bail!("the database holds {} plans: say which with --plan", plans.len()),
+        },
+    }
+}
+
+pub async fn import_values(database: &str, file: &Path, plan: Option<PlanId>) -> Result<()> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let store = open(database).await?;
+    let id = plan_id(&store, plan).await?;
+    let current = store.plan(id, Against::Current).await?;
+    let units = store.org_units().await?;
+    let rows =
+        kehoach_values::read_csv(&text, &current, &units).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let values: Vec<NewValue> = rows.into_iter().map(new_value).collect();
+    store
+        .submit_values(id, &values, &actor())
+        .await
+        .with_context(|| format!("{}: nothing imported", file.display()))?;
+    println!("{}: {} figures stored in plan {id}", file.display(), values.len());
+    Ok(())
+}
+
+/// The new target of a revision, as given on the command line.
+pub struct NewTarget {
+    pub comparator: Comparator,
+    pub value: Option<String>,
+    pub range: Option<(String, String)>,
+}
+
+pub async fn revise(
+    database: &str,
+    key: &str,
+    target: NewTarget,
+    decision: &str,
+    date: NaiveDate,
+    plan: Option<PlanId>,
+) -> Result<()> {
+    let store = open(database).await?;
+    let id = plan_id(&store, plan).await?;
+    let current = store.plan(id, Against::Current).await?;
+    let Some(measure) = current.measure(key) else { bail!("no measure {key} in plan {id}") };
+    let mut revised = measure.clone();
+    revised.comparator = target.comparator;
+    let number = |s: &str| parse_decimal(s).with_context(|| format!("{key}: “{s}”"));
+    (revised.value, revised.low, revised.high) = match (&target.value, &target.range) {
+        (Some(v), None) => (Some(number(v)?), None, None),
+        (None, Some((lo, hi))) => {
+            let (lo, hi) = (number(lo)?, number(hi)?);
+            if lo > hi {
+                bail!("{key}: the low end {lo} is above the high end {hi}");
+            }
+            (None, Some(lo), Some(hi))
+        }
+        _ => bail!("give the new target: --at-least X, --between LOW HIGH, …"),
+    };
+    let version = store
+        .revise(id, &Revision { measure: revised.clone(), decision: decision.into(), decided_on: date }, &actor())
+        .await?;
+    println!(
+        "{key}: {} → {} (version {version}, {decision} of {})",
+        measure.target_text(),
+        revised.target_text(),
+        date.format("%d/%m/%Y")
+    );
+    Ok(())
+}
+
+pub async fn status(database: &str, period: Period, against: Against, json: bool, plan: Option<PlanId>) -> Result<()> {
+    let store = open(database).await?;
+    let id = plan_id(&store, plan).await?;
+    let plan = store.plan(id, against).await?;
+    let units = store.org_units().await?;
+    let values = store.latest_values(id).await?;
+    let by_key: HashMap<(String, String, Period), Decimal> =
+        values.into_iter().map(|v| ((v.measure, v.org_unit, v.period), v.value)).collect();
+    let home = org::find(&units, &plan.region)
+        .with_context(|| format!("the plan's province {} is not a known unit", plan.region))?;
+    // The plan's province, or its successor once it has merged.
+    let lookup = |key: &str, p: Period| -> Option<Decimal> {
+        let unit = org::current(&units, home, p.calendar().1);
+        by_key
+            .get(&(key.to_string(), unit.code.clone(), p))
+            .or_else(|| by_key.get(&(key.to_string(), home.code.clone(), p)))
+            .copied()
+    };
+    let results = evaluate_plan(&plan, period, &lookup, &Tolerances::default());
+    if json {
+        print_json(&results);
+    } else {
+        print_table(&plan, period, &results);
+    }
+    Ok(())
+}
+
+fn print_json(results: &[(&kehoach_domain::Measure, kehoach_domain::evaluate::Evaluation)]) {
+    use serde_json::{Number, Value, json};
+    use std::str::FromStr;
+    let num = |d: Option<Decimal>| {
+        d.and_then(|d| Number::from_str(&d.normalize().to_string()).ok()).map_or(Value::Null, Value::Number)
+    };
+    let measures: Vec<Value> = results
+        .iter()
+        .map(|(m, e)| {
+            json!({
+                "key": m.key,
+                "name": m.name,
+                "target": m.target_text(),
+                "actual": num(e.actual),
+                "unit": m.unit,
+                "achievement_pct": num(e.achievement_pct.map(|p| p.round_dp(2))),
+                "status": e.status.as_str(),
+                "status_vi": e.status.label_vi(),
+                "forecast": e.forecast.as_ref().map(|f| json!({"value": num(Some(f.value.round_dp(2))), "method": f.explanation})),
+                "basis": e.basis,
+            })
+        })
+        .collect();
+    crate::emit(&format!("{}\n", serde_json::to_string_pretty(&json!({ "measures": measures })).expect("JSON")));
+}
+
+fn print_table(
+    plan: &Plan,
+    period: Period,
+    results: &[(&kehoach_domain::Measure, kehoach_domain::evaluate::Evaluation)],
+) {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {} ({})", plan.region, period.label_vi(), period);
+    let _ =
+        writeln!(out, "{:<6} {:<44} {:>22} {:>14} {:>9}  Đánh giá", "Mã", "Chỉ tiêu", "Kế hoạch", "Thực hiện", "% KH");
+    for (m, e) in results {
+        let name: String = m.name.chars().take(44).collect();
+        let target: String = m.target_text().chars().take(22).collect();
+        let actual = e.actual.map(|a| format_vi_rounded(a, 2)).unwrap_or_else(|| "—".into());
+        let pct = e.achievement_pct.map(|p| format_vi_rounded(p, 1)).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{:<6} {:<44} {:>22} {:>14} {:>9}  {}",
+            m.key,
+            name,
+            target,
+            actual,
+            pct,
+            e.status.label_vi()
+        );
+    }
+    let mut counts: Vec<(Status, usize)> = Vec::new();
+    for (_, e) in results {
+        match counts.iter_mut().find(|(s, _)| *s == e.status) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((e.status, 1)),
+        }
+    }
+    counts.sort();
+    let summary: Vec<String> = counts.iter().map(|(s, n)| format!("{} {n}", s.label_vi())).collect();
+    let _ = writeln!(out, "{}", summary.join(" · "));
+    crate::emit(&out);
+}

@@ -1,0 +1,118 @@
+//! The commands over the store, as a user runs them: init, values import,
+//! plan revise, status; on SQLite, and on PostgreSQL where configured.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn kehoach(args: &[&str], dir: &Path, database: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kehoach"))
+        .args(args)
+        .arg("--database")
+        .arg(database)
+        .current_dir(dir)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn status_json(dir: &Path, database: &str, period: &str, against: &str) -> serde_json::Value {
+    let out = kehoach(&["status", "--period", period, "--json", "--against", against], dir, database);
+    assert!(out.status.success(), "{}", text(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn measure<'a>(status: &'a serde_json::Value, key: &str) -> &'a serde_json::Value {
+    status["measures"].as_array().unwrap().iter().find(|m| m["key"] == key).unwrap()
+}
+
+/// The whole story on one database.
+fn the_story(dir: &Path, database: &str) {
+    let out = kehoach(&["init"], dir, database);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("55 measures, 75 tasks; 11 units; 16 published figures"), "{}", text(&out));
+    let again = kehoach(&["init"], dir, database);
+    assert!(!again.status.success());
+    assert!(text(&again).contains("already holds plan 1"), "{}", text(&again));
+
+    // The published 2025 figure for the merged Vĩnh Long: GRDP 5,84 % against
+    // 6,0–6,5 % is not achieved.
+    let s = status_json(dir, database, "2025", "current");
+    assert_eq!(measure(&s, "a.1")["status"], "not_achieved");
+    assert_eq!(measure(&s, "a.1")["actual"].to_string(), "5.84");
+
+    // A bad file changes nothing and says what is wrong where.
+    std::fs::write(dir.join("bad.csv"), "measure,period,value\nc.1,2025,1.900\nq.9,2025,1\nc.1,2025-13,x\n").unwrap();
+    let out = kehoach(&["values", "import", "bad.csv"], dir, database);
+    assert!(!out.status.success());
+    let said = text(&out);
+    assert!(said.contains("line 3, column measure: no measure “q.9” in the plan"), "{said}");
+    assert!(said.contains("line 4, column period"), "{said}");
+    assert!(said.contains("line 4, column value"), "{said}");
+    assert_eq!(measure(&status_json(dir, database, "2025", "current"), "c.1")["status"], "no_data");
+
+    // Exports 1.900 against at least 1.850: exceeded. Poverty from 3,2 % to
+    // 2,5 %: a fall of 0,7 points within 0,5–1: achieved.
+    std::fs::write(
+        dir.join("good.csv"),
+        "measure,period,org_unit,value,status,note\nc.1,2025,Vĩnh Long,1.900,estimate,\nm.1,2024,Bến Tre,\"3,2\",official,base\nm.1,2025,Vĩnh Long,\"2,5\",estimate,\n",
+    )
+    .unwrap();
+    let out = kehoach(&["values", "import", "good.csv"], dir, database);
+    assert!(out.status.success(), "{}", text(&out));
+    let s = status_json(dir, database, "2025", "current");
+    assert_eq!(measure(&s, "c.1")["status"], "exceeded");
+    assert_eq!(measure(&s, "m.1")["status"], "achieved");
+
+    // The council raised the GRDP target to at least 8 % on 19/02/2025.
+    let out = kehoach(
+        &["plan", "revise", "a.1", "--at-least", "8", "--decision", "01/2025/NQ-HĐND", "--date", "2025-02-19"],
+        dir,
+        database,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("6,0 - 6,5% → ≥ 8%"), "{}", text(&out));
+    assert_eq!(measure(&status_json(dir, database, "2025", "current"), "a.1")["target"], "≥ 8%");
+    assert_eq!(measure(&status_json(dir, database, "2025", "original"), "a.1")["target"], "6,0 - 6,5%");
+
+    let table = kehoach(&["status", "--period", "2025"], dir, database);
+    assert!(text(&table).contains("Vượt"), "{}", text(&table));
+}
+
+#[test]
+fn the_story_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    the_story(dir.path(), "kehoach.db");
+    assert!(dir.path().join("kehoach.db").exists());
+}
+
+#[test]
+fn the_story_on_postgres() {
+    let Ok(url) = std::env::var("KEHOACH_TEST_POSTGRES") else {
+        assert!(std::env::var("CI").is_err(), "KEHOACH_TEST_POSTGRES must be set under CI");
+        return;
+    };
+    let name = format!("kehoach_cli_{}", std::process::id());
+    let psql = |sql: &str| {
+        let out = Command::new("psql").args([url.as_str(), "-qAtc", sql]).output().expect("psql runs");
+        assert!(out.status.success(), "{}", text(&out));
+    };
+    psql(&format!("DROP DATABASE IF EXISTS {name}"));
+    psql(&format!("CREATE DATABASE {name}"));
+    let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
+    let dir = tempfile::tempdir().unwrap();
+    the_story(dir.path(), &format!("{base}/{name}"));
+    psql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+}
+
+#[test]
+fn an_unreachable_database_is_said_plainly() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = kehoach(&["status", "--period", "2025"], dir.path(), "postgres://nobody@127.0.0.1:1/none");
+    assert!(!out.status.success());
+    assert!(text(&out).contains("cannot open the database postgres://nobody@127.0.0.1:1/none"), "{}", text(&out));
+    let out = kehoach(&["status", "--period", "2025"], dir.path(), "empty.db");
+    assert!(text(&out).contains("holds no plan yet: run `kehoach init` first"), "{}", text(&out));
+}
