@@ -322,20 +322,36 @@ impl Expr {
     }
 }
 
+impl Expr {
+    /// Binding strength: what needs brackets when written inside what.
+    fn precedence(&self) -> u8 {
+        match self {
+            Expr::Binary(_, Op::Add | Op::Sub, _) => 1,
+            Expr::Binary(_, Op::Mul | Op::Div, _) => 2,
+            Expr::Neg(_) => 3,
+            Expr::Number(_) | Expr::Ref(_) | Expr::Call(..) => 4,
+        }
+    }
+}
+
+/// Writes with only the brackets the meaning needs, so that writing and
+/// reading back never nests deeper than the formula as typed.
 impl fmt::Display for Expr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bracket = |e: &Expr, need: bool| if need { format!("({e})") } else { e.to_string() };
         match self {
             Expr::Number(n) => write!(f, "{n}"),
             Expr::Ref(name) => write!(f, "[{name}]"),
-            Expr::Neg(e) => write!(f, "-({e})"),
+            Expr::Neg(e) => write!(f, "-{}", bracket(e, e.precedence() < 3)),
             Expr::Binary(a, op, b) => {
-                let op = match op {
-                    Op::Add => "+",
-                    Op::Sub => "-",
-                    Op::Mul => "*",
-                    Op::Div => "/",
+                let (symbol, level) = match op {
+                    Op::Add => ("+", 1),
+                    Op::Sub => ("-", 1),
+                    Op::Mul => ("*", 2),
+                    Op::Div => ("/", 2),
                 };
-                write!(f, "({a} {op} {b})")
+                // Left-associative: the right side brackets at equal strength.
+                write!(f, "{} {symbol} {}", bracket(a, a.precedence() < level), bracket(b, b.precedence() <= level))
             }
             Expr::Call(func, args) => {
                 let name = match func {
@@ -463,6 +479,7 @@ mod tests {
         fn written_formulas_read_back(e in expr()) {
             let text = e.to_string();
             let back: Expr = text.parse().unwrap();
+            prop_assert_eq!(&back, &e, "{}", text);
             let values = |n: &str| Some(Decimal::from(n.len() as i64 + 1));
             prop_assert_eq!(back.eval(&values), e.eval(&values));
             prop_assert_eq!(back.references(), e.references());

@@ -155,6 +155,9 @@ impl FromStr for Period {
             return Err(err());
         }
         let year: i32 = year.parse().map_err(|_| err())?;
+        if !(1900..=2999).contains(&year) {
+            return Err(err());
+        }
         let Some(rest) = rest else { return Ok(Period::Year(year)) };
         let upper = rest.to_ascii_uppercase();
         match upper.as_str() {
@@ -186,7 +189,7 @@ mod tests {
         assert_eq!("2025-9M".parse(), Ok(Period::NineMonths(2025)));
         assert_eq!("2025-Q3".parse(), Ok(Period::Quarter(2025, 3)));
         assert_eq!("2025-09".parse(), Ok(Period::Month(2025, 9)));
-        for bad in ["", "25", "2025-13", "2025-Q5", "2025-H2", "x2025", "2025-9"] {
+        for bad in ["", "25", "2025-13", "2025-Q5", "2025-H2", "x2025", "2025-9", "0000", "0999-01"] {
             assert!(bad.parse::<Period>().is_err(), "{bad}");
         }
     }
