@@ -60,10 +60,9 @@ pub async fn init(database: &str, plan_file: Option<&Path>) -> Result<()> {
         }
         None => Vec::new(),
     };
-    store.put_org_units(&units, &by).await?;
-    let id = store.save_plan(&plan, &by).await?;
     let values: Vec<NewValue> = figures.into_iter().map(new_value).collect();
-    store.submit_values(id, &values, &by).await?;
+    // One transaction: a process killed half way leaves the database empty.
+    let id = store.init(&plan, &units, &values, &by).await?;
     println!(
         "{database}: plan {id} ({} {}): {} measures, {} tasks; {} units; {} published figures",
         plan.region,

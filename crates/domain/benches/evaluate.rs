@@ -17,7 +17,8 @@ fn figures(plan: &kehoach_domain::Plan) -> HashMap<&str, HashMap<Period, Decimal
         for year in [2024, 2025] {
             for month in 1..=12u32 {
                 // Deterministic, plausible-looking figures; not data.
-                let v = Decimal::new(((i as i64 + 3) * 97 + month as i64 * 13 + (year - 2024) as i64 * 7) % 1000 + 1, 1);
+                let v =
+                    Decimal::new(((i as i64 + 3) * 97 + month as i64 * 13 + (year - 2024) as i64 * 7) % 1000 + 1, 1);
                 out.entry(m.key.as_str()).or_default().insert(Period::Month(year, month), v);
             }
         }

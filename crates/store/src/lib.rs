@@ -106,6 +106,16 @@ pub struct AuditEntry {
 /// What both databases do, one contract.
 pub trait Store: Send + Sync {
     fn save_plan(&self, plan: &Plan, by: &str) -> impl Future<Output = Result<PlanId, StoreError>> + Send;
+    /// A new database's first load, in one transaction: units, the plan and
+    /// its figures, or nothing at all (a process killed half way leaves the
+    /// database empty). Refused when a plan is already there.
+    fn init(
+        &self,
+        plan: &Plan,
+        units: &[OrgUnit],
+        values: &[NewValue],
+        by: &str,
+    ) -> impl Future<Output = Result<PlanId, StoreError>> + Send;
     fn plans(&self) -> impl Future<Output = Result<Vec<(PlanId, String, i32)>, StoreError>> + Send;
     fn plan(&self, id: PlanId, against: Against) -> impl Future<Output = Result<Plan, StoreError>> + Send;
     fn revise(&self, id: PlanId, revision: &Revision, by: &str)
@@ -204,11 +214,8 @@ macro_rules! store_impl {
                     .await?;
                 Ok(())
             }
-        }
 
-        impl Store for $store {
-            async fn save_plan(&self, plan: &Plan, by: &str) -> Result<PlanId, StoreError> {
-                let mut tx = self.pool.begin().await?;
+            async fn save_plan_in(tx: &mut sqlx::Transaction<'_, $db>, plan: &Plan, by: &str) -> Result<PlanId, StoreError> {
                 let at = now();
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO plans (region, year, plan, recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -218,7 +225,7 @@ macro_rules! store_impl {
                 .bind(json(plan)?)
                 .bind(&at)
                 .bind(by)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await?;
                 for m in plan.measures() {
                     sqlx::query(
@@ -229,11 +236,103 @@ macro_rules! store_impl {
                     .bind(json(m)?)
                     .bind(&at)
                     .bind(by)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
                 }
                 let detail = format!("{} {}: {} measures, {} tasks", plan.region, plan.year, plan.measures().count(), plan.tasks.len());
-                Self::audit_in(&mut tx, by, "plan.save", &format!("plan {id}"), &detail).await?;
+                Self::audit_in(tx, by, "plan.save", &format!("plan {id}"), &detail).await?;
+                Ok(id)
+            }
+
+            async fn put_org_units_in(tx: &mut sqlx::Transaction<'_, $db>, units: &[OrgUnit], by: &str) -> Result<(), StoreError> {
+                for u in units {
+                    sqlx::query(
+                        "INSERT INTO org_units (code, unit) VALUES ($1, $2) ON CONFLICT (code) DO UPDATE SET unit = excluded.unit",
+                    )
+                    .bind(&u.code)
+                    .bind(json(u)?)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                let codes: Vec<&str> = units.iter().map(|u| u.code.as_str()).collect();
+                Self::audit_in(tx, by, "org_units.put", "org_units", &codes.join(", ")).await
+            }
+
+            async fn submit_values_in(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                id: PlanId,
+                values: &[NewValue],
+                by: &str,
+            ) -> Result<Vec<u32>, StoreError> {
+                let mut versions = Vec::with_capacity(values.len());
+                for v in values {
+                    let period = v.period.to_string();
+                    let (current,): (Option<i64>,) = sqlx::query_as(
+                        "SELECT MAX(version) FROM value_versions WHERE plan_id = $1 AND measure = $2 AND org_unit = $3 AND period = $4",
+                    )
+                    .bind(id)
+                    .bind(&v.measure)
+                    .bind(&v.org_unit)
+                    .bind(&period)
+                    .fetch_one(&mut **tx)
+                    .await?;
+                    let current = current.unwrap_or(0) as u32;
+                    let conflict = |current: u32| StoreError::Conflict {
+                        measure: v.measure.clone(),
+                        period: period.clone(),
+                        org_unit: v.org_unit.clone(),
+                        expected: v.expected_version.unwrap_or(current),
+                        current,
+                    };
+                    if v.expected_version.is_some_and(|seen| seen != current) {
+                        return Err(conflict(current));
+                    }
+                    let version = current + 1;
+                    let inserted = sqlx::query(
+                        "INSERT INTO value_versions (plan_id, measure, org_unit, period, version, value, status, note, entered_by, entered_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                    )
+                    .bind(id)
+                    .bind(&v.measure)
+                    .bind(&v.org_unit)
+                    .bind(&period)
+                    .bind(version as i64)
+                    .bind(v.value.to_string())
+                    .bind(v.status.as_str())
+                    .bind(&v.note)
+                    .bind(by)
+                    .bind(now())
+                    .execute(&mut **tx)
+                    .await;
+                    if let Err(e) = inserted {
+                        return Err(if is_unique_violation(&e) { conflict(version) } else { e.into() });
+                    }
+                    let detail = format!("v{version} = {} ({})", v.value, v.status);
+                    Self::audit_in(tx, by, "value.submit", &format!("plan {id} {} {} {period}", v.measure, v.org_unit), &detail)
+                        .await?;
+                    versions.push(version);
+                }
+                Ok(versions)
+            }
+        }
+
+        impl Store for $store {
+            async fn save_plan(&self, plan: &Plan, by: &str) -> Result<PlanId, StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let id = Self::save_plan_in(&mut tx, plan, by).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn init(&self, plan: &Plan, units: &[OrgUnit], values: &[NewValue], by: &str) -> Result<PlanId, StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let (existing,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM plans").fetch_one(&mut *tx).await?;
+                if existing > 0 {
+                    return Err(StoreError::Invalid(format!("the database already holds {existing} plan(s); nothing changed")));
+                }
+                Self::put_org_units_in(&mut tx, units, by).await?;
+                let id = Self::save_plan_in(&mut tx, plan, by).await?;
+                Self::submit_values_in(&mut tx, id, values, by).await?;
                 tx.commit().await?;
                 Ok(id)
             }
@@ -340,17 +439,7 @@ macro_rules! store_impl {
 
             async fn put_org_units(&self, units: &[OrgUnit], by: &str) -> Result<(), StoreError> {
                 let mut tx = self.pool.begin().await?;
-                for u in units {
-                    sqlx::query(
-                        "INSERT INTO org_units (code, unit) VALUES ($1, $2) ON CONFLICT (code) DO UPDATE SET unit = excluded.unit",
-                    )
-                    .bind(&u.code)
-                    .bind(json(u)?)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                let codes: Vec<&str> = units.iter().map(|u| u.code.as_str()).collect();
-                Self::audit_in(&mut tx, by, "org_units.put", "org_units", &codes.join(", ")).await?;
+                Self::put_org_units_in(&mut tx, units, by).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -362,54 +451,7 @@ macro_rules! store_impl {
 
             async fn submit_values(&self, id: PlanId, values: &[NewValue], by: &str) -> Result<Vec<u32>, StoreError> {
                 let mut tx = self.pool.begin().await?;
-                let mut versions = Vec::with_capacity(values.len());
-                for v in values {
-                    let period = v.period.to_string();
-                    let (current,): (Option<i64>,) = sqlx::query_as(
-                        "SELECT MAX(version) FROM value_versions WHERE plan_id = $1 AND measure = $2 AND org_unit = $3 AND period = $4",
-                    )
-                    .bind(id)
-                    .bind(&v.measure)
-                    .bind(&v.org_unit)
-                    .bind(&period)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    let current = current.unwrap_or(0) as u32;
-                    let conflict = |current: u32| StoreError::Conflict {
-                        measure: v.measure.clone(),
-                        period: period.clone(),
-                        org_unit: v.org_unit.clone(),
-                        expected: v.expected_version.unwrap_or(current),
-                        current,
-                    };
-                    if v.expected_version.is_some_and(|seen| seen != current) {
-                        return Err(conflict(current));
-                    }
-                    let version = current + 1;
-                    let inserted = sqlx::query(
-                        "INSERT INTO value_versions (plan_id, measure, org_unit, period, version, value, status, note, entered_by, entered_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                    )
-                    .bind(id)
-                    .bind(&v.measure)
-                    .bind(&v.org_unit)
-                    .bind(&period)
-                    .bind(version as i64)
-                    .bind(v.value.to_string())
-                    .bind(v.status.as_str())
-                    .bind(&v.note)
-                    .bind(by)
-                    .bind(now())
-                    .execute(&mut *tx)
-                    .await;
-                    if let Err(e) = inserted {
-                        return Err(if is_unique_violation(&e) { conflict(version) } else { e.into() });
-                    }
-                    let detail = format!("v{version} = {} ({})", v.value, v.status);
-                    Self::audit_in(&mut tx, by, "value.submit", &format!("plan {id} {} {} {period}", v.measure, v.org_unit), &detail)
-                        .await?;
-                    versions.push(version);
-                }
+                let versions = Self::submit_values_in(&mut tx, id, values, by).await?;
                 tx.commit().await?;
                 Ok(versions)
             }
@@ -526,6 +568,9 @@ macro_rules! delegate {
 impl Store for AnyStore {
     async fn save_plan(&self, plan: &Plan, by: &str) -> Result<PlanId, StoreError> {
         delegate!(self, s => s.save_plan(plan, by))
+    }
+    async fn init(&self, plan: &Plan, units: &[OrgUnit], values: &[NewValue], by: &str) -> Result<PlanId, StoreError> {
+        delegate!(self, s => s.init(plan, units, values, by))
     }
     async fn plans(&self) -> Result<Vec<(PlanId, String, i32)>, StoreError> {
         delegate!(self, s => s.plans())

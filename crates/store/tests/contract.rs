@@ -203,7 +203,24 @@ async fn concurrent_edits_are_detected(store: &(impl Store + Clone + 'static)) {
     assert_eq!(store.value_history(id, "g.1", "83", Period::Quarter(2025, 3)).await.unwrap().len(), 1);
 }
 
+async fn init_is_one_transaction(store: &impl Store) {
+    // A figure for a unit that is not loaded breaks the last step: nothing of
+    // the first steps stays.
+    let mut bad = value("c.1", "2025", "1900", None);
+    bad.org_unit = "99".into();
+    assert!(store.init(&plan(), &units(), &[value("a.1", "2025", "5.84", None), bad], "admin").await.is_err());
+    assert!(store.plans().await.unwrap().is_empty());
+    assert!(store.org_units().await.unwrap().is_empty());
+    assert!(store.audit(10).await.unwrap().is_empty());
+
+    let id = store.init(&plan(), &units(), &[value("a.1", "2025", "5.84", None)], "admin").await.unwrap();
+    assert_eq!(store.latest_values(id).await.unwrap().len(), 1);
+    let again = store.init(&plan(), &units(), &[], "admin").await;
+    assert!(matches!(again, Err(StoreError::Invalid(ref m)) if m.contains("already holds 1 plan")), "{again:?}");
+}
+
 contract!(plans_and_revisions_on_both, plans_and_revisions);
+contract!(init_is_one_transaction_on_both, init_is_one_transaction);
 contract!(figures_keep_every_version_on_both, figures_keep_every_version);
 contract!(a_batch_is_all_or_nothing_on_both, a_batch_is_all_or_nothing);
 contract!(concurrent_edits_are_detected_on_both, concurrent_edits_are_detected);
