@@ -11,6 +11,7 @@ pub mod number;
 pub mod org;
 pub mod period;
 pub mod plan;
+pub mod progress;
 pub mod value;
 
 pub use plan::{Aggregation, Comparator, Document, Measure, MeasureKind, Plan, ReviewFlag, Sector, Span, Target, Task};

@@ -11,6 +11,7 @@
 use chrono::{NaiveDate, Utc};
 use kehoach_domain::org::OrgUnit;
 use kehoach_domain::period::Period;
+use kehoach_domain::progress::TaskProgress;
 use kehoach_domain::value::ValueStatus;
 use kehoach_domain::{Measure, Plan};
 use rust_decimal::Decimal;
@@ -144,6 +145,21 @@ pub trait Store: Send + Sync {
     ) -> impl Future<Output = Result<Vec<StoredValue>, StoreError>> + Send;
     /// The latest version of every figure of a plan.
     fn latest_values(&self, id: PlanId) -> impl Future<Output = Result<Vec<StoredValue>, StoreError>> + Send;
+    /// Reports a task's progress; `expected_version` is the version the
+    /// person saw (0: none yet). Returns the new version.
+    fn report_progress(
+        &self,
+        id: PlanId,
+        progress: &TaskProgress,
+        expected_version: u32,
+        by: &str,
+    ) -> impl Future<Output = Result<u32, StoreError>> + Send;
+    /// Every report of a task, oldest first, with who and when.
+    fn task_history(
+        &self,
+        id: PlanId,
+        task: &str,
+    ) -> impl Future<Output = Result<Vec<(u32, TaskProgress, String, String)>, StoreError>> + Send;
     /// The audit log, newest first.
     fn audit(&self, limit: u32) -> impl Future<Output = Result<Vec<AuditEntry>, StoreError>> + Send;
 }
@@ -489,6 +505,71 @@ macro_rules! store_impl {
                 rows.into_iter().map(stored_value).collect()
             }
 
+            async fn report_progress(
+                &self,
+                id: PlanId,
+                progress: &TaskProgress,
+                expected_version: u32,
+                by: &str,
+            ) -> Result<u32, StoreError> {
+                progress.validate().map_err(|e| StoreError::Invalid(format!("{}: {e}", progress.task)))?;
+                let mut tx = self.pool.begin().await?;
+                let plan: Option<(String,)> =
+                    sqlx::query_as("SELECT plan FROM plans WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
+                let plan: Plan = from_json(&plan.ok_or_else(|| StoreError::NotFound(format!("plan {id}")))?.0)?;
+                if !plan.tasks.iter().any(|t| t.key == progress.task) {
+                    return Err(StoreError::NotFound(format!("task {} of plan {id}", progress.task)));
+                }
+                let (current,): (Option<i64>,) =
+                    sqlx::query_as("SELECT MAX(version) FROM task_progress WHERE plan_id = $1 AND task = $2")
+                        .bind(id)
+                        .bind(&progress.task)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                let current = current.unwrap_or(0) as u32;
+                let conflict = |current: u32| StoreError::Conflict {
+                    measure: progress.task.clone(),
+                    period: String::new(),
+                    org_unit: String::new(),
+                    expected: expected_version,
+                    current,
+                };
+                if expected_version != current {
+                    return Err(conflict(current));
+                }
+                let version = current + 1;
+                let inserted = sqlx::query(
+                    "INSERT INTO task_progress (plan_id, task, version, progress, entered_by, entered_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(id)
+                .bind(&progress.task)
+                .bind(version as i64)
+                .bind(json(progress)?)
+                .bind(by)
+                .bind(now())
+                .execute(&mut *tx)
+                .await;
+                if let Err(e) = inserted {
+                    return Err(if is_unique_violation(&e) { conflict(version) } else { e.into() });
+                }
+                let percent = progress.percent.map(|p| format!(" {p}%")).unwrap_or_default();
+                let detail = format!("v{version}: {}{percent}", progress.status.as_str());
+                Self::audit_in(&mut tx, by, "task.progress", &format!("plan {id} {}", progress.task), &detail).await?;
+                tx.commit().await?;
+                Ok(version)
+            }
+
+            async fn task_history(&self, id: PlanId, task: &str) -> Result<Vec<(u32, TaskProgress, String, String)>, StoreError> {
+                let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+                    "SELECT version, progress, entered_by, entered_at FROM task_progress WHERE plan_id = $1 AND task = $2 ORDER BY version",
+                )
+                .bind(id)
+                .bind(task)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(|(v, p, by, at)| Ok((v as u32, from_json(&p)?, by, at))).collect()
+            }
+
             async fn audit(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
                 let rows: Vec<(String, String, String, String, String)> =
                     sqlx::query_as("SELECT at, actor, action, entity, detail FROM audit_log ORDER BY id DESC LIMIT $1")
@@ -604,6 +685,22 @@ impl Store for AnyStore {
     }
     async fn latest_values(&self, id: PlanId) -> Result<Vec<StoredValue>, StoreError> {
         delegate!(self, s => s.latest_values(id))
+    }
+    async fn report_progress(
+        &self,
+        id: PlanId,
+        progress: &TaskProgress,
+        expected_version: u32,
+        by: &str,
+    ) -> Result<u32, StoreError> {
+        delegate!(self, s => s.report_progress(id, progress, expected_version, by))
+    }
+    async fn task_history(
+        &self,
+        id: PlanId,
+        task: &str,
+    ) -> Result<Vec<(u32, TaskProgress, String, String)>, StoreError> {
+        delegate!(self, s => s.task_history(id, task))
     }
     async fn audit(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
         delegate!(self, s => s.audit(limit))

@@ -219,6 +219,40 @@ async fn init_is_one_transaction(store: &impl Store) {
     assert!(matches!(again, Err(StoreError::Invalid(ref m)) if m.contains("already holds 1 plan")), "{again:?}");
 }
 
+async fn task_progress_keeps_every_report(store: &impl Store) {
+    use kehoach_domain::progress::{Milestone, TaskProgress, TaskStatus};
+    let id = store.save_plan(&plan(), "planner").await.unwrap();
+    let task = plan().tasks.iter().find(|t| t.object.contains("Bệnh viện đa khoa")).unwrap().key.clone();
+    let mut report = TaskProgress {
+        task: task.clone(),
+        status: TaskStatus::InProgress,
+        percent: Some(d("35")),
+        milestones: vec![Milestone {
+            name: "khởi công".into(),
+            due: NaiveDate::from_ymd_opt(2025, 6, 30),
+            reached: None,
+        }],
+        narrative: "Đang hoàn thiện thủ tục đầu tư.".into(),
+    };
+    assert_eq!(store.report_progress(id, &report, 0, "health").await.unwrap(), 1);
+    report.percent = Some(d("60"));
+    assert_eq!(store.report_progress(id, &report, 1, "health").await.unwrap(), 2);
+    assert!(matches!(
+        store.report_progress(id, &report, 1, "other").await,
+        Err(StoreError::Conflict { current: 2, .. })
+    ));
+    report.percent = Some(d("140"));
+    assert!(matches!(store.report_progress(id, &report, 2, "health").await, Err(StoreError::Invalid(_))));
+    report.percent = Some(d("60"));
+    report.task = "zz.9".into();
+    assert!(matches!(store.report_progress(id, &report, 0, "health").await, Err(StoreError::NotFound(_))));
+    let history = store.task_history(id, &task).await.unwrap();
+    assert_eq!(history.iter().map(|h| h.1.percent).collect::<Vec<_>>(), [Some(d("35")), Some(d("60"))]);
+    assert_eq!(history[1].2, "health");
+    assert_eq!(store.audit(1).await.unwrap()[0].action, "task.progress");
+}
+
+contract!(task_progress_keeps_every_report_on_both, task_progress_keeps_every_report);
 contract!(plans_and_revisions_on_both, plans_and_revisions);
 contract!(init_is_one_transaction_on_both, init_is_one_transaction);
 contract!(figures_keep_every_version_on_both, figures_keep_every_version);
@@ -227,13 +261,25 @@ contract!(concurrent_edits_are_detected_on_both, concurrent_edits_are_detected);
 
 #[tokio::test]
 async fn the_two_schemas_match() {
-    // The migrations differ only in the types of generated keys.
-    let sqlite = std::fs::read_to_string(root().join("crates/store/migrations/sqlite/0001_initial.sql")).unwrap();
-    let postgres = std::fs::read_to_string(root().join("crates/store/migrations/postgres/0001_initial.sql")).unwrap();
+    // The migrations differ only in the types of generated keys and counters.
+    let dir = root().join("crates/store/migrations");
+    let names = |backend: &str| {
+        let mut n: Vec<String> = std::fs::read_dir(dir.join(backend))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    };
+    assert_eq!(names("sqlite"), names("postgres"));
     let normalise = |s: &str| {
         s.replace("BIGSERIAL PRIMARY KEY", "INTEGER PRIMARY KEY")
             .replace("plan_id BIGINT", "plan_id INTEGER")
             .replace("version BIGINT", "version INTEGER")
     };
-    assert_eq!(normalise(&sqlite), normalise(&postgres));
+    for name in names("sqlite") {
+        let sqlite = std::fs::read_to_string(dir.join("sqlite").join(&name)).unwrap();
+        let postgres = std::fs::read_to_string(dir.join("postgres").join(&name)).unwrap();
+        assert_eq!(normalise(&sqlite), normalise(&postgres), "{name}");
+    }
 }
