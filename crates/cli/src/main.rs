@@ -98,6 +98,18 @@ enum PlanCommand {
         #[arg(long = "plan")]
         plan_id: Option<i64>,
     },
+    /// Set the lead agency of a measure and the units that report their part.
+    Assign {
+        key: String,
+        /// The agency's code (e.g. SCT).
+        #[arg(long)]
+        lead: String,
+        /// A contributing unit (code or name); repeat for several.
+        #[arg(long = "unit")]
+        units: Vec<String>,
+        #[arg(long = "plan")]
+        plan_id: Option<i64>,
+    },
 }
 
 #[derive(Args)]
@@ -177,6 +189,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 _ => bail!("give the new target: --at-least X, --between LOW HIGH, …"),
             };
             store_commands::revise(database, &key, new, &decision, date, plan_id).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Plan(PlanCommand::Assign { key, lead, units, plan_id }) => {
+            store_commands::assign(database, &key, &lead, units, plan_id).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Status { period, json, against, plan_id } => {

@@ -4,7 +4,7 @@ use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use kehoach_domain::evaluate::{Status, Tolerances, evaluate_plan};
 use kehoach_domain::number::{format_vi_rounded, parse_decimal};
-use kehoach_domain::org::{self, OrgLevel, OrgUnit};
+use kehoach_domain::org::{self, Assignment, OrgLevel, OrgUnit};
 use kehoach_domain::period::Period;
 use kehoach_domain::{Comparator, Plan};
 use kehoach_store::{Against, AnyStore, NewValue, PlanId, Revision, Store};
@@ -16,6 +16,7 @@ use std::path::Path;
 const BUILT_IN_PLAN: &str = include_str!("../../../data/plans/ben-tre-2025.toml");
 const BUILT_IN_UNITS: &str = include_str!("../../../data/org-units/ben-tre.toml");
 const PUBLISHED: &str = include_str!("../../../data/ben-tre-published.csv");
+const BUILT_IN_AGENCIES: &str = include_str!("../../../data/agencies/ben-tre.toml");
 
 /// Who the command line acts as in the audit log.
 fn actor() -> String {
@@ -61,15 +62,22 @@ pub async fn init(database: &str, plan_file: Option<&Path>) -> Result<()> {
         None => Vec::new(),
     };
     let values: Vec<NewValue> = figures.into_iter().map(new_value).collect();
+    let (agencies, assignments) = match published {
+        Some(_) => kehoach_planfile::agencies_from_toml(BUILT_IN_AGENCIES, &plan).context("the built-in agencies")?,
+        None => (Vec::new(), Vec::new()),
+    };
     // One transaction: a process killed half way leaves the database empty.
-    let id = store.init(&plan, &units, &values, &by).await?;
+    let setup = kehoach_store::Setup { plan, units, agencies, assignments, values };
+    let id = store.init(&setup, &by).await?;
+    let kehoach_store::Setup { plan, units, agencies, values, .. } = setup;
     println!(
-        "{database}: plan {id} ({} {}): {} measures, {} tasks; {} units; {} published figures",
+        "{database}: plan {id} ({} {}): {} measures, {} tasks; {} units; {} agencies; {} published figures",
         plan.region,
         plan.year,
         plan.measures().count(),
         plan.tasks.len(),
         units.len(),
+        agencies.len(),
         values.len()
     );
     Ok(())
@@ -182,15 +190,20 @@ pub async fn status(database: &str, period: Period, against: Against, json: bool
             .copied()
     };
     let results = evaluate_plan(&plan, period, &lookup, &Tolerances::default());
+    let leads: HashMap<String, String> =
+        store.assignments(id).await?.into_iter().map(|a| (a.measure, a.lead)).collect();
     if json {
-        print_json(&results);
+        print_json(&results, &leads);
     } else {
         print_table(&plan, period, &results);
     }
     Ok(())
 }
 
-fn print_json(results: &[(&kehoach_domain::Measure, kehoach_domain::evaluate::Evaluation)]) {
+fn print_json(
+    results: &[(&kehoach_domain::Measure, kehoach_domain::evaluate::Evaluation)],
+    leads: &HashMap<String, String>,
+) {
     use serde_json::{Number, Value, json};
     use std::str::FromStr;
     let num = |d: Option<Decimal>| {
@@ -210,6 +223,7 @@ fn print_json(results: &[(&kehoach_domain::Measure, kehoach_domain::evaluate::Ev
                 "status_vi": e.status.label_vi(),
                 "forecast": e.forecast.as_ref().map(|f| json!({"value": num(Some(f.value.round_dp(2))), "method": f.explanation})),
                 "basis": e.basis,
+                "lead": leads.get(&m.key),
             })
         })
         .collect();
@@ -253,4 +267,17 @@ fn print_table(
     let summary: Vec<String> = counts.iter().map(|(s, n)| format!("{} {n}", s.label_vi())).collect();
     let _ = writeln!(out, "{}", summary.join(" · "));
     crate::emit(&out);
+}
+
+pub async fn assign(database: &str, key: &str, lead: &str, units: Vec<String>, plan: Option<PlanId>) -> Result<()> {
+    let store = open(database).await?;
+    let id = plan_id(&store, plan).await?;
+    let known = store.org_units().await?;
+    if let Some(unknown) = units.iter().find(|u| org::find(&known, u).is_none()) {
+        bail!("no unit “{unknown}”");
+    }
+    let contributors: Vec<String> = units.iter().filter_map(|u| org::find(&known, u)).map(|u| u.code.clone()).collect();
+    store.assign(id, &[Assignment { measure: key.into(), lead: lead.into(), contributors }], &actor()).await?;
+    println!("{key}: lead agency {lead}");
+    Ok(())
 }

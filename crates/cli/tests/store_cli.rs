@@ -32,7 +32,11 @@ fn measure<'a>(status: &'a serde_json::Value, key: &str) -> &'a serde_json::Valu
 fn the_story(dir: &Path, database: &str) {
     let out = kehoach(&["init"], dir, database);
     assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("55 measures, 75 tasks; 11 units; 16 published figures"), "{}", text(&out));
+    assert!(
+        text(&out).contains("55 measures, 75 tasks; 11 units; 10 agencies; 16 published figures"),
+        "{}",
+        text(&out)
+    );
     let again = kehoach(&["init"], dir, database);
     assert!(!again.status.success());
     assert!(text(&again).contains("already holds plan 1"), "{}", text(&again));
@@ -41,6 +45,12 @@ fn the_story(dir: &Path, database: &str) {
     // 6,0–6,5 % is not achieved.
     let s = status_json(dir, database, "2025", "current");
     assert_eq!(measure(&s, "a.1")["status"], "not_achieved");
+    assert_eq!(measure(&s, "a.1")["lead"], "CTK");
+    let out = kehoach(&["plan", "assign", "c.1", "--lead", "STC", "--unit", "Ba Tri"], dir, database);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(measure(&status_json(dir, database, "2025", "current"), "c.1")["lead"], "STC");
+    let out = kehoach(&["plan", "assign", "c.1", "--lead", "NOPE"], dir, database);
+    assert!(!out.status.success() && text(&out).contains("agency NOPE"), "{}", text(&out));
     assert_eq!(measure(&s, "a.1")["actual"].to_string(), "5.84");
 
     // A bad file changes nothing and says what is wrong where.

@@ -126,3 +126,21 @@ mod tests {
         assert!(find(&all, "Trà Vinh").is_none());
     }
 }
+
+/// A reporting agency (cơ quan, đơn vị): a department, the statistics
+/// office, the police, a commune.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agency {
+    pub code: String,
+    pub name: String,
+}
+
+/// Who answers for a measure: the lead agency (cơ quan chủ trì) and the
+/// units that report their part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub measure: String,
+    pub lead: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contributors: Vec<String>,
+}

@@ -142,6 +142,39 @@ pub fn org_units_from_toml(text: &str) -> Result<Vec<kehoach_domain::org::OrgUni
     Ok(file.units)
 }
 
+/// Reads a file of agencies and the lead agency of each target letter (as in
+/// `data/agencies/ben-tre.toml`); every measure of a target goes to its lead.
+pub fn agencies_from_toml(
+    text: &str,
+    plan: &Plan,
+) -> Result<(Vec<kehoach_domain::org::Agency>, Vec<kehoach_domain::org::Assignment>), PlanFileError> {
+    #[derive(serde::Deserialize)]
+    struct File {
+        agencies: Vec<kehoach_domain::org::Agency>,
+        #[serde(default)]
+        leads: std::collections::BTreeMap<String, String>,
+    }
+    let file: File = toml::from_str(text)?;
+    let mut assignments = Vec::new();
+    for (code, lead) in &file.leads {
+        if !file.agencies.iter().any(|a| &a.code == lead) {
+            return Err(PlanFileError::Invalid {
+                key: code.clone(),
+                message: format!("lead {lead} is not in the agencies"),
+            });
+        }
+        let Some(target) = plan.targets.iter().find(|t| &t.code == code) else {
+            return Err(PlanFileError::Invalid { key: code.clone(), message: "no such target in the plan".into() });
+        };
+        assignments.extend(target.measures.iter().map(|m| kehoach_domain::org::Assignment {
+            measure: m.key.clone(),
+            lead: lead.clone(),
+            contributors: vec![],
+        }));
+    }
+    Ok((file.agencies, assignments))
+}
+
 /// Reads a plan file back.
 pub fn from_toml(text: &str) -> Result<Plan, PlanFileError> {
     let plan: Plan = toml::from_str(text)?;

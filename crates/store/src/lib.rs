@@ -9,7 +9,7 @@
 //! the latest is refused as a conflict, not silently lost.
 
 use chrono::{NaiveDate, Utc};
-use kehoach_domain::org::OrgUnit;
+use kehoach_domain::org::{Agency, Assignment, OrgUnit};
 use kehoach_domain::period::Period;
 use kehoach_domain::progress::TaskProgress;
 use kehoach_domain::value::ValueStatus;
@@ -94,6 +94,16 @@ pub struct StoredValue {
     pub entered_at: String,
 }
 
+/// Everything a new database starts with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setup {
+    pub plan: Plan,
+    pub units: Vec<OrgUnit>,
+    pub agencies: Vec<Agency>,
+    pub assignments: Vec<Assignment>,
+    pub values: Vec<NewValue>,
+}
+
 /// One line of the audit log.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditEntry {
@@ -110,13 +120,7 @@ pub trait Store: Send + Sync {
     /// A new database's first load, in one transaction: units, the plan and
     /// its figures, or nothing at all (a process killed half way leaves the
     /// database empty). Refused when a plan is already there.
-    fn init(
-        &self,
-        plan: &Plan,
-        units: &[OrgUnit],
-        values: &[NewValue],
-        by: &str,
-    ) -> impl Future<Output = Result<PlanId, StoreError>> + Send;
+    fn init(&self, setup: &Setup, by: &str) -> impl Future<Output = Result<PlanId, StoreError>> + Send;
     fn plans(&self) -> impl Future<Output = Result<Vec<(PlanId, String, i32)>, StoreError>> + Send;
     fn plan(&self, id: PlanId, against: Against) -> impl Future<Output = Result<Plan, StoreError>> + Send;
     fn revise(&self, id: PlanId, revision: &Revision, by: &str)
@@ -160,6 +164,16 @@ pub trait Store: Send + Sync {
         id: PlanId,
         task: &str,
     ) -> impl Future<Output = Result<Vec<(u32, TaskProgress, String, String)>, StoreError>> + Send;
+    fn put_agencies(&self, agencies: &[Agency], by: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn agencies(&self) -> impl Future<Output = Result<Vec<Agency>, StoreError>> + Send;
+    /// Sets who answers for measures (replacing what was set, in the audit log).
+    fn assign(
+        &self,
+        id: PlanId,
+        assignments: &[Assignment],
+        by: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn assignments(&self, id: PlanId) -> impl Future<Output = Result<Vec<Assignment>, StoreError>> + Send;
     /// The audit log, newest first.
     fn audit(&self, limit: u32) -> impl Future<Output = Result<Vec<AuditEntry>, StoreError>> + Send;
 }
@@ -274,6 +288,52 @@ macro_rules! store_impl {
                 Self::audit_in(tx, by, "org_units.put", "org_units", &codes.join(", ")).await
             }
 
+            async fn put_agencies_in(tx: &mut sqlx::Transaction<'_, $db>, agencies: &[Agency], by: &str) -> Result<(), StoreError> {
+                for a in agencies {
+                    sqlx::query("INSERT INTO agencies (code, name) VALUES ($1, $2) ON CONFLICT (code) DO UPDATE SET name = excluded.name")
+                        .bind(&a.code)
+                        .bind(&a.name)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                let codes: Vec<&str> = agencies.iter().map(|a| a.code.as_str()).collect();
+                Self::audit_in(tx, by, "agencies.put", "agencies", &codes.join(", ")).await?;
+                Ok(())
+            }
+
+            async fn assign_in(tx: &mut sqlx::Transaction<'_, $db>, id: PlanId, assignments: &[Assignment], by: &str) -> Result<(), StoreError> {
+                for a in assignments {
+                    let (known,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM measure_versions WHERE plan_id = $1 AND measure = $2")
+                        .bind(id)
+                        .bind(&a.measure)
+                        .fetch_one(&mut **tx)
+                        .await?;
+                    if known == 0 {
+                        return Err(StoreError::NotFound(format!("measure {} of plan {id}", a.measure)));
+                    }
+                    let (agency,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM agencies WHERE code = $1")
+                        .bind(&a.lead)
+                        .fetch_one(&mut **tx)
+                        .await?;
+                    if agency == 0 {
+                        return Err(StoreError::NotFound(format!("agency {}", a.lead)));
+                    }
+                    sqlx::query(
+                        "INSERT INTO assignments (plan_id, measure, lead, contributors) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (plan_id, measure) DO UPDATE SET lead = excluded.lead, contributors = excluded.contributors",
+                    )
+                    .bind(id)
+                    .bind(&a.measure)
+                    .bind(&a.lead)
+                    .bind(json(&a.contributors)?)
+                    .execute(&mut **tx)
+                    .await?;
+                    let detail = format!("lead {}; units {}", a.lead, a.contributors.join(", "));
+                    Self::audit_in(tx, by, "measure.assign", &format!("plan {id} {}", a.measure), &detail).await?;
+                }
+                Ok(())
+            }
+
             async fn submit_values_in(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 id: PlanId,
@@ -340,7 +400,8 @@ macro_rules! store_impl {
                 Ok(id)
             }
 
-            async fn init(&self, plan: &Plan, units: &[OrgUnit], values: &[NewValue], by: &str) -> Result<PlanId, StoreError> {
+            async fn init(&self, setup: &Setup, by: &str) -> Result<PlanId, StoreError> {
+                let Setup { plan, units, agencies, assignments, values } = setup;
                 let mut tx = self.pool.begin().await?;
                 let (existing,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM plans").fetch_one(&mut *tx).await?;
                 if existing > 0 {
@@ -348,6 +409,8 @@ macro_rules! store_impl {
                 }
                 Self::put_org_units_in(&mut tx, units, by).await?;
                 let id = Self::save_plan_in(&mut tx, plan, by).await?;
+                Self::put_agencies_in(&mut tx, agencies, by).await?;
+                Self::assign_in(&mut tx, id, assignments, by).await?;
                 Self::submit_values_in(&mut tx, id, values, by).await?;
                 tx.commit().await?;
                 Ok(id)
@@ -570,6 +633,36 @@ macro_rules! store_impl {
                 rows.into_iter().map(|(v, p, by, at)| Ok((v as u32, from_json(&p)?, by, at))).collect()
             }
 
+            async fn put_agencies(&self, agencies: &[Agency], by: &str) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                Self::put_agencies_in(&mut tx, agencies, by).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn agencies(&self) -> Result<Vec<Agency>, StoreError> {
+                let rows: Vec<(String, String)> = sqlx::query_as("SELECT code, name FROM agencies ORDER BY code").fetch_all(&self.pool).await?;
+                Ok(rows.into_iter().map(|(code, name)| Agency { code, name }).collect())
+            }
+
+            async fn assign(&self, id: PlanId, assignments: &[Assignment], by: &str) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                Self::assign_in(&mut tx, id, assignments, by).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn assignments(&self, id: PlanId) -> Result<Vec<Assignment>, StoreError> {
+                let rows: Vec<(String, String, String)> =
+                    sqlx::query_as("SELECT measure, lead, contributors FROM assignments WHERE plan_id = $1 ORDER BY measure")
+                        .bind(id)
+                        .fetch_all(&self.pool)
+                        .await?;
+                rows.into_iter()
+                    .map(|(measure, lead, contributors)| Ok(Assignment { measure, lead, contributors: from_json(&contributors)? }))
+                    .collect()
+            }
+
             async fn audit(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
                 let rows: Vec<(String, String, String, String, String)> =
                     sqlx::query_as("SELECT at, actor, action, entity, detail FROM audit_log ORDER BY id DESC LIMIT $1")
@@ -650,8 +743,8 @@ impl Store for AnyStore {
     async fn save_plan(&self, plan: &Plan, by: &str) -> Result<PlanId, StoreError> {
         delegate!(self, s => s.save_plan(plan, by))
     }
-    async fn init(&self, plan: &Plan, units: &[OrgUnit], values: &[NewValue], by: &str) -> Result<PlanId, StoreError> {
-        delegate!(self, s => s.init(plan, units, values, by))
+    async fn init(&self, setup: &Setup, by: &str) -> Result<PlanId, StoreError> {
+        delegate!(self, s => s.init(setup, by))
     }
     async fn plans(&self) -> Result<Vec<(PlanId, String, i32)>, StoreError> {
         delegate!(self, s => s.plans())
@@ -701,6 +794,18 @@ impl Store for AnyStore {
         task: &str,
     ) -> Result<Vec<(u32, TaskProgress, String, String)>, StoreError> {
         delegate!(self, s => s.task_history(id, task))
+    }
+    async fn put_agencies(&self, agencies: &[Agency], by: &str) -> Result<(), StoreError> {
+        delegate!(self, s => s.put_agencies(agencies, by))
+    }
+    async fn agencies(&self) -> Result<Vec<Agency>, StoreError> {
+        delegate!(self, s => s.agencies())
+    }
+    async fn assign(&self, id: PlanId, assignments: &[Assignment], by: &str) -> Result<(), StoreError> {
+        delegate!(self, s => s.assign(id, assignments, by))
+    }
+    async fn assignments(&self, id: PlanId) -> Result<Vec<Assignment>, StoreError> {
+        delegate!(self, s => s.assignments(id))
     }
     async fn audit(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
         delegate!(self, s => s.audit(limit))

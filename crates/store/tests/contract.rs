@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use kehoach_domain::period::Period;
 use kehoach_domain::value::ValueStatus;
 use kehoach_domain::{Comparator, Plan};
-use kehoach_store::{Against, NewValue, PgStore, Revision, SqliteStore, Store, StoreError};
+use kehoach_store::{Against, NewValue, PgStore, Revision, Setup, SqliteStore, Store, StoreError};
 use rust_decimal::Decimal;
 use std::path::Path;
 use std::str::FromStr;
@@ -208,14 +208,27 @@ async fn init_is_one_transaction(store: &impl Store) {
     // the first steps stays.
     let mut bad = value("c.1", "2025", "1900", None);
     bad.org_unit = "99".into();
-    assert!(store.init(&plan(), &units(), &[value("a.1", "2025", "5.84", None), bad], "admin").await.is_err());
+    let setup = |values: Vec<NewValue>| Setup {
+        plan: plan(),
+        units: units(),
+        agencies: vec![kehoach_domain::org::Agency { code: "CTK".into(), name: "Thống kê tỉnh".into() }],
+        assignments: vec![kehoach_domain::org::Assignment {
+            measure: "a.1".into(),
+            lead: "CTK".into(),
+            contributors: vec![],
+        }],
+        values,
+    };
+    assert!(store.init(&setup(vec![value("a.1", "2025", "5.84", None), bad]), "admin").await.is_err());
     assert!(store.plans().await.unwrap().is_empty());
     assert!(store.org_units().await.unwrap().is_empty());
     assert!(store.audit(10).await.unwrap().is_empty());
 
-    let id = store.init(&plan(), &units(), &[value("a.1", "2025", "5.84", None)], "admin").await.unwrap();
+    assert!(store.agencies().await.unwrap().is_empty());
+    let id = store.init(&setup(vec![value("a.1", "2025", "5.84", None)]), "admin").await.unwrap();
     assert_eq!(store.latest_values(id).await.unwrap().len(), 1);
-    let again = store.init(&plan(), &units(), &[], "admin").await;
+    assert_eq!(store.assignments(id).await.unwrap().len(), 1);
+    let again = store.init(&setup(vec![]), "admin").await;
     assert!(matches!(again, Err(StoreError::Invalid(ref m)) if m.contains("already holds 1 plan")), "{again:?}");
 }
 
@@ -252,6 +265,22 @@ async fn task_progress_keeps_every_report(store: &impl Store) {
     assert_eq!(store.audit(1).await.unwrap()[0].action, "task.progress");
 }
 
+async fn agencies_answer_for_measures(store: &impl Store) {
+    use kehoach_domain::org::{Agency, Assignment};
+    let id = store.save_plan(&plan(), "planner").await.unwrap();
+    store.put_agencies(&[Agency { code: "SCT".into(), name: "Sở Công Thương".into() }], "admin").await.unwrap();
+    store.put_org_units(&units(), "admin").await.unwrap();
+    let exports =
+        Assignment { measure: "c.1".into(), lead: "SCT".into(), contributors: vec!["829".into(), "836".into()] };
+    store.assign(id, std::slice::from_ref(&exports), "planner").await.unwrap();
+    assert_eq!(store.assignments(id).await.unwrap(), vec![exports.clone()]);
+    let unknown = Assignment { lead: "XYZ".into(), ..exports.clone() };
+    assert!(matches!(store.assign(id, &[unknown], "planner").await, Err(StoreError::NotFound(_))));
+    assert_eq!(store.agencies().await.unwrap().len(), 1);
+    assert_eq!(store.audit(1).await.unwrap()[0].action, "measure.assign");
+}
+
+contract!(agencies_answer_for_measures_on_both, agencies_answer_for_measures);
 contract!(task_progress_keeps_every_report_on_both, task_progress_keeps_every_report);
 contract!(plans_and_revisions_on_both, plans_and_revisions);
 contract!(init_is_one_transaction_on_both, init_is_one_transaction);
