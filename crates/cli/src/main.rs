@@ -1,6 +1,7 @@
 //! `kehoach`: follows a Vietnamese socio-economic development plan from the
 //! resolution that adopts it to the reports that judge it.
 
+mod demo;
 mod store_commands;
 
 use anyhow::{Context, Result, bail};
@@ -47,6 +48,10 @@ enum Command {
         /// A plan file (.toml) or a resolution.
         #[arg(long)]
         plan: Option<PathBuf>,
+        /// Add a generated, illustrative year of monthly figures for every
+        /// measure, marked as such and never mixed with real figures.
+        #[arg(long)]
+        demo: bool,
     },
     /// Reported figures.
     #[command(subcommand)]
@@ -65,6 +70,9 @@ enum Command {
         /// Judge against the targets as adopted or as revised since.
         #[arg(long, value_enum, default_value = "current")]
         against: AgainstArg,
+        /// Judge the illustrative figures of `init --demo` (only those).
+        #[arg(long)]
+        illustrative: bool,
         /// The plan, when the database holds several.
         #[arg(long = "plan")]
         plan_id: Option<i64>,
@@ -157,8 +165,8 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<ExitCode> {
     let database = cli.database.as_str();
     match cli.command {
-        Command::Init { plan } => {
-            store_commands::init(database, plan.as_deref()).await?;
+        Command::Init { plan, demo } => {
+            store_commands::init(database, plan.as_deref(), demo).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Values(ValuesCommand::Import { file, plan_id }) => {
@@ -195,13 +203,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             store_commands::assign(database, &key, &lead, units, plan_id).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Status { period, json, against, plan_id } => {
+        Command::Status { period, json, against, illustrative, plan_id } => {
             let period: kehoach_domain::period::Period = period.parse()?;
             let against = match against {
                 AgainstArg::Original => kehoach_store::Against::Original,
                 AgainstArg::Current => kehoach_store::Against::Current,
             };
-            store_commands::status(database, period, against, json, plan_id).await?;
+            store_commands::status(database, period, against, json, illustrative, plan_id).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Import { file, json, output } => {

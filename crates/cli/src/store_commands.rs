@@ -6,6 +6,7 @@ use kehoach_domain::evaluate::{Status, Tolerances, evaluate_plan};
 use kehoach_domain::number::{format_vi_rounded, parse_decimal};
 use kehoach_domain::org::{self, Assignment, OrgLevel, OrgUnit};
 use kehoach_domain::period::Period;
+use kehoach_domain::value::Origin;
 use kehoach_domain::{Comparator, Plan};
 use kehoach_store::{Against, AnyStore, NewValue, PlanId, Revision, Store};
 use rust_decimal::Decimal;
@@ -27,7 +28,7 @@ pub async fn open(database: &str) -> Result<AnyStore> {
     AnyStore::open(database).await.with_context(|| format!("cannot open the database {database}"))
 }
 
-pub async fn init(database: &str, plan_file: Option<&Path>) -> Result<()> {
+pub async fn init(database: &str, plan_file: Option<&Path>, demo: bool) -> Result<()> {
     let store = open(database).await?;
     if let Some((id, region, year)) = store.plans().await?.into_iter().next() {
         bail!("{database} already holds plan {id} ({region} {year}); nothing changed");
@@ -61,7 +62,12 @@ pub async fn init(database: &str, plan_file: Option<&Path>) -> Result<()> {
         }
         None => Vec::new(),
     };
-    let values: Vec<NewValue> = figures.into_iter().map(new_value).collect();
+    let mut values: Vec<NewValue> = figures.into_iter().map(|r| new_value(r, Origin::Published)).collect();
+    let published_count = values.len();
+    if demo {
+        let home = org::find(&units, &plan.region).map(|u| u.code.clone()).unwrap_or_else(|| plan.region.clone());
+        values.extend(crate::demo::illustrative_year(&plan, &home));
+    }
     let (agencies, assignments) = match published {
         Some(_) => kehoach_planfile::agencies_from_toml(BUILT_IN_AGENCIES, &plan).context("the built-in agencies")?,
         None => (Vec::new(), Vec::new()),
@@ -71,19 +77,27 @@ pub async fn init(database: &str, plan_file: Option<&Path>) -> Result<()> {
     let id = store.init(&setup, &by).await?;
     let kehoach_store::Setup { plan, units, agencies, values, .. } = setup;
     println!(
-        "{database}: plan {id} ({} {}): {} measures, {} tasks; {} units; {} agencies; {} published figures",
+        "{database}: plan {id} ({} {}): {} measures, {} tasks; {} units; {} agencies; {} published figures{}",
         plan.region,
         plan.year,
         plan.measures().count(),
         plan.tasks.len(),
         units.len(),
         agencies.len(),
-        values.len()
+        published_count,
+        if values.len() > published_count {
+            format!(
+                "; {} illustrative figures (MINH HỌA, shown only with status --illustrative)",
+                values.len() - published_count
+            )
+        } else {
+            String::new()
+        }
     );
     Ok(())
 }
 
-fn new_value(row: kehoach_values::ValueRow) -> NewValue {
+fn new_value(row: kehoach_values::ValueRow, origin: Origin) -> NewValue {
     NewValue {
         measure: row.measure,
         org_unit: row.org_unit,
@@ -91,6 +105,7 @@ fn new_value(row: kehoach_values::ValueRow) -> NewValue {
         value: row.value,
         status: row.status,
         note: row.note,
+        origin,
         expected_version: None,
     }
 }
@@ -117,7 +132,7 @@ pub async fn import_values(database: &str, file: &Path, plan: Option<PlanId>) ->
     let units = store.org_units().await?;
     let rows =
         kehoach_values::read_csv(&text, &current, &units).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-    let values: Vec<NewValue> = rows.into_iter().map(new_value).collect();
+    let values: Vec<NewValue> = rows.into_iter().map(|r| new_value(r, Origin::Entered)).collect();
     store
         .submit_values(id, &values, &actor())
         .await
@@ -171,12 +186,25 @@ pub async fn revise(
     Ok(())
 }
 
-pub async fn status(database: &str, period: Period, against: Against, json: bool, plan: Option<PlanId>) -> Result<()> {
+pub async fn status(
+    database: &str,
+    period: Period,
+    against: Against,
+    json: bool,
+    illustrative: bool,
+    plan: Option<PlanId>,
+) -> Result<()> {
     let store = open(database).await?;
     let id = plan_id(&store, plan).await?;
     let plan = store.plan(id, against).await?;
     let units = store.org_units().await?;
-    let values = store.latest_values(id).await?;
+    // Illustrative figures are judged on their own, never mixed with real ones.
+    let values: Vec<_> = store
+        .latest_values(id)
+        .await?
+        .into_iter()
+        .filter(|v| (v.origin == Origin::Illustrative) == illustrative)
+        .collect();
     let by_key: HashMap<(String, String, Period), Decimal> =
         values.into_iter().map(|v| ((v.measure, v.org_unit, v.period), v.value)).collect();
     let home = org::find(&units, &plan.region)
@@ -193,9 +221,9 @@ pub async fn status(database: &str, period: Period, against: Against, json: bool
     let leads: HashMap<String, String> =
         store.assignments(id).await?.into_iter().map(|a| (a.measure, a.lead)).collect();
     if json {
-        print_json(&results, &leads);
+        print_json(&results, &leads, illustrative);
     } else {
-        print_table(&plan, period, &results);
+        print_table(&plan, period, &results, illustrative);
     }
     Ok(())
 }
@@ -203,6 +231,7 @@ pub async fn status(database: &str, period: Period, against: Against, json: bool
 fn print_json(
     results: &[(&kehoach_domain::Measure, kehoach_domain::evaluate::Evaluation)],
     leads: &HashMap<String, String>,
+    illustrative: bool,
 ) {
     use serde_json::{Number, Value, json};
     use std::str::FromStr;
@@ -227,16 +256,26 @@ fn print_json(
             })
         })
         .collect();
-    crate::emit(&format!("{}\n", serde_json::to_string_pretty(&json!({ "measures": measures })).expect("JSON")));
+    let body = if illustrative {
+        json!({ "illustrative": true, "note": "MINH HỌA: số liệu giả lập để trình diễn, không phải số liệu thật", "measures": measures })
+    } else {
+        json!({ "measures": measures })
+    };
+    crate::emit(&format!("{}\n", serde_json::to_string_pretty(&body).expect("JSON")));
 }
 
 fn print_table(
     plan: &Plan,
     period: Period,
     results: &[(&kehoach_domain::Measure, kehoach_domain::evaluate::Evaluation)],
+    illustrative: bool,
 ) {
     use std::fmt::Write;
     let mut out = String::new();
+    if illustrative {
+        let _ =
+            writeln!(out, "MINH HỌA — số liệu giả lập để trình diễn, không phải số liệu thật (illustrative, not data)");
+    }
     let _ = writeln!(out, "{} — {} ({})", plan.region, period.label_vi(), period);
     let _ =
         writeln!(out, "{:<6} {:<44} {:>22} {:>14} {:>9}  Đánh giá", "Mã", "Chỉ tiêu", "Kế hoạch", "Thực hiện", "% KH");

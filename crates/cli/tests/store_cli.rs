@@ -126,3 +126,30 @@ fn an_unreachable_database_is_said_plainly() {
     let out = kehoach(&["status", "--period", "2025"], dir.path(), "empty.db");
     assert!(text(&out).contains("holds no plan yet: run `kehoach init` first"), "{}", text(&out));
 }
+
+#[test]
+fn the_demonstration_year_is_never_mixed_with_real_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = "demo.db";
+    let out = kehoach(&["init", "--demo"], dir.path(), db);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("16 published figures; 1320 illustrative figures"), "{}", text(&out));
+    // Real figures only: the one published 2025 figure is judged, nothing else.
+    let real = status_json(dir.path(), db, "2025", "current");
+    let judged = real["measures"].as_array().unwrap().iter().filter(|m| m["status"] != "no_data").count();
+    assert_eq!(judged, 1);
+    assert!(real.get("illustrative").is_none());
+    // Illustrative figures only, and said so.
+    let out = kehoach(&["status", "--period", "2025-9M", "--illustrative", "--json"], dir.path(), db);
+    let demo: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(demo["illustrative"], true);
+    let measures = demo["measures"].as_array().unwrap();
+    assert!(measures.iter().filter(|m| m["status"] == "on_track").count() > 10);
+    assert!(measures.iter().filter(|m| m["status"] == "at_risk").count() > 5);
+    // The published 5,84 % for the year is not among the illustrative figures.
+    let out = kehoach(&["status", "--period", "2025", "--illustrative", "--json"], dir.path(), db);
+    let demo_year: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_ne!(measure(&demo_year, "a.1")["actual"].to_string(), "5.84");
+    let table = kehoach(&["status", "--period", "2025-9M", "--illustrative"], dir.path(), db);
+    assert!(text(&table).starts_with("MINH HỌA"), "{}", text(&table));
+}

@@ -182,8 +182,8 @@ pub fn evaluate(measure: &Measure, period: Period, figures: &Figures, tolerances
 
 /// Judges every measure of a plan for a period. `value(key, period)` gives
 /// the reported figure of a measure (the caller picks the unit and the
-/// latest version). A cumulative period with no figure of its own takes the
-/// sum of its months for flows when every month is in.
+/// latest version). A period with no figure of its own takes the sum of its
+/// months for flows (when every month is in), the last month's for the rest.
 pub fn evaluate_plan<'p>(
     plan: &'p Plan,
     period: Period,
@@ -197,11 +197,16 @@ pub fn evaluate_plan<'p>(
             let months: [Option<Decimal>; 12] = std::array::from_fn(|i| value(key, Period::Month(year, i as u32 + 1)));
             let months_last_year: [Option<Decimal>; 12] =
                 std::array::from_fn(|i| value(key, Period::Month(year - 1, i as u32 + 1)));
+            // A period with no figure of its own: the sum of its months for a
+            // flow (when every month is in), the last month's for a stock or
+            // a rate.
             let summed = |months: &[Option<Decimal>; 12], p: Period| -> Option<Decimal> {
                 let (first, last) = p.months();
                 let slice = &months[(first - 1) as usize..last as usize];
-                (m.aggregation == Aggregation::Sum && slice.iter().all(Option::is_some))
-                    .then(|| slice.iter().flatten().sum())
+                match m.aggregation {
+                    Aggregation::Sum => slice.iter().all(Option::is_some).then(|| slice.iter().flatten().sum()),
+                    _ => months[(last - 1) as usize],
+                }
             };
             let actual = value(key, period).or_else(|| summed(&months, period));
             let before = period.year_before();

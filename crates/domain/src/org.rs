@@ -44,28 +44,45 @@ impl OrgUnit {
     }
 }
 
-/// Folds a name for matching: lower case, whitespace collapsed, and the
-/// level words people prefix or leave out ("tỉnh Bến Tre" = "Bến Tre").
-fn key(name: &str) -> String {
-    let lower = name.to_lowercase();
-    let words: Vec<&str> = lower.split_whitespace().collect();
-    let joined = words.join(" ");
-    for prefix in ["tỉnh ", "thành phố ", "huyện ", "thị xã ", "quận ", "xã ", "phường ", "thị trấn "]
-    {
+/// Splits a name into its level word, if any, and the rest, lower-cased with
+/// whitespace collapsed: "tỉnh Bến Tre" → (Some(Province), "bến tre").
+fn key(name: &str) -> (Option<OrgLevel>, String) {
+    let joined = name.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
+    for (prefix, level) in [
+        ("tỉnh ", OrgLevel::Province),
+        ("thành phố ", OrgLevel::District),
+        ("huyện ", OrgLevel::District),
+        ("thị xã ", OrgLevel::District),
+        ("quận ", OrgLevel::District),
+        ("xã ", OrgLevel::Commune),
+        ("phường ", OrgLevel::Commune),
+        ("thị trấn ", OrgLevel::Commune),
+    ] {
         if let Some(rest) = joined.strip_prefix(prefix) {
-            return rest.to_string();
+            return (Some(level), rest.to_string());
         }
     }
-    joined
+    (None, joined)
 }
 
-/// Finds a unit by code or name (case and level words aside).
+/// Finds a unit by code or name. "Bến Tre" is the province, not the city of
+/// the same name ("thành phố Bến Tre"): an exact name wins, then a name with
+/// the level word the query gives, then the highest level of that name.
 pub fn find<'a>(units: &'a [OrgUnit], code_or_name: &str) -> Option<&'a OrgUnit> {
     let wanted = code_or_name.trim();
-    units.iter().find(|u| u.code == wanted).or_else(|| {
-        let k = key(wanted);
-        units.iter().find(|u| key(&u.name) == k)
-    })
+    if let Some(u) = units.iter().find(|u| u.code == wanted) {
+        return Some(u);
+    }
+    let lower = wanted.to_lowercase();
+    if let Some(u) = units.iter().find(|u| u.name.to_lowercase() == lower) {
+        return Some(u);
+    }
+    let (level, name) = key(wanted);
+    units
+        .iter()
+        .filter(|u| key(&u.name).1 == name)
+        .filter(|u| level.is_none_or(|l| u.level == l || (l == OrgLevel::District && u.level == OrgLevel::Province)))
+        .min_by_key(|u| u.level)
 }
 
 /// The unit that carries `unit`'s figures on a day: itself while it exists,
@@ -124,6 +141,23 @@ mod tests {
         assert_eq!(current(&all, ben_tre, d(2025, 3, 31)).name, "Bến Tre");
         assert_eq!(current(&all, ben_tre, d(2025, 9, 30)).name, "Vĩnh Long");
         assert!(find(&all, "Trà Vinh").is_none());
+        // The city of Bến Tre does not hide the province of the same name.
+        let mut with_city = all.clone();
+        with_city.insert(
+            0,
+            OrgUnit {
+                code: "829".into(),
+                name: "thành phố Bến Tre".into(),
+                level: OrgLevel::District,
+                parent: Some("83".into()),
+                valid_from: None,
+                valid_to: Some(d(2025, 6, 30)),
+                successor: Some("86".into()),
+            },
+        );
+        assert_eq!(find(&with_city, "Bến Tre").unwrap().code, "83");
+        assert_eq!(find(&with_city, "tỉnh Bến Tre").unwrap().code, "83");
+        assert_eq!(find(&with_city, "thành phố Bến Tre").unwrap().code, "829");
     }
 }
 

@@ -60,6 +60,41 @@ impl FromStr for ValueStatus {
     }
 }
 
+/// Where a figure comes from. Illustrative figures are generated for a
+/// demonstration and are never mixed with real ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// Entered by a reporting agency.
+    Entered,
+    /// Published by an authority or the press, with its source in the note.
+    Published,
+    /// Generated for a demonstration (minh họa): not data.
+    Illustrative,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Entered => "entered",
+            Self::Published => "published",
+            Self::Illustrative => "illustrative",
+        }
+    }
+}
+
+impl FromStr for Origin {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "entered" => Ok(Self::Entered),
+            "published" => Ok(Self::Published),
+            "illustrative" => Ok(Self::Illustrative),
+            _ => Err(format!("unknown origin “{s}”")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,7 @@ use chrono::{NaiveDate, Utc};
 use kehoach_domain::org::{Agency, Assignment, OrgUnit};
 use kehoach_domain::period::Period;
 use kehoach_domain::progress::TaskProgress;
-use kehoach_domain::value::ValueStatus;
+use kehoach_domain::value::{Origin, ValueStatus};
 use kehoach_domain::{Measure, Plan};
 use rust_decimal::Decimal;
 use std::future::Future;
@@ -75,6 +75,7 @@ pub struct NewValue {
     pub value: Decimal,
     pub status: ValueStatus,
     pub note: String,
+    pub origin: Origin,
     /// The version the person saw (0: none yet). `None` appends whatever is
     /// there, for imports of published figures.
     pub expected_version: Option<u32>,
@@ -90,6 +91,7 @@ pub struct StoredValue {
     pub value: Decimal,
     pub status: ValueStatus,
     pub note: String,
+    pub origin: Origin,
     pub entered_by: String,
     pub entered_at: String,
 }
@@ -190,10 +192,11 @@ fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError
     serde_json::from_str(text).map_err(|e| StoreError::Invalid(format!("stored data unreadable: {e}")))
 }
 
-fn stored_value(
-    row: (String, String, String, i64, String, String, String, String, String),
-) -> Result<StoredValue, StoreError> {
-    let (measure, org_unit, period, version, value, status, note, entered_by, entered_at) = row;
+/// A row of `value_versions` as read back.
+type ValueRow = (String, String, String, i64, String, String, String, String, String, String);
+
+fn stored_value(row: ValueRow) -> Result<StoredValue, StoreError> {
+    let (measure, org_unit, period, version, value, status, note, origin, entered_by, entered_at) = row;
     Ok(StoredValue {
         measure,
         org_unit,
@@ -202,6 +205,7 @@ fn stored_value(
         value: Decimal::from_str(&value).map_err(|e| StoreError::Invalid(format!("stored figure {value}: {e}")))?,
         status: status.parse().map_err(StoreError::Invalid)?,
         note,
+        origin: origin.parse().map_err(StoreError::Invalid)?,
         entered_by,
         entered_at,
     })
@@ -365,8 +369,8 @@ macro_rules! store_impl {
                     }
                     let version = current + 1;
                     let inserted = sqlx::query(
-                        "INSERT INTO value_versions (plan_id, measure, org_unit, period, version, value, status, note, entered_by, entered_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                        "INSERT INTO value_versions (plan_id, measure, org_unit, period, version, value, status, note, origin, entered_by, entered_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                     )
                     .bind(id)
                     .bind(&v.measure)
@@ -376,6 +380,7 @@ macro_rules! store_impl {
                     .bind(v.value.to_string())
                     .bind(v.status.as_str())
                     .bind(&v.note)
+                    .bind(v.origin.as_str())
                     .bind(by)
                     .bind(now())
                     .execute(&mut **tx)
@@ -383,7 +388,7 @@ macro_rules! store_impl {
                     if let Err(e) = inserted {
                         return Err(if is_unique_violation(&e) { conflict(version) } else { e.into() });
                     }
-                    let detail = format!("v{version} = {} ({})", v.value, v.status);
+                    let detail = format!("v{version} = {} ({}, {})", v.value, v.status, v.origin.as_str());
                     Self::audit_in(tx, by, "value.submit", &format!("plan {id} {} {} {period}", v.measure, v.org_unit), &detail)
                         .await?;
                     versions.push(version);
@@ -542,8 +547,8 @@ macro_rules! store_impl {
                 org_unit: &str,
                 period: Period,
             ) -> Result<Vec<StoredValue>, StoreError> {
-                let rows: Vec<(String, String, String, i64, String, String, String, String, String)> = sqlx::query_as(
-                    "SELECT measure, org_unit, period, version, value, status, note, entered_by, entered_at FROM value_versions \
+                let rows: Vec<ValueRow> = sqlx::query_as(
+                    "SELECT measure, org_unit, period, version, value, status, note, origin, entered_by, entered_at FROM value_versions \
                      WHERE plan_id = $1 AND measure = $2 AND org_unit = $3 AND period = $4 ORDER BY version",
                 )
                 .bind(id)
@@ -556,8 +561,8 @@ macro_rules! store_impl {
             }
 
             async fn latest_values(&self, id: PlanId) -> Result<Vec<StoredValue>, StoreError> {
-                let rows: Vec<(String, String, String, i64, String, String, String, String, String)> = sqlx::query_as(
-                    "SELECT v.measure, v.org_unit, v.period, v.version, v.value, v.status, v.note, v.entered_by, v.entered_at \
+                let rows: Vec<ValueRow> = sqlx::query_as(
+                    "SELECT v.measure, v.org_unit, v.period, v.version, v.value, v.status, v.note, v.origin, v.entered_by, v.entered_at \
                      FROM value_versions v WHERE v.plan_id = $1 AND v.version = (SELECT MAX(w.version) FROM value_versions w \
                      WHERE w.plan_id = v.plan_id AND w.measure = v.measure AND w.org_unit = v.org_unit AND w.period = v.period) \
                      ORDER BY v.measure, v.org_unit, v.period",

@@ -38,6 +38,7 @@ fn value(measure: &str, period: &str, v: &str, expected: Option<u32>) -> NewValu
         value: d(v),
         status: ValueStatus::Estimate,
         note: String::new(),
+        origin: kehoach_domain::value::Origin::Entered,
         expected_version: expected,
     }
 }
