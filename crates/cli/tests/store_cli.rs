@@ -153,3 +153,55 @@ fn the_demonstration_year_is_never_mixed_with_real_figures() {
     let table = kehoach(&["status", "--period", "2025-9M", "--illustrative"], dir.path(), db);
     assert!(text(&table).starts_with("MINH HỌA"), "{}", text(&table));
 }
+
+/// A process killed in the middle of an import leaves the database as it
+/// was: the figures go in one transaction.
+#[test]
+fn an_import_killed_half_way_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = "killed.db";
+    assert!(kehoach(&["init"], dir.path(), db).status.success());
+    let before = latest_count(&dir.path().join(db));
+    // Many distinct figures: every measure, every month of a century.
+    let plan = kehoach_planfile::from_toml(include_str!("../../../data/plans/ben-tre-2025.toml")).unwrap();
+    let mut csv = String::from("measure,period,org_unit,value,status,note\n");
+    for m in plan.measures() {
+        for year in 1926..=2024 {
+            for month in 1..=12 {
+                csv.push_str(&format!("{},{year}-{month:02},83,1,official,\n", m.key));
+            }
+        }
+    }
+    std::fs::write(dir.path().join("big.csv"), csv).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kehoach"))
+        .args(["values", "import", "big.csv", "--database", db])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the import is writing (its write-ahead log grows), then kill it.
+    let wal = dir.path().join(format!("{db}-wal"));
+    let started = std::time::Instant::now();
+    while std::fs::metadata(&wal).map_or(0, |m| m.len()) < 2 * 1024 * 1024
+        && child.try_wait().unwrap().is_none()
+        && started.elapsed() < std::time::Duration::from_secs(120)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let killed = child.try_wait().unwrap().is_none();
+    child.kill().ok();
+    child.wait().unwrap();
+    let after = latest_count(&dir.path().join(db));
+    assert!(killed, "the import finished before it could be killed: make the file bigger");
+    assert_eq!(after, before, "a killed import left {} figures behind", after - before);
+}
+
+fn latest_count(path: &Path) -> usize {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        use kehoach_store::Store;
+        let store = kehoach_store::SqliteStore::open(&format!("sqlite://{}", path.display())).await.unwrap();
+        store.latest_values(1).await.unwrap().len()
+    })
+}

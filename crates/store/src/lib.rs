@@ -24,7 +24,9 @@ pub type PlanId = i64;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+    #[error("the database is locked by another writer and stayed so for 5 s; nothing was changed, try again")]
+    Busy,
     #[error("database schema: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error(
@@ -35,6 +37,17 @@ pub enum StoreError {
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            // SQLite's SQLITE_BUSY / SQLITE_LOCKED after the busy timeout.
+            sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("5" | "6" | "517" | "262")) => Self::Busy,
+            sqlx::Error::Database(db) if db.message().contains("database is locked") => Self::Busy,
+            _ => Self::Database(e),
+        }
+    }
 }
 
 /// Which target version an evaluation is asked against.

@@ -196,7 +196,7 @@ async fn concurrent_edits_are_detected(store: &(impl Store + Clone + 'static)) {
             Ok(_) => ok += 1,
             Err(StoreError::Conflict { .. }) => {}
             // SQLite may report a lock it could not wait out; never a lost write.
-            Err(StoreError::Database(e)) if e.to_string().contains("locked") => {}
+            Err(StoreError::Busy) => {}
             Err(e) => panic!("{e}"),
         }
     }
