@@ -1,8 +1,8 @@
 //! Judging the whole seed plan (55 measures) for every period of a year (12
 //! months, 4 quarters, 6 months, 9 months, the year) from a year of monthly
 //! figures and last year's: the goal is under 1 ms in a release build. The
-//! peer measured in the same run is one pass that only reads every figure the
-//! evaluation reads (the floor of any evaluation).
+//! peer measured in the same run only reads, for every measure and period,
+//! the two years of monthly figures a naive evaluation would read.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use kehoach_domain::evaluate::{Tolerances, evaluate_plan};

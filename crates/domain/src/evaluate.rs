@@ -194,25 +194,33 @@ pub fn evaluate_plan<'p>(
     plan.measures()
         .map(|m| {
             let key = m.key.as_str();
-            let months: [Option<Decimal>; 12] = std::array::from_fn(|i| value(key, Period::Month(year, i as u32 + 1)));
-            let months_last_year: [Option<Decimal>; 12] =
-                std::array::from_fn(|i| value(key, Period::Month(year - 1, i as u32 + 1)));
+            // Monthly series are read only for flows, which need them for the
+            // forecast and for sums; others need at most their last month.
+            let flow = m.aggregation == Aggregation::Sum;
+            let series = |y: i32| -> [Option<Decimal>; 12] {
+                if flow { std::array::from_fn(|i| value(key, Period::Month(y, i as u32 + 1))) } else { [None; 12] }
+            };
+            let months = series(year);
+            let months_last_year = series(year - 1);
             // A period with no figure of its own: the sum of its months for a
             // flow (when every month is in), the last month's for a stock or
             // a rate.
-            let summed = |months: &[Option<Decimal>; 12], p: Period| -> Option<Decimal> {
+            let derived = |months: &[Option<Decimal>; 12], p: Period| -> Option<Decimal> {
                 let (first, last) = p.months();
-                let slice = &months[(first - 1) as usize..last as usize];
-                match m.aggregation {
-                    Aggregation::Sum => slice.iter().all(Option::is_some).then(|| slice.iter().flatten().sum()),
-                    _ => months[(last - 1) as usize],
+                if flow {
+                    let slice = &months[(first - 1) as usize..last as usize];
+                    slice.iter().all(Option::is_some).then(|| slice.iter().flatten().sum())
+                } else if matches!(p, Period::Month(..)) {
+                    None
+                } else {
+                    value(key, Period::Month(p.year(), last))
                 }
             };
-            let actual = value(key, period).or_else(|| summed(&months, period));
+            let actual = value(key, period).or_else(|| derived(&months, period));
             let before = period.year_before();
             let figures = Figures {
                 actual,
-                same_period_last_year: value(key, before).or_else(|| summed(&months_last_year, before)),
+                same_period_last_year: value(key, before).or_else(|| derived(&months_last_year, before)),
                 last_year: value(key, Period::Year(year - 1)),
                 months,
                 months_last_year,
