@@ -2,7 +2,7 @@
 //! with their calendar bounds and the data windows of Decree 09/2019/NĐ-CP
 //! side by side.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use std::fmt;
 use std::str::FromStr;
 
@@ -49,12 +49,6 @@ impl Period {
         self.months().1
     }
 
-    /// Whether the period runs from the start of the year (lũy kế): 6 months,
-    /// 9 months and the year, and January, and the first quarter.
-    pub fn from_start_of_year(self) -> bool {
-        self.months().0 == 1
-    }
-
     /// Calendar bounds, first and last day, as statistics use them.
     pub fn calendar(self) -> (NaiveDate, NaiveDate) {
         let (first, last) = self.months();
@@ -97,12 +91,6 @@ impl Period {
         all
     }
 
-    /// Whether `month` of the same year falls in the period.
-    pub fn contains_month(self, year: i32, month: u32) -> bool {
-        let (first, last) = self.months();
-        year == self.year() && (first..=last).contains(&month)
-    }
-
     /// The period as a Vietnamese report names it.
     pub fn label_vi(self) -> String {
         match self {
@@ -112,11 +100,6 @@ impl Period {
             Self::NineMonths(y) => format!("9 tháng năm {y}"),
             Self::Year(y) => format!("Năm {y}"),
         }
-    }
-
-    /// The period that holds a date, at the given grain.
-    pub fn month_of(day: NaiveDate) -> Period {
-        Period::Month(day.year(), day.month())
     }
 }
 
@@ -176,6 +159,7 @@ impl FromStr for Period {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Datelike;
     use proptest::prelude::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -36,8 +36,6 @@ pub struct Item {
 pub struct Sections {
     /// The target list: from the heading (after its colon) to the tasks.
     pub targets: Option<(usize, usize)>,
-    /// The heading line of the target list.
-    pub targets_heading: Option<(usize, usize)>,
     pub tasks: Option<(usize, usize)>,
 }
 
@@ -93,7 +91,6 @@ pub fn sections(source: &Source) -> Sections {
         let stop = tasks_heading.map_or(end_of_doc, |t| t.start());
         let stop = if stop > h.end() { stop } else { end_of_doc.max(h.end()) };
         out.targets = Some((h.end(), stop));
-        out.targets_heading = Some((h.start(), h.end()));
     }
     if let Some(t) = tasks_heading {
         let end = END.find_at(text, t.end()).map_or(text.len(), |m| m.start());
