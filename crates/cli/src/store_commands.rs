@@ -3,6 +3,7 @@
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use kehoach_domain::evaluate::{Status, Tolerances, evaluate_plan};
+use kehoach_domain::ledger::Ledger;
 use kehoach_domain::number::{format_vi_rounded, parse_decimal};
 use kehoach_domain::org::{self, Assignment, OrgLevel, OrgUnit};
 use kehoach_domain::period::Period;
@@ -209,13 +210,14 @@ pub async fn status(
         values.into_iter().map(|v| ((v.measure, v.org_unit, v.period), v.value)).collect();
     let home = org::find(&units, &plan.region)
         .with_context(|| format!("the plan's province {} is not a known unit", plan.region))?;
+    let reported = |key: &str, unit: &str, p: Period| by_key.get(&(key.to_string(), unit.to_string(), p)).copied();
+    // Figures the province did not report come from its formula, its months
+    // or its districts.
+    let ledger = Ledger::new(&plan, &units, &reported).map_err(|e| anyhow::anyhow!("plan {id}: formula of {e}"))?;
     // The plan's province, or its successor once it has merged.
     let lookup = |key: &str, p: Period| -> Option<Decimal> {
         let unit = org::current(&units, home, p.calendar().1);
-        by_key
-            .get(&(key.to_string(), unit.code.clone(), p))
-            .or_else(|| by_key.get(&(key.to_string(), home.code.clone(), p)))
-            .copied()
+        ledger.value(key, &unit.code, p).or_else(|| ledger.value(key, &home.code, p))
     };
     let results = evaluate_plan(&plan, period, &lookup, &Tolerances::default());
     let leads: HashMap<String, String> =
@@ -250,7 +252,7 @@ fn print_json(
                 "achievement_pct": num(e.achievement_pct.map(|p| p.round_dp(2))),
                 "status": e.status.as_str(),
                 "status_vi": e.status.label_vi(),
-                "forecast": e.forecast.as_ref().map(|f| json!({"value": num(Some(f.value.round_dp(2))), "method": f.explanation})),
+                "forecast": e.forecast.as_ref().map(|f| json!({"value": num(Some(f.value.round_dp(2))), "method": f.explanation()})),
                 "basis": e.basis,
                 "lead": leads.get(&m.key),
             })

@@ -58,7 +58,7 @@ fn the_story(dir: &Path, database: &str) {
     let out = kehoach(&["values", "import", "bad.csv"], dir, database);
     assert!(!out.status.success());
     let said = text(&out);
-    assert!(said.contains("line 3, column measure: no measure “q.9” in the plan"), "{said}");
+    assert!(said.contains("line 3, column measure: no measure or component “q.9” in the plan"), "{said}");
     assert!(said.contains("line 4, column period"), "{said}");
     assert!(said.contains("line 4, column value"), "{said}");
     assert_eq!(measure(&status_json(dir, database, "2025", "current"), "c.1")["status"], "no_data");
@@ -115,6 +115,40 @@ fn the_story_on_postgres() {
     let dir = tempfile::tempdir().unwrap();
     the_story(dir.path(), &format!("{base}/{name}"));
     psql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+}
+
+/// Figures the districts report add up to the province: exports month by
+/// month into the quarter, beds and population into a ratio of sums; a
+/// quarter with one district missing is shown as no data, not judged.
+#[test]
+fn district_figures_add_up_to_the_province() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = "kehoach.db";
+    assert!(kehoach(&["init"], dir.path(), db).status.success());
+    let districts = ["829", "831", "832", "833", "834", "835", "836", "837", "838"];
+    let mut csv = String::from("measure,period,org_unit,value,status\n");
+    for (i, d) in districts.iter().enumerate() {
+        for m in 1..=3 {
+            csv.push_str(&format!("c.1,2025-{m:02},{d},{},official\n", 10 + i));
+        }
+        csv.push_str(&format!("giuong_benh,2025-Q1,{d},{},official\n", 300 + 10 * i));
+        csv.push_str(&format!("dan_so,2025-Q1,{d},\"{}.000\",official\n", 140 + i));
+        if *d != "838" {
+            csv.push_str(&format!("c.1,2025-04,{d},5,estimate\n"));
+        }
+    }
+    std::fs::write(dir.path().join("districts.csv"), csv).unwrap();
+    let out = kehoach(&["values", "import", "districts.csv"], dir.path(), db);
+    assert!(out.status.success(), "{}", text(&out));
+    let q1 = status_json(dir.path(), db, "2025-Q1", "current");
+    // 3 × (10 + 11 + … + 18) = 378 million USD.
+    assert_eq!(measure(&q1, "c.1")["actual"].to_string(), "378");
+    // 3,060 beds for 1,296,000 people: 23.61 per 10,000 (the mean of the
+    // district ratios would be 23.59).
+    let beds = measure(&q1, "o.1")["actual"].as_number().unwrap().to_string();
+    assert!(beds.starts_with("23.6111"), "{beds}");
+    let april = status_json(dir.path(), db, "2025-04", "current");
+    assert_eq!(measure(&april, "c.1")["status"], "no_data");
 }
 
 #[test]

@@ -56,6 +56,10 @@ pub fn check(plan: &Plan) -> Vec<Finding> {
         check_parts(plan, &target.measures, &mut findings);
     }
     check_tasks(plan, &mut findings);
+    if let Err(e) = crate::ledger::derived(plan) {
+        let line = plan.measure(&e.key).map_or(0, |m| m.source.line);
+        findings.push(finding(Severity::Error, &e.key, line, format!("formula: {}", e.error)));
+    }
     findings
 }
 
@@ -238,6 +242,7 @@ mod tests {
             aggregation: Aggregation::Sum,
             stretch: false,
             part_of: None,
+            formula: None,
             source: Span { line: 7, end_line: 7, ..Span::default() },
             review: vec![],
         }
@@ -257,6 +262,7 @@ mod tests {
                 review: vec![],
             }],
             tasks: vec![],
+            components: vec![],
             review: vec![],
         }
     }

@@ -109,8 +109,27 @@ pub struct Figures {
 pub struct Forecast {
     pub value: Decimal,
     pub method: ForecastMethod,
-    /// The method in words, with its figures.
-    pub explanation: String,
+    /// Months of the year reported so far.
+    pub months: u32,
+    pub year_to_date: Decimal,
+    /// With the profile method: the share of last year's total that fell in
+    /// the same months, in percent.
+    pub share_pct: Option<Decimal>,
+}
+
+impl Forecast {
+    /// The method in words, with its figures. Written on demand: a
+    /// dashboard judges many periods and shows few explanations.
+    pub fn explanation(&self) -> String {
+        let (n, ytd) = (self.months, format_vi_rounded(self.year_to_date, 2));
+        match (self.method, self.share_pct) {
+            (ForecastMethod::LastYearProfile, Some(share)) => format!(
+                "ước cả năm = lũy kế {n} tháng {ytd} ÷ {}% (tỷ trọng {n} tháng đầu năm trong cả năm trước)",
+                format_vi_rounded(share, 1)
+            ),
+            _ => format!("ước cả năm = lũy kế {n} tháng {ytd} × 12 / {n} (chưa có số liệu từng tháng năm trước)"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,18 +209,35 @@ pub fn evaluate_plan<'p>(
     value: &dyn Fn(&str, Period) -> Option<Decimal>,
     tolerances: &Tolerances,
 ) -> Vec<(&'p Measure, Evaluation)> {
-    let year = period.year();
-    plan.measures()
-        .map(|m| {
-            let key = m.key.as_str();
-            // Monthly series are read only for flows, which need them for the
-            // forecast and for sums; others need at most their last month.
-            let flow = m.aggregation == Aggregation::Sum;
-            let series = |y: i32| -> [Option<Decimal>; 12] {
-                if flow { std::array::from_fn(|i| value(key, Period::Month(y, i as u32 + 1))) } else { [None; 12] }
-            };
-            let months = series(year);
-            let months_last_year = series(year - 1);
+    evaluate_periods(plan, &[period], value, tolerances).pop().unwrap_or_default()
+}
+
+/// Judges every measure for several periods of one year (a dashboard's
+/// months, quarters and year at once): each measure's monthly series is read
+/// once, not once per period. The result has one list per period, in order.
+pub fn evaluate_periods<'p>(
+    plan: &'p Plan,
+    periods: &[Period],
+    value: &dyn Fn(&str, Period) -> Option<Decimal>,
+    tolerances: &Tolerances,
+) -> Vec<Vec<(&'p Measure, Evaluation)>> {
+    let mut out: Vec<Vec<(&Measure, Evaluation)>> =
+        periods.iter().map(|_| Vec::with_capacity(plan.measures().count())).collect();
+    for m in plan.measures() {
+        let key = m.key.as_str();
+        // Monthly series are read only for flows, which need them for the
+        // forecast and for sums; others need at most their last month.
+        let flow = m.aggregation == Aggregation::Sum;
+        let series = |y: i32| -> [Option<Decimal>; 12] {
+            if flow { std::array::from_fn(|i| value(key, Period::Month(y, i as u32 + 1))) } else { [None; 12] }
+        };
+        let mut years: Vec<(i32, Months, Months)> = Vec::new();
+        for (i, &period) in periods.iter().enumerate() {
+            let year = period.year();
+            if !years.iter().any(|(y, ..)| *y == year) {
+                years.push((year, series(year), series(year - 1)));
+            }
+            let (_, months, months_last_year) = years.iter().find(|(y, ..)| *y == year).expect("read above");
             // A period with no figure of its own: the sum of its months for a
             // flow (when every month is in), the last month's for a stock or
             // a rate.
@@ -209,26 +245,29 @@ pub fn evaluate_plan<'p>(
                 let (first, last) = p.months();
                 if flow {
                     let slice = &months[(first - 1) as usize..last as usize];
-                    slice.iter().all(Option::is_some).then(|| slice.iter().flatten().sum())
+                    slice.iter().try_fold(Decimal::ZERO, |total, v| total.checked_add((*v)?))
                 } else if matches!(p, Period::Month(..)) {
                     None
                 } else {
                     value(key, Period::Month(p.year(), last))
                 }
             };
-            let actual = value(key, period).or_else(|| derived(&months, period));
             let before = period.year_before();
             let figures = Figures {
-                actual,
-                same_period_last_year: value(key, before).or_else(|| derived(&months_last_year, before)),
+                actual: value(key, period).or_else(|| derived(months, period)),
+                same_period_last_year: value(key, before).or_else(|| derived(months_last_year, before)),
                 last_year: value(key, Period::Year(year - 1)),
-                months,
-                months_last_year,
+                months: *months,
+                months_last_year: *months_last_year,
             };
-            (m, evaluate(m, period, &figures, tolerances))
-        })
-        .collect()
+            out[i].push((m, evaluate(m, period, &figures, tolerances)));
+        }
+    }
+    out
 }
+
+/// A year of monthly figures, January first.
+type Months = [Option<Decimal>; 12];
 
 /// Flows add up over the year; counts of new things too.
 fn is_flow(measure: &Measure) -> bool {
@@ -385,43 +424,31 @@ fn unit_suffix(unit: &str) -> String {
 /// date scaled to twelve months.
 pub fn forecast(period: Period, figures: &Figures) -> Option<Forecast> {
     let reached = period.last_month() as usize;
-    let ytd: Decimal = figures.months[..reached].iter().flatten().sum();
+    let total_of =
+        |months: &[Option<Decimal>]| months.iter().flatten().try_fold(Decimal::ZERO, |t, v| t.checked_add(*v));
+    let ytd = total_of(&figures.months[..reached])?;
     let reported = figures.months[..reached].iter().filter(|m| m.is_some()).count();
     if reported == 0 {
         return None;
     }
     let profile_complete = figures.months_last_year.iter().all(Option::is_some);
     if profile_complete {
-        let total: Decimal = figures.months_last_year.iter().flatten().sum();
-        let same_months: Decimal = figures.months_last_year[..reached].iter().flatten().sum();
+        let total = total_of(&figures.months_last_year)?;
+        let same_months = total_of(&figures.months_last_year[..reached])?;
         if !total.is_zero() && !same_months.is_zero() {
-            let share = same_months / total;
             // Multiply first: 660 × 1800 / 600 is exactly 1980.
-            let value = ytd * total / same_months;
+            let value = ytd.checked_mul(total)?.checked_div(same_months)?;
             return Some(Forecast {
                 value,
                 method: ForecastMethod::LastYearProfile,
-                explanation: format!(
-                    "ước cả năm = lũy kế {} tháng {} ÷ {}% (tỷ trọng {} tháng đầu năm trong cả năm trước)",
-                    reached,
-                    format_vi_rounded(ytd, 2),
-                    format_vi_rounded(share * Decimal::ONE_HUNDRED, 1),
-                    reached
-                ),
+                months: reached as u32,
+                year_to_date: ytd,
+                share_pct: same_months.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(total),
             });
         }
     }
-    let value = ytd * Decimal::from(12) / Decimal::from(reached);
-    Some(Forecast {
-        value,
-        method: ForecastMethod::Linear,
-        explanation: format!(
-            "ước cả năm = lũy kế {} tháng {} × 12 / {} (chưa có số liệu từng tháng năm trước)",
-            reached,
-            format_vi_rounded(ytd, 2),
-            reached
-        ),
-    })
+    let value = ytd.checked_mul(Decimal::from(12))? / Decimal::from(reached);
+    Some(Forecast { value, method: ForecastMethod::Linear, months: reached as u32, year_to_date: ytd, share_pct: None })
 }
 
 #[cfg(test)]
@@ -456,6 +483,7 @@ mod tests {
             aggregation: crate::plan::Aggregation::Latest,
             stretch: false,
             part_of: None,
+            formula: None,
             source: Span::default(),
             review: vec![],
         }
@@ -543,7 +571,7 @@ mod tests {
         // 660 ÷ (600 / 1800) = 1980: on track for 1850.
         assert_eq!(forecast.value, Decimal::from(1980));
         assert_eq!(forecast.method, ForecastMethod::LastYearProfile);
-        assert!(forecast.explanation.contains("33,3%"), "{}", forecast.explanation);
+        assert!(forecast.explanation().contains("33,3%"), "{}", forecast.explanation());
         assert_eq!(e.status, Status::OnTrack);
         // Without last year's profile the forecast is linear: 1320, at risk.
         f.months_last_year = [None; 12];

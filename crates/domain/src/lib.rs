@@ -7,6 +7,7 @@ pub mod alphabet;
 pub mod check;
 pub mod evaluate;
 pub mod formula;
+pub mod ledger;
 pub mod number;
 pub mod org;
 pub mod period;
@@ -14,4 +15,6 @@ pub mod plan;
 pub mod progress;
 pub mod value;
 
-pub use plan::{Aggregation, Comparator, Document, Measure, MeasureKind, Plan, ReviewFlag, Sector, Span, Target, Task};
+pub use plan::{
+    Aggregation, Comparator, Component, Document, Measure, MeasureKind, Plan, ReviewFlag, Sector, Span, Target, Task,
+};

@@ -21,6 +21,10 @@ pub struct Plan {
     /// Key tasks (nhiệm vụ trọng tâm) split into trackable items.
     #[serde(default)]
     pub tasks: Vec<Task>,
+    /// Figures that are reported but not judged (số liệu thành phần), read by
+    /// the formulas of derived measures: beds, population.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<Component>,
     /// Doubts about the plan as a whole (year or region guessed, …).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub review: Vec<ReviewFlag>,
@@ -94,9 +98,28 @@ pub struct Measure {
     /// The key of the measure this one is a part of ("trong đó").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part_of: Option<String>,
+    /// How the measure is computed from other figures where no figure of its
+    /// own is reported, e.g. `[giuong_benh] / [dan_so] * 10000`: applied to
+    /// the summed parts, it gives a ratio of sums up the hierarchy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formula: Option<String>,
     pub source: Span,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub review: Vec<ReviewFlag>,
+}
+
+/// A figure reported only to compute derived measures (số liệu thành phần):
+/// the number of hospital beds, the average population.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Component {
+    /// The name formulas use in brackets: `dan_so` for `[dan_so]`.
+    pub key: String,
+    pub name: String,
+    #[serde(default)]
+    pub unit: String,
+    /// `sum` for flows over the months, `latest` for stocks; both add up
+    /// across units.
+    pub aggregation: Aggregation,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -383,6 +406,16 @@ impl Plan {
 
     pub fn measure(&self, key: &str) -> Option<&Measure> {
         self.measures().find(|m| m.key == key)
+    }
+
+    pub fn component(&self, key: &str) -> Option<&Component> {
+        self.components.iter().find(|c| c.key == key)
+    }
+
+    /// Whether figures can be reported under this key: a measure or a
+    /// component.
+    pub fn reports(&self, key: &str) -> bool {
+        self.measure(key).is_some() || self.component(key).is_some()
     }
 }
 

@@ -101,6 +101,7 @@ pub fn read_text(raw: &str) -> Result<Plan, ImportError> {
         document: particulars.document,
         targets,
         tasks,
+        components: Vec::new(),
         review,
     })
 }

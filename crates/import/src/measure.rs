@@ -329,6 +329,7 @@ fn read_segment(source: &Source, start: usize, end: usize, sc: &SegmentContext) 
         aggregation: aggregation(kind, &unit),
         stretch,
         part_of: None,
+        formula: None,
         source: span,
         review,
     };
@@ -424,6 +425,7 @@ fn qualitative(
         aggregation: aggregation(kind, ""),
         stretch,
         part_of: None,
+        formula: None,
         source: span,
         review,
     };

@@ -288,6 +288,7 @@ fn cell_measure(source: &Source, (ps, pe): (usize, usize), row: &Row, name: &str
         aggregation: aggregation(kind, &unit),
         stretch: false,
         part_of: None,
+        formula: None,
         source: source.span(row.start, row.end),
         review,
     }

@@ -233,7 +233,7 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 /// One body of code for both databases: the SQL is the same (numbered
 /// parameters, RETURNING), only the pool type differs.
 macro_rules! store_impl {
-    ($store:ident, $db:ty, $pool:ty) => {
+    ($store:ident, $db:ty, $pool:ty, $begin:literal) => {
         #[derive(Debug, Clone)]
         pub struct $store {
             pool: $pool,
@@ -412,7 +412,7 @@ macro_rules! store_impl {
 
         impl Store for $store {
             async fn save_plan(&self, plan: &Plan, by: &str) -> Result<PlanId, StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let id = Self::save_plan_in(&mut tx, plan, by).await?;
                 tx.commit().await?;
                 Ok(id)
@@ -420,7 +420,7 @@ macro_rules! store_impl {
 
             async fn init(&self, setup: &Setup, by: &str) -> Result<PlanId, StoreError> {
                 let Setup { plan, units, agencies, assignments, values } = setup;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let (existing,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM plans").fetch_one(&mut *tx).await?;
                 if existing > 0 {
                     return Err(StoreError::Invalid(format!("the database already holds {existing} plan(s); nothing changed")));
@@ -463,7 +463,7 @@ macro_rules! store_impl {
 
             async fn revise(&self, id: PlanId, revision: &Revision, by: &str) -> Result<u32, StoreError> {
                 let key = &revision.measure.key;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let (current,): (Option<i64>,) =
                     sqlx::query_as("SELECT MAX(version) FROM measure_versions WHERE plan_id = $1 AND measure = $2")
                         .bind(id)
@@ -535,7 +535,7 @@ macro_rules! store_impl {
             }
 
             async fn put_org_units(&self, units: &[OrgUnit], by: &str) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 Self::put_org_units_in(&mut tx, units, by).await?;
                 tx.commit().await?;
                 Ok(())
@@ -547,7 +547,7 @@ macro_rules! store_impl {
             }
 
             async fn submit_values(&self, id: PlanId, values: &[NewValue], by: &str) -> Result<Vec<u32>, StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let versions = Self::submit_values_in(&mut tx, id, values, by).await?;
                 tx.commit().await?;
                 Ok(versions)
@@ -594,7 +594,7 @@ macro_rules! store_impl {
                 by: &str,
             ) -> Result<u32, StoreError> {
                 progress.validate().map_err(|e| StoreError::Invalid(format!("{}: {e}", progress.task)))?;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let plan: Option<(String,)> =
                     sqlx::query_as("SELECT plan FROM plans WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
                 let plan: Plan = from_json(&plan.ok_or_else(|| StoreError::NotFound(format!("plan {id}")))?.0)?;
@@ -652,7 +652,7 @@ macro_rules! store_impl {
             }
 
             async fn put_agencies(&self, agencies: &[Agency], by: &str) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 Self::put_agencies_in(&mut tx, agencies, by).await?;
                 tx.commit().await?;
                 Ok(())
@@ -664,7 +664,7 @@ macro_rules! store_impl {
             }
 
             async fn assign(&self, id: PlanId, assignments: &[Assignment], by: &str) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 Self::assign_in(&mut tx, id, assignments, by).await?;
                 tx.commit().await?;
                 Ok(())
@@ -696,8 +696,12 @@ macro_rules! store_impl {
     };
 }
 
-store_impl!(SqliteStore, sqlx::Sqlite, sqlx::SqlitePool);
-store_impl!(PgStore, sqlx::Postgres, sqlx::PgPool);
+// SQLite takes the write lock when a change begins, not at its first write:
+// a deferred transaction that read first cannot wait for the lock (SQLite
+// refuses at once to avoid a deadlock), while an immediate one waits out the
+// busy timeout like any other writer.
+store_impl!(SqliteStore, sqlx::Sqlite, sqlx::SqlitePool, "BEGIN IMMEDIATE");
+store_impl!(PgStore, sqlx::Postgres, sqlx::PgPool, "BEGIN");
 
 impl SqliteStore {
     /// Opens (creating if needed) a SQLite file in WAL mode and brings its

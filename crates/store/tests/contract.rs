@@ -313,3 +313,24 @@ async fn the_two_schemas_match() {
         assert_eq!(normalise(&sqlite), normalise(&postgres), "{name}");
     }
 }
+
+/// Another process holding the SQLite file's write lock past the busy
+/// timeout: the write is refused as `Busy`, plainly worded, and nothing of
+/// it is stored.
+#[tokio::test]
+async fn a_locked_sqlite_database_is_busy_not_broken() {
+    use sqlx::Connection;
+    let (store, dir) = sqlite().await;
+    store.put_org_units(&units(), "admin").await.unwrap();
+    let id = store.save_plan(&plan(), "planner").await.unwrap();
+    let path = dir.path().join("kehoach.db");
+    let mut other = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    sqlx::query("BEGIN EXCLUSIVE").execute(&mut other).await.unwrap();
+    let err = store.submit_values(id, &[value("c.1", "2025", "1900", None)], "reporter").await.unwrap_err();
+    assert!(matches!(err, StoreError::Busy), "{err:?}");
+    assert!(err.to_string().contains("locked by another writer"), "{err}");
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    assert!(store.latest_values(id).await.unwrap().is_empty());
+    // Once the other writer is gone the same write goes through.
+    store.submit_values(id, &[value("c.1", "2025", "1900", None)], "reporter").await.unwrap();
+}

@@ -121,8 +121,8 @@ pub fn read_csv(text: &str, plan: &Plan, units: &[OrgUnit]) -> Result<Vec<ValueR
         let mut bad = |column: &str, message: String| errors.push(RowError { line, column: column.into(), message });
 
         let measure = cell("measure");
-        if plan.measure(measure).is_none() {
-            bad("measure", format!("no measure “{measure}” in the plan"));
+        if !plan.reports(measure) {
+            bad("measure", format!("no measure or component “{measure}” in the plan"));
         }
         let period = match cell("period").parse::<Period>() {
             Ok(p) if p.year() > plan.year => {
@@ -184,7 +184,7 @@ pub fn read_csv(text: &str, plan: &Plan, units: &[OrgUnit]) -> Result<Vec<ValueR
             }
         };
         if let (Some(period), Some(unit), Some(value), Some(status)) = (period, unit, value, status) {
-            if plan.measure(measure).is_none() {
+            if !plan.reports(measure) {
                 continue;
             }
             let key = (measure.to_string(), period, unit.clone(), status);

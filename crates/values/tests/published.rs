@@ -62,7 +62,7 @@ fn a_bad_file_is_rejected_with_every_error() {
     assert_eq!(
         lines,
         [
-            "line 3, column measure: no measure “z.9” in the plan",
+            "line 3, column measure: no measure or component “z.9” in the plan",
             "line 4, column period: “2025-13” is not a period: write 2025, 2025-H1, 2025-9M, 2025-Q3 or 2025-09",
             "line 5, column org_unit: no unit “Hà Nội”",
             "line 6, column value: “một” is not a number (write 1.850,5 or 1850.5)",
