@@ -77,6 +77,9 @@ enum Command {
         #[arg(long = "plan")]
         plan_id: Option<i64>,
     },
+    /// The reporting periods of a year: calendar bounds and the Decree
+    /// 09/2019 reporting windows (15th to 14th) side by side.
+    Periods { year: i32 },
 }
 
 #[derive(Subcommand)]
@@ -212,6 +215,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             store_commands::status(database, period, against, json, illustrative, plan_id).await?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Periods { year } => {
+            if !(1900..=2999).contains(&year) {
+                anyhow::bail!("year {year}: give a year from 1900 to 2999");
+            }
+            emit(&periods_table(year));
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Import { file, json, output } => {
             let imported = kehoach_import::import_file(&file).with_context(|| format!("{}", file.display()))?;
             let plan = imported.plan;
@@ -260,6 +270,29 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 
 /// Writes to standard output; a reader that went away (`| head`) is not an
 /// error worth a panic.
+/// One line per period: code, Vietnamese name, calendar span, reporting
+/// window (Nghị định 09/2019/NĐ-CP: from the 15th of the month before the
+/// period to the 14th of its last month).
+fn periods_table(year: i32) -> String {
+    use std::fmt::Write;
+    let day = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+    let mut out = format!("{:<9} {:<22} {:<25} Kỳ báo cáo (NĐ 09/2019)\n", "Kỳ", "Tên", "Theo lịch");
+    for p in kehoach_domain::period::Period::all_of(year) {
+        let (from, to) = p.calendar();
+        let (wfrom, wto) = p.reporting_window();
+        let _ = writeln!(
+            out,
+            "{:<9} {:<22} {:<25} {} – {}",
+            p.to_string(),
+            p.label_vi(),
+            format!("{} – {}", day(from), day(to)),
+            day(wfrom),
+            day(wto)
+        );
+    }
+    out
+}
+
 pub(crate) fn emit(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();

@@ -91,3 +91,16 @@ fn bad_input_is_refused_and_nothing_is_written() {
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("missing.txt"));
 }
+
+#[test]
+fn periods_show_calendar_bounds_and_reporting_windows_side_by_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = kehoach(&["periods", "2025"], dir.path());
+    assert!(out.status.success());
+    let said = text(&out.stdout);
+    assert_eq!(said.lines().count(), 20, "{said}");
+    assert!(said.contains("2025-Q1   Quý I/2025"), "{said}");
+    let h1 = said.lines().find(|l| l.starts_with("2025-H1")).unwrap();
+    assert!(h1.contains("01/01/2025 – 30/06/2025") && h1.ends_with("15/12/2024 – 14/06/2025"), "{h1}");
+    assert!(!kehoach(&["periods", "20250"], dir.path()).status.success());
+}
