@@ -3,6 +3,7 @@
 //! Pure Rust with no I/O: no files, no network, no database. Every other crate
 //! depends on this one; this one depends on none of them.
 
+pub mod access;
 pub mod alphabet;
 pub mod check;
 pub mod evaluate;

@@ -8,6 +8,9 @@
 //! the history stays. A figure submitted against a version that is no longer
 //! the latest is refused as a conflict, not silently lost.
 
+mod accounts;
+pub use accounts::{Accounts, Comment, NewUser, Submission, User};
+
 use chrono::{NaiveDate, Utc};
 use kehoach_domain::org::{Agency, Assignment, OrgUnit};
 use kehoach_domain::period::Period;
@@ -33,6 +36,10 @@ pub enum StoreError {
         "{measure} {period} {org_unit} was changed meanwhile: you saw version {expected}, the latest is {current}; reload and enter it again"
     )]
     Conflict { measure: String, period: String, org_unit: String, expected: u32, current: u32 },
+    #[error(
+        "{measure} {period}: the figures of {agency} for this period are approved and locked; an approver must unlock them first"
+    )]
+    Locked { measure: String, period: String, agency: String },
     #[error("not found: {0}")]
     NotFound(String),
     #[error("{0}")]
@@ -379,6 +386,22 @@ macro_rules! store_impl {
                     };
                     if v.expected_version.is_some_and(|seen| seen != current) {
                         return Err(conflict(current));
+                    }
+                    // A period its lead agency's approver has approved is
+                    // locked until the approver unlocks it.
+                    let locked: Option<(String,)> = sqlx::query_as(
+                        "SELECT s.agency FROM submissions s JOIN assignments a ON a.plan_id = s.plan_id AND a.lead = s.agency \
+                         WHERE s.plan_id = $1 AND a.measure = $2 AND s.period = $3 AND s.state = 'approved' \
+                         AND s.version = (SELECT MAX(t.version) FROM submissions t WHERE t.plan_id = s.plan_id \
+                         AND t.agency = s.agency AND t.period = s.period)",
+                    )
+                    .bind(id)
+                    .bind(&v.measure)
+                    .bind(&period)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                    if let Some((agency,)) = locked {
+                        return Err(StoreError::Locked { measure: v.measure.clone(), period: period.clone(), agency });
                     }
                     let version = current + 1;
                     let inserted = sqlx::query(

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use kehoach_domain::period::Period;
 use kehoach_domain::value::ValueStatus;
 use kehoach_domain::{Comparator, Plan};
-use kehoach_store::{Against, NewValue, PgStore, Revision, Setup, SqliteStore, Store, StoreError};
+use kehoach_store::{Accounts, Against, NewUser, NewValue, PgStore, Revision, Setup, SqliteStore, Store, StoreError};
 use rust_decimal::Decimal;
 use std::path::Path;
 use std::str::FromStr;
@@ -288,6 +288,74 @@ contract!(init_is_one_transaction_on_both, init_is_one_transaction);
 contract!(figures_keep_every_version_on_both, figures_keep_every_version);
 contract!(a_batch_is_all_or_nothing_on_both, a_batch_is_all_or_nothing);
 contract!(concurrent_edits_are_detected_on_both, concurrent_edits_are_detected);
+contract!(accounts_sessions_and_approval_on_both, accounts_sessions_and_approval);
+
+async fn accounts_sessions_and_approval(store: &(impl Store + Accounts)) {
+    use kehoach_domain::access::{Role, SubmissionState};
+    use kehoach_domain::org::{Agency, Assignment};
+    store.put_org_units(&units(), "admin").await.unwrap();
+    let id = store.save_plan(&plan(), "planner").await.unwrap();
+    store.put_agencies(&[Agency { code: "SCT".into(), name: "Sở Công Thương".into() }], "admin").await.unwrap();
+    store
+        .assign(id, &[Assignment { measure: "c.1".into(), lead: "SCT".into(), contributors: vec![] }], "planner")
+        .await
+        .unwrap();
+    let new = NewUser {
+        username: "an".into(),
+        name: "Nguyễn Văn An".into(),
+        role: Role::Reporter,
+        agency: Some("SCT".into()),
+        password_hash: "$argon2id$stand-in".into(),
+    };
+    store.create_user(&new, "admin").await.unwrap();
+    let taken = store.create_user(&new, "admin").await.unwrap_err();
+    assert!(taken.to_string().contains("taken"), "{taken}");
+    let unknown_agency = NewUser { username: "bo".into(), agency: Some("NOPE".into()), ..new.clone() };
+    assert!(store.create_user(&unknown_agency, "admin").await.unwrap_err().to_string().contains("no agency NOPE"));
+    let an = store.user("an").await.unwrap().unwrap();
+    assert_eq!((an.role, an.agency.as_deref()), (Role::Reporter, Some("SCT")));
+
+    // Failures count and lock; a login resets them and opens a session.
+    store.login_failed(&an, None, "10.0.0.1").await.unwrap();
+    store.login_failed(&an, Some("2999-01-01T00:00:00.000Z"), "10.0.0.1").await.unwrap();
+    let an = store.user("an").await.unwrap().unwrap();
+    assert_eq!((an.failed_logins, an.locked_until.as_deref()), (2, Some("2999-01-01T00:00:00.000Z")));
+    store.login_succeeded(&an, "hash-1", "csrf-1", "2999-01-01T00:00:00.000Z", "10.0.0.1").await.unwrap();
+    store.login_succeeded(&an, "hash-old", "csrf-2", "2000-01-01T00:00:00.000Z", "10.0.0.1").await.unwrap();
+    let (who, csrf) = store.session("hash-1").await.unwrap().unwrap();
+    assert_eq!((who.username.as_str(), who.failed_logins, csrf.as_str()), ("an", 0, "csrf-1"));
+    assert!(store.session("hash-old").await.unwrap().is_none(), "an expired session opens nothing");
+    store.end_session("hash-1").await.unwrap();
+    assert!(store.session("hash-1").await.unwrap().is_none());
+
+    // Submit, approve: the period is locked for the agency's measures; an
+    // unlock reopens it. Every move is a version.
+    let q3 = Period::Quarter(2025, 3);
+    let moved = |to, seen, by: &'static str| store.move_submission(id, "SCT", q3, to, "", seen, by);
+    assert_eq!(moved(SubmissionState::Submitted, 0, "an").await.unwrap(), 1);
+    assert!(matches!(moved(SubmissionState::Approved, 0, "chi").await, Err(StoreError::Conflict { .. })));
+    assert!(matches!(moved(SubmissionState::Unlocked, 1, "chi").await, Err(StoreError::Invalid(_))));
+    store.move_submission(id, "SCT", q3, SubmissionState::Approved, "Đồng ý", 1, "chi").await.unwrap();
+    let locked = store.submit_values(id, &[value("c.1", "2025-Q3", "480", Some(0))], "an").await.unwrap_err();
+    assert!(matches!(locked, StoreError::Locked { .. }), "{locked}");
+    assert!(locked.to_string().contains("approved and locked"), "{locked}");
+    // Other agencies' measures and other periods stay open.
+    store.submit_values(id, &[value("c.1", "2025-Q4", "480", Some(0))], "an").await.unwrap();
+    store.move_submission(id, "SCT", q3, SubmissionState::Unlocked, "Sửa số liệu", 2, "chi").await.unwrap();
+    store.submit_values(id, &[value("c.1", "2025-Q3", "480", Some(0))], "an").await.unwrap();
+    let history = store.submission_history(id, "SCT", q3).await.unwrap();
+    let states: Vec<_> = history.iter().map(|s| s.state).collect();
+    assert_eq!(states, [SubmissionState::Submitted, SubmissionState::Approved, SubmissionState::Unlocked]);
+    assert_eq!(store.submissions(id).await.unwrap()[0].state, SubmissionState::Unlocked);
+    let audit: Vec<String> = store.audit(50).await.unwrap().into_iter().map(|a| a.action).collect();
+    for action in ["submission.approved", "submission.unlocked", "user.login_failed", "user.login", "user.create"] {
+        assert!(audit.iter().any(|a| a == action), "{action} in {audit:?}");
+    }
+
+    store.add_comment(id, "c.1", "Đề nghị làm rõ số liệu quý III", "hdnd").await.unwrap();
+    let comments = store.comments(id, "c.1").await.unwrap();
+    assert_eq!((comments.len(), comments[0].author.as_str()), (1, "hdnd"));
+}
 
 #[tokio::test]
 async fn the_two_schemas_match() {
@@ -306,6 +374,7 @@ async fn the_two_schemas_match() {
         s.replace("BIGSERIAL PRIMARY KEY", "INTEGER PRIMARY KEY")
             .replace("plan_id BIGINT", "plan_id INTEGER")
             .replace("version BIGINT", "version INTEGER")
+            .replace("user_id BIGINT", "user_id INTEGER")
     };
     for name in names("sqlite") {
         let sqlite = std::fs::read_to_string(dir.join("sqlite").join(&name)).unwrap();

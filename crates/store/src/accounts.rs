@@ -1,0 +1,448 @@
+//! What the web application keeps beside the record: users, sessions, the
+//! state of each agency's submission for a period, supervisors' comments.
+//! One body of SQL for both databases, as in the store itself.
+
+use kehoach_domain::access::{Role, SubmissionState};
+use kehoach_domain::period::Period;
+use std::future::Future;
+use std::str::FromStr;
+
+use crate::{PgStore, PlanId, SqliteStore, StoreError, is_unique_violation, now};
+
+/// A person who signs in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub name: String,
+    pub role: Role,
+    /// The agency a reporter enters figures for.
+    pub agency: Option<String>,
+    pub password_hash: String,
+    pub failed_logins: u32,
+    /// RFC 3339; no login before then.
+    pub locked_until: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewUser {
+    pub username: String,
+    pub name: String,
+    pub role: Role,
+    pub agency: Option<String>,
+    pub password_hash: String,
+}
+
+/// One move of an agency's submission for a period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Submission {
+    pub agency: String,
+    pub period: Period,
+    pub version: u32,
+    pub state: SubmissionState,
+    pub comment: String,
+    pub by: String,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comment {
+    pub measure: String,
+    pub author: String,
+    pub body: String,
+    pub at: String,
+}
+
+pub trait Accounts: Send + Sync {
+    fn create_user(&self, user: &NewUser, by: &str) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    fn users(&self) -> impl Future<Output = Result<Vec<User>, StoreError>> + Send;
+    fn user(&self, username: &str) -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
+    /// Records a failed login; `locked_until` locks the account.
+    fn login_failed(
+        &self,
+        user: &User,
+        locked_until: Option<&str>,
+        from: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Records a login and opens a session, in one transaction.
+    fn login_succeeded(
+        &self,
+        user: &User,
+        token_hash: &str,
+        csrf: &str,
+        expires_at: &str,
+        from: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The user and CSRF token of a live session.
+    fn session(&self, token_hash: &str) -> impl Future<Output = Result<Option<(User, String)>, StoreError>> + Send;
+    fn end_session(&self, token_hash: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The latest state of every submission of a plan.
+    fn submissions(&self, id: PlanId) -> impl Future<Output = Result<Vec<Submission>, StoreError>> + Send;
+    /// Every move of one submission, oldest first.
+    fn submission_history(
+        &self,
+        id: PlanId,
+        agency: &str,
+        period: Period,
+    ) -> impl Future<Output = Result<Vec<Submission>, StoreError>> + Send;
+    /// Moves a submission to a new state if the workflow allows it from the
+    /// version the person saw (0: none yet); returns the new version.
+    fn move_submission(
+        &self,
+        id: PlanId,
+        agency: &str,
+        period: Period,
+        to: SubmissionState,
+        comment: &str,
+        expected_version: u32,
+        by: &str,
+    ) -> impl Future<Output = Result<u32, StoreError>> + Send;
+    fn add_comment(
+        &self,
+        id: PlanId,
+        measure: &str,
+        body: &str,
+        by: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn comments(&self, id: PlanId, measure: &str) -> impl Future<Output = Result<Vec<Comment>, StoreError>> + Send;
+}
+
+type UserRow = (i64, String, String, String, Option<String>, String, i32, Option<String>);
+
+fn user(row: UserRow) -> Result<User, StoreError> {
+    let (id, username, name, role, agency, password_hash, failed_logins, locked_until) = row;
+    Ok(User {
+        id,
+        username,
+        name,
+        role: role.parse().map_err(StoreError::Invalid)?,
+        agency,
+        password_hash,
+        failed_logins: failed_logins.max(0) as u32,
+        locked_until,
+    })
+}
+
+type SubmissionRow = (String, String, i64, String, String, String, String);
+
+fn submission(row: SubmissionRow) -> Result<Submission, StoreError> {
+    let (agency, period, version, state, comment, by, at) = row;
+    Ok(Submission {
+        agency,
+        period: Period::from_str(&period).map_err(|e| StoreError::Invalid(e.to_string()))?,
+        version: version as u32,
+        state: state.parse().map_err(StoreError::Invalid)?,
+        comment,
+        by,
+        at,
+    })
+}
+
+macro_rules! accounts_impl {
+    ($store:ident, $begin:literal) => {
+        impl Accounts for $store {
+            async fn create_user(&self, u: &NewUser, by: &str) -> Result<i64, StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let inserted: Result<(i64,), _> = sqlx::query_as(
+                    "INSERT INTO users (username, name, role, agency, password_hash, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(&u.username)
+                .bind(&u.name)
+                .bind(u.role.as_str())
+                .bind(&u.agency)
+                .bind(&u.password_hash)
+                .bind(now())
+                .fetch_one(&mut *tx)
+                .await;
+                let (id,) = match inserted {
+                    Ok(row) => row,
+                    Err(e) if is_unique_violation(&e) => {
+                        return Err(StoreError::Invalid(format!("the user name {} is taken", u.username)));
+                    }
+                    Err(sqlx::Error::Database(db)) if db.is_foreign_key_violation() => {
+                        return Err(StoreError::Invalid(format!(
+                            "no agency {}",
+                            u.agency.as_deref().unwrap_or_default()
+                        )));
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                let detail = format!("{} ({}{})", u.name, u.role, u.agency.as_ref().map(|a| format!(", {a}")).unwrap_or_default());
+                Self::audit_in(&mut tx, by, "user.create", &format!("user {}", u.username), &detail).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn users(&self) -> Result<Vec<User>, StoreError> {
+                let rows: Vec<UserRow> = sqlx::query_as("SELECT id, username, name, role, agency, password_hash, failed_logins, locked_until FROM users ORDER BY username")
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter().map(user).collect()
+            }
+
+            async fn user(&self, username: &str) -> Result<Option<User>, StoreError> {
+                let row: Option<UserRow> = sqlx::query_as("SELECT id, username, name, role, agency, password_hash, failed_logins, locked_until FROM users WHERE username = $1")
+                    .bind(username)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(user).transpose()
+            }
+
+            async fn login_failed(&self, u: &User, locked_until: Option<&str>, from: &str) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                sqlx::query("UPDATE users SET failed_logins = failed_logins + 1, locked_until = $1 WHERE id = $2")
+                    .bind(locked_until)
+                    .bind(u.id)
+                    .execute(&mut *tx)
+                    .await?;
+                let detail = match locked_until {
+                    Some(until) => format!("wrong password from {from}; locked until {until}"),
+                    None => format!("wrong password from {from}"),
+                };
+                Self::audit_in(&mut tx, &u.username, "user.login_failed", &format!("user {}", u.username), &detail).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn login_succeeded(
+                &self,
+                u: &User,
+                token_hash: &str,
+                csrf: &str,
+                expires_at: &str,
+                from: &str,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+                    .bind(u.id)
+                    .execute(&mut *tx)
+                    .await?;
+                let at = now();
+                // Sessions past their time go when anyone logs in.
+                sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(&at).execute(&mut *tx).await?;
+                sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(token_hash)
+                    .bind(u.id)
+                    .bind(csrf)
+                    .bind(&at)
+                    .bind(expires_at)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::audit_in(&mut tx, &u.username, "user.login", &format!("user {}", u.username), &format!("from {from}"))
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn session(&self, token_hash: &str) -> Result<Option<(User, String)>, StoreError> {
+                let row: Option<(i64, String, String, String, Option<String>, String, i32, Option<String>, String)> =
+                    sqlx::query_as(
+                        "SELECT u.id, u.username, u.name, u.role, u.agency, u.password_hash, u.failed_logins, u.locked_until, s.csrf \
+                         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+                    )
+                    .bind(token_hash)
+                    .bind(now())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(|(a, b, c, d, e, f, g, h, csrf)| Ok((user((a, b, c, d, e, f, g, h))?, csrf))).transpose()
+            }
+
+            async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn submissions(&self, id: PlanId) -> Result<Vec<Submission>, StoreError> {
+                let rows: Vec<SubmissionRow> = sqlx::query_as(
+                    "SELECT s.agency, s.period, s.version, s.state, s.comment, s.by_user, s.at FROM submissions s \
+                     WHERE s.plan_id = $1 AND s.version = (SELECT MAX(t.version) FROM submissions t \
+                     WHERE t.plan_id = s.plan_id AND t.agency = s.agency AND t.period = s.period) \
+                     ORDER BY s.at DESC",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(submission).collect()
+            }
+
+            async fn submission_history(&self, id: PlanId, agency: &str, period: Period) -> Result<Vec<Submission>, StoreError> {
+                let rows: Vec<SubmissionRow> = sqlx::query_as(
+                    "SELECT agency, period, version, state, comment, by_user, at FROM submissions \
+                     WHERE plan_id = $1 AND agency = $2 AND period = $3 ORDER BY version",
+                )
+                .bind(id)
+                .bind(agency)
+                .bind(period.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(submission).collect()
+            }
+
+            async fn move_submission(
+                &self,
+                id: PlanId,
+                agency: &str,
+                period: Period,
+                to: SubmissionState,
+                comment: &str,
+                expected_version: u32,
+                by: &str,
+            ) -> Result<u32, StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let latest: Option<(i64, String)> = sqlx::query_as(
+                    "SELECT version, state FROM submissions WHERE plan_id = $1 AND agency = $2 AND period = $3 \
+                     ORDER BY version DESC LIMIT 1",
+                )
+                .bind(id)
+                .bind(agency)
+                .bind(period.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+                let current = latest.as_ref().map_or(0, |(v, _)| *v as u32);
+                let from: Option<SubmissionState> = latest.map(|(_, s)| s.parse()).transpose().map_err(StoreError::Invalid)?;
+                let subject = format!("{agency} {period}");
+                if current != expected_version {
+                    return Err(StoreError::Conflict {
+                        measure: subject,
+                        period: String::new(),
+                        org_unit: String::new(),
+                        expected: expected_version,
+                        current,
+                    });
+                }
+                if !SubmissionState::can_become(from, to) {
+                    return Err(StoreError::Invalid(format!(
+                        "{subject}: cannot go from {} to {}",
+                        from.map_or("nothing", |s| s.label_vi()),
+                        to.label_vi()
+                    )));
+                }
+                let version = current + 1;
+                let inserted = sqlx::query(
+                    "INSERT INTO submissions (plan_id, agency, period, version, state, comment, by_user, at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(id)
+                .bind(agency)
+                .bind(period.to_string())
+                .bind(version as i64)
+                .bind(to.as_str())
+                .bind(comment)
+                .bind(by)
+                .bind(now())
+                .execute(&mut *tx)
+                .await;
+                if let Err(e) = inserted {
+                    return Err(if is_unique_violation(&e) {
+                        StoreError::Conflict { measure: subject, period: String::new(), org_unit: String::new(), expected: expected_version, current: version }
+                    } else {
+                        e.into()
+                    });
+                }
+                let detail = if comment.is_empty() { format!("v{version}: {}", to.as_str()) } else { format!("v{version}: {} — {comment}", to.as_str()) };
+                Self::audit_in(&mut tx, by, &format!("submission.{}", to.as_str()), &format!("plan {id} {subject}"), &detail).await?;
+                tx.commit().await?;
+                Ok(version)
+            }
+
+            async fn add_comment(&self, id: PlanId, measure: &str, body: &str, by: &str) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                sqlx::query("INSERT INTO comments (plan_id, measure, author, body, at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(id)
+                    .bind(measure)
+                    .bind(by)
+                    .bind(body)
+                    .bind(now())
+                    .execute(&mut *tx)
+                    .await?;
+                Self::audit_in(&mut tx, by, "comment.add", &format!("plan {id} {measure}"), body).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn comments(&self, id: PlanId, measure: &str) -> Result<Vec<Comment>, StoreError> {
+                let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+                    "SELECT measure, author, body, at FROM comments WHERE plan_id = $1 AND measure = $2 ORDER BY id",
+                )
+                .bind(id)
+                .bind(measure)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(|(measure, author, body, at)| Comment { measure, author, body, at }).collect())
+            }
+        }
+    };
+}
+
+accounts_impl!(SqliteStore, "BEGIN IMMEDIATE");
+accounts_impl!(PgStore, "BEGIN");
+
+macro_rules! delegate {
+    ($self:ident, $s:ident => $call:expr) => {
+        match $self {
+            crate::AnyStore::Sqlite($s) => $call.await,
+            crate::AnyStore::Postgres($s) => $call.await,
+        }
+    };
+}
+
+impl Accounts for crate::AnyStore {
+    async fn create_user(&self, u: &NewUser, by: &str) -> Result<i64, StoreError> {
+        delegate!(self, s => s.create_user(u, by))
+    }
+    async fn users(&self) -> Result<Vec<User>, StoreError> {
+        delegate!(self, s => s.users())
+    }
+    async fn user(&self, username: &str) -> Result<Option<User>, StoreError> {
+        delegate!(self, s => s.user(username))
+    }
+    async fn login_failed(&self, u: &User, locked_until: Option<&str>, from: &str) -> Result<(), StoreError> {
+        delegate!(self, s => s.login_failed(u, locked_until, from))
+    }
+    async fn login_succeeded(
+        &self,
+        u: &User,
+        token_hash: &str,
+        csrf: &str,
+        expires_at: &str,
+        from: &str,
+    ) -> Result<(), StoreError> {
+        delegate!(self, s => s.login_succeeded(u, token_hash, csrf, expires_at, from))
+    }
+    async fn session(&self, token_hash: &str) -> Result<Option<(User, String)>, StoreError> {
+        delegate!(self, s => s.session(token_hash))
+    }
+    async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        delegate!(self, s => s.end_session(token_hash))
+    }
+    async fn submissions(&self, id: PlanId) -> Result<Vec<Submission>, StoreError> {
+        delegate!(self, s => s.submissions(id))
+    }
+    async fn submission_history(
+        &self,
+        id: PlanId,
+        agency: &str,
+        period: Period,
+    ) -> Result<Vec<Submission>, StoreError> {
+        delegate!(self, s => s.submission_history(id, agency, period))
+    }
+    async fn move_submission(
+        &self,
+        id: PlanId,
+        agency: &str,
+        period: Period,
+        to: SubmissionState,
+        comment: &str,
+        expected_version: u32,
+        by: &str,
+    ) -> Result<u32, StoreError> {
+        delegate!(self, s => s.move_submission(id, agency, period, to, comment, expected_version, by))
+    }
+    async fn add_comment(&self, id: PlanId, measure: &str, body: &str, by: &str) -> Result<(), StoreError> {
+        delegate!(self, s => s.add_comment(id, measure, body, by))
+    }
+    async fn comments(&self, id: PlanId, measure: &str) -> Result<Vec<Comment>, StoreError> {
+        delegate!(self, s => s.comments(id, measure))
+    }
+}
