@@ -152,13 +152,12 @@ impl SubmissionState {
     /// and unlocks what was approved.
     pub fn can_become(from: Option<Self>, to: Self) -> bool {
         use SubmissionState::*;
-        match (from, to) {
-            (None | Some(Draft | Returned | Unlocked), Draft | Submitted) => true,
-            (Some(Submitted), Draft | Submitted) => true,
-            (Some(Submitted), Approved | Returned) => true,
-            (Some(Approved), Unlocked) => true,
-            _ => false,
-        }
+        matches!(
+            (from, to),
+            (None | Some(Draft | Returned | Unlocked | Submitted), Draft | Submitted)
+                | (Some(Submitted), Approved | Returned)
+                | (Some(Approved), Unlocked)
+        )
     }
 }
 
