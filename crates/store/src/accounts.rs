@@ -45,6 +45,17 @@ pub struct Submission {
     pub at: String,
 }
 
+/// A move asked of a submission.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Move<'a> {
+    pub agency: &'a str,
+    pub period: Period,
+    pub to: SubmissionState,
+    pub comment: &'a str,
+    /// The version the person saw (0: none yet).
+    pub expected_version: u32,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comment {
     pub measure: String,
@@ -86,15 +97,11 @@ pub trait Accounts: Send + Sync {
         period: Period,
     ) -> impl Future<Output = Result<Vec<Submission>, StoreError>> + Send;
     /// Moves a submission to a new state if the workflow allows it from the
-    /// version the person saw (0: none yet); returns the new version.
+    /// version the person saw; returns the new version.
     fn move_submission(
         &self,
         id: PlanId,
-        agency: &str,
-        period: Period,
-        to: SubmissionState,
-        comment: &str,
-        expected_version: u32,
+        step: &Move<'_>,
         by: &str,
     ) -> impl Future<Output = Result<u32, StoreError>> + Send;
     fn add_comment(
@@ -279,16 +286,8 @@ macro_rules! accounts_impl {
                 rows.into_iter().map(submission).collect()
             }
 
-            async fn move_submission(
-                &self,
-                id: PlanId,
-                agency: &str,
-                period: Period,
-                to: SubmissionState,
-                comment: &str,
-                expected_version: u32,
-                by: &str,
-            ) -> Result<u32, StoreError> {
+            async fn move_submission(&self, id: PlanId, step: &Move<'_>, by: &str) -> Result<u32, StoreError> {
+                let Move { agency, period, to, comment, expected_version } = *step;
                 let mut tx = self.pool.begin_with($begin).await?;
                 let latest: Option<(i64, String)> = sqlx::query_as(
                     "SELECT version, state FROM submissions WHERE plan_id = $1 AND agency = $2 AND period = $3 \
@@ -427,17 +426,8 @@ impl Accounts for crate::AnyStore {
     ) -> Result<Vec<Submission>, StoreError> {
         delegate!(self, s => s.submission_history(id, agency, period))
     }
-    async fn move_submission(
-        &self,
-        id: PlanId,
-        agency: &str,
-        period: Period,
-        to: SubmissionState,
-        comment: &str,
-        expected_version: u32,
-        by: &str,
-    ) -> Result<u32, StoreError> {
-        delegate!(self, s => s.move_submission(id, agency, period, to, comment, expected_version, by))
+    async fn move_submission(&self, id: PlanId, step: &Move<'_>, by: &str) -> Result<u32, StoreError> {
+        delegate!(self, s => s.move_submission(id, step, by))
     }
     async fn add_comment(&self, id: PlanId, measure: &str, body: &str, by: &str) -> Result<(), StoreError> {
         delegate!(self, s => s.add_comment(id, measure, body, by))

@@ -9,7 +9,7 @@
 //! the latest is refused as a conflict, not silently lost.
 
 mod accounts;
-pub use accounts::{Accounts, Comment, NewUser, Submission, User};
+pub use accounts::{Accounts, Comment, Move, NewUser, Submission, User};
 
 use chrono::{NaiveDate, Utc};
 use kehoach_domain::org::{Agency, Assignment, OrgUnit};

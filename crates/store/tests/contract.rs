@@ -7,7 +7,9 @@ use chrono::NaiveDate;
 use kehoach_domain::period::Period;
 use kehoach_domain::value::ValueStatus;
 use kehoach_domain::{Comparator, Plan};
-use kehoach_store::{Accounts, Against, NewUser, NewValue, PgStore, Revision, Setup, SqliteStore, Store, StoreError};
+use kehoach_store::{
+    Accounts, Against, Move, NewUser, NewValue, PgStore, Revision, Setup, SqliteStore, Store, StoreError,
+};
 use rust_decimal::Decimal;
 use std::path::Path;
 use std::str::FromStr;
@@ -331,17 +333,19 @@ async fn accounts_sessions_and_approval(store: &(impl Store + Accounts)) {
     // Submit, approve: the period is locked for the agency's measures; an
     // unlock reopens it. Every move is a version.
     let q3 = Period::Quarter(2025, 3);
-    let moved = |to, seen, by: &'static str| store.move_submission(id, "SCT", q3, to, "", seen, by);
-    assert_eq!(moved(SubmissionState::Submitted, 0, "an").await.unwrap(), 1);
-    assert!(matches!(moved(SubmissionState::Approved, 0, "chi").await, Err(StoreError::Conflict { .. })));
-    assert!(matches!(moved(SubmissionState::Unlocked, 1, "chi").await, Err(StoreError::Invalid(_))));
-    store.move_submission(id, "SCT", q3, SubmissionState::Approved, "Đồng ý", 1, "chi").await.unwrap();
+    let step = |to, comment, expected_version| Move { agency: "SCT", period: q3, to, comment, expected_version };
+    assert_eq!(store.move_submission(id, &step(SubmissionState::Submitted, "", 0), "an").await.unwrap(), 1);
+    let stale = store.move_submission(id, &step(SubmissionState::Approved, "", 0), "chi").await;
+    assert!(matches!(stale, Err(StoreError::Conflict { .. })));
+    let not_approved = store.move_submission(id, &step(SubmissionState::Unlocked, "", 1), "chi").await;
+    assert!(matches!(not_approved, Err(StoreError::Invalid(_))));
+    store.move_submission(id, &step(SubmissionState::Approved, "Đồng ý", 1), "chi").await.unwrap();
     let locked = store.submit_values(id, &[value("c.1", "2025-Q3", "480", Some(0))], "an").await.unwrap_err();
     assert!(matches!(locked, StoreError::Locked { .. }), "{locked}");
     assert!(locked.to_string().contains("approved and locked"), "{locked}");
     // Other agencies' measures and other periods stay open.
     store.submit_values(id, &[value("c.1", "2025-Q4", "480", Some(0))], "an").await.unwrap();
-    store.move_submission(id, "SCT", q3, SubmissionState::Unlocked, "Sửa số liệu", 2, "chi").await.unwrap();
+    store.move_submission(id, &step(SubmissionState::Unlocked, "Sửa số liệu", 2), "chi").await.unwrap();
     store.submit_values(id, &[value("c.1", "2025-Q3", "480", Some(0))], "an").await.unwrap();
     let history = store.submission_history(id, "SCT", q3).await.unwrap();
     let states: Vec<_> = history.iter().map(|s| s.state).collect();
