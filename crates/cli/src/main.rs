@@ -3,6 +3,7 @@
 
 mod demo;
 mod store_commands;
+mod web_commands;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -53,6 +54,19 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Run the web application. A new database gets the built-in plan, and
+    /// the first administrator with a one-time password printed once.
+    Serve {
+        /// Address to listen on (port 0: any free port).
+        #[arg(long, env = "KEHOACH_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Mark cookies Secure: set when the site is served over HTTPS.
+        #[arg(long, env = "KEHOACH_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// People who sign in to the web application.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Reported figures.
     #[command(subcommand)]
     Values(ValuesCommand),
@@ -80,6 +94,26 @@ enum Command {
     /// The reporting periods of a year: calendar bounds and the Decree
     /// 09/2019 reporting windows (15th to 14th) side by side.
     Periods { year: i32 },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from standard input with
+    /// --password-stdin, otherwise a one-time password is made and printed.
+    Add {
+        username: String,
+        /// admin, planner, reporter, approver or supervisor.
+        #[arg(long)]
+        role: String,
+        /// The agency a reporter enters figures for (its code, e.g. SCT).
+        #[arg(long)]
+        agency: Option<String>,
+        /// Full name as shown in the application.
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -170,6 +204,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Init { plan, demo } => {
             store_commands::init(database, plan.as_deref(), demo).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { listen, secure_cookies } => {
+            web_commands::serve(database, &listen, secure_cookies).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(UserCommand::Add { username, role, agency, name, password_stdin }) => {
+            web_commands::add_user(database, &username, &role, agency, name, password_stdin).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Values(ValuesCommand::Import { file, plan_id }) => {

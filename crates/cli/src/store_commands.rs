@@ -2,8 +2,7 @@
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
-use kehoach_domain::evaluate::{Status, Tolerances, evaluate_plan};
-use kehoach_domain::ledger::Ledger;
+use kehoach_domain::evaluate::Status;
 use kehoach_domain::number::{format_vi_rounded, parse_decimal};
 use kehoach_domain::org::{self, Assignment, OrgLevel, OrgUnit};
 use kehoach_domain::period::Period;
@@ -197,35 +196,22 @@ pub async fn status(
 ) -> Result<()> {
     let store = open(database).await?;
     let id = plan_id(&store, plan).await?;
-    let plan = store.plan(id, against).await?;
-    let units = store.org_units().await?;
     // Illustrative figures are judged on their own, never mixed with real ones.
-    let values: Vec<_> = store
-        .latest_values(id)
-        .await?
-        .into_iter()
-        .filter(|v| (v.origin == Origin::Illustrative) == illustrative)
-        .collect();
-    let by_key: HashMap<(String, String, Period), Decimal> =
-        values.into_iter().map(|v| ((v.measure, v.org_unit, v.period), v.value)).collect();
-    let home = org::find(&units, &plan.region)
-        .with_context(|| format!("the plan's province {} is not a known unit", plan.region))?;
-    let reported = |key: &str, unit: &str, p: Period| by_key.get(&(key.to_string(), unit.to_string(), p)).copied();
-    // Figures the province did not report come from its formula, its months
-    // or its districts.
-    let ledger = Ledger::new(&plan, &units, &reported).map_err(|e| anyhow::anyhow!("plan {id}: formula of {e}"))?;
-    // The plan's province, or its successor once it has merged.
-    let lookup = |key: &str, p: Period| -> Option<Decimal> {
-        let unit = org::current(&units, home, p.calendar().1);
-        ledger.value(key, &unit.code, p).or_else(|| ledger.value(key, &home.code, p))
-    };
-    let results = evaluate_plan(&plan, period, &lookup, &Tolerances::default());
+    let book =
+        kehoach_store::judge::Book::load(&store, id, against, |v| (v.origin == Origin::Illustrative) == illustrative)
+            .await?;
+    if !book.units.iter().any(|u| u.code == book.home) {
+        bail!("the plan's province {} is not a known unit", book.plan.region);
+    }
+    let plan = &book.plan;
+    let results =
+        book.evaluate(&[period]).map_err(|e| anyhow::anyhow!("plan {id}: formula of {e}"))?.pop().unwrap_or_default();
     let leads: HashMap<String, String> =
         store.assignments(id).await?.into_iter().map(|a| (a.measure, a.lead)).collect();
     if json {
         print_json(&results, &leads, illustrative);
     } else {
-        print_table(&plan, period, &results, illustrative);
+        print_table(plan, period, &results, illustrative);
     }
     Ok(())
 }

@@ -9,6 +9,7 @@
 //! the latest is refused as a conflict, not silently lost.
 
 mod accounts;
+pub mod judge;
 pub use accounts::{Accounts, Comment, Move, NewUser, Submission, User};
 
 use chrono::{NaiveDate, Utc};

@@ -1,0 +1,366 @@
+//! Signing in and who is asking: Argon2id passwords, sessions kept in the
+//! database under the SHA-256 of the cookie, CSRF tokens on every form,
+//! login limits per address and lockout per account.
+
+use askama::Template;
+use axum::extract::{ConnectInfo, FromRequestParts, State as AxumState};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use kehoach_domain::access::{Action, Role, allowed};
+use kehoach_store::{Accounts, User};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use crate::State;
+use crate::view::{Chrome, html};
+
+const SESSION_COOKIE: &str = "kehoach_session";
+/// Before a session exists, the login form's token rides in this cookie
+/// (double submit), so a foreign page cannot log a browser in.
+const LOGIN_COOKIE: &str = "kehoach_login";
+
+/// Argon2id with the crate's defaults (19 MiB, 2 passes), as a PHC string.
+pub fn hash_password(password: &str) -> String {
+    use argon2::password_hash::PasswordHasher;
+    argon2::Argon2::default().hash_password(password.as_bytes()).expect("Argon2 hashes any password").to_string()
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    use argon2::password_hash::{PasswordVerifier, phc::PasswordHash};
+    PasswordHash::new(hash).is_ok_and(|h| argon2::Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// A password to print once for a new account: 16 letters and digits
+/// without look-alikes (0/O, 1/l/I).
+pub fn one_time_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the system gives random bytes");
+    bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect()
+}
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the system gives random bytes");
+    hex(&bytes)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn set_cookie(name: &str, value: &str, max_age: u64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+}
+
+/// Login attempts per client address in the last minute.
+pub(crate) struct Limiter {
+    per_minute: u32,
+    seen: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+impl Limiter {
+    pub fn new(per_minute: u32) -> Self {
+        Self { per_minute, seen: Mutex::new(HashMap::new()) }
+    }
+
+    /// Counts an attempt; false once the address is over its allowance.
+    fn allow(&self, ip: IpAddr) -> bool {
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        seen.retain(|_, (since, _)| now.duration_since(*since).as_secs() < 60);
+        let entry = seen.entry(ip).or_insert((now, 0));
+        entry.1 += 1;
+        entry.1 <= self.per_minute
+    }
+}
+
+/// The person behind a request, if signed in.
+#[derive(Debug, Clone)]
+pub(crate) struct Viewer {
+    pub user: Option<User>,
+    pub csrf: String,
+}
+
+impl Viewer {
+    pub fn role(&self) -> Option<Role> {
+        self.user.as_ref().map(|u| u.role)
+    }
+
+    pub fn agency(&self) -> Option<&str> {
+        self.user.as_ref().and_then(|u| u.agency.as_deref())
+    }
+
+    pub fn may(&self, action: Action, agency: Option<&str>) -> bool {
+        allowed(self.role(), action, self.agency(), agency)
+    }
+
+    /// Lets the request through, or answers: the login page for someone not
+    /// signed in, 403 for someone whose role or agency does not allow it.
+    pub fn require(&self, action: Action, agency: Option<&str>, next: &str) -> Result<(), Response> {
+        if self.may(action, agency) {
+            Ok(())
+        } else if self.user.is_none() {
+            Err(Redirect::to(&format!("/login?next={}", encode(next))).into_response())
+        } else {
+            Err(crate::pages::forbidden(self))
+        }
+    }
+
+    /// A state-changing form must carry the session's token.
+    pub fn check_csrf(&self, sent: Option<&str>) -> Result<(), Response> {
+        match sent {
+            Some(t) if !self.csrf.is_empty() && constant_time_eq(t.as_bytes(), self.csrf.as_bytes()) => Ok(()),
+            _ => Err((
+                StatusCode::FORBIDDEN,
+                "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Tải lại trang và thử lại.",
+            )
+                .into_response()),
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Percent-encodes a path for a query string.
+pub(crate) fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl FromRequestParts<State> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &State) -> Result<Self, Self::Rejection> {
+        // A cross-site request never acts as the signed-in user.
+        let cross_site = parts.headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE).filter(|_| !cross_site) else {
+            return Ok(Viewer { user: None, csrf: String::new() });
+        };
+        match state.store.session(&token_hash(token)).await {
+            Ok(Some((user, csrf))) => Ok(Viewer { user: Some(user), csrf }),
+            Ok(None) => Ok(Viewer { user: None, csrf: String::new() }),
+            Err(e) => Err(crate::pages::failure(&e)),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    token: String,
+    username: String,
+    next: String,
+    error: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct Next {
+    next: Option<String>,
+}
+
+/// Only a path of this site: never an address elsewhere.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".into(),
+    }
+}
+
+pub(crate) async fn login_form(
+    AxumState(state): AxumState<State>,
+    viewer: Viewer,
+    axum::extract::Query(q): axum::extract::Query<Next>,
+) -> Response {
+    let token = random_token();
+    let page = LoginPage {
+        chrome: Chrome::new(&viewer, "Đăng nhập", "login"),
+        token: token.clone(),
+        username: String::new(),
+        next: safe_next(q.next.as_deref()),
+        error: None,
+    };
+    let cookie = set_cookie(LOGIN_COOKIE, &token, 3600, state.settings.secure_cookies);
+    ([(header::SET_COOKIE, cookie)], html(&page)).into_response()
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct LoginForm {
+    username: String,
+    password: String,
+    token: String,
+    next: Option<String>,
+}
+
+pub(crate) async fn login(
+    AxumState(state): AxumState<State>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    viewer: Viewer,
+    axum::Form(form): axum::Form<LoginForm>,
+) -> Response {
+    let next = safe_next(form.next.as_deref());
+    let again = |status: StatusCode, error: &str| {
+        let token = random_token();
+        let page = LoginPage {
+            chrome: Chrome::new(&viewer, "Đăng nhập", "login"),
+            token: token.clone(),
+            username: form.username.clone(),
+            next: next.clone(),
+            error: Some(error.to_string()),
+        };
+        let cookie = set_cookie(LOGIN_COOKIE, &token, 3600, state.settings.secure_cookies);
+        (status, [(header::SET_COOKIE, cookie)], html(&page)).into_response()
+    };
+    let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !constant_time_eq(expected.as_bytes(), form.token.as_bytes()) {
+        return again(StatusCode::FORBIDDEN, "Biểu mẫu đăng nhập đã hết hạn. Vui lòng đăng nhập lại.");
+    }
+    if !state.limiter.allow(addr.ip()) {
+        return again(StatusCode::TOO_MANY_REQUESTS, "Quá nhiều lần đăng nhập. Vui lòng thử lại sau một phút.");
+    }
+    let wrong = "Tên đăng nhập hoặc mật khẩu không đúng.";
+    let user = match state.store.user(form.username.trim()).await {
+        Ok(u) => u,
+        Err(e) => return crate::pages::failure(&e),
+    };
+    let Some(user) = user else {
+        // Spend the same time as for a real account: no telling which exist.
+        let _ = verify_password(&form.password, DUMMY_HASH);
+        return again(StatusCode::UNAUTHORIZED, wrong);
+    };
+    let now = chrono::Utc::now();
+    if let Some(until) = user.locked_until.as_deref().and_then(|u| chrono::DateTime::parse_from_rfc3339(u).ok())
+        && until > now
+    {
+        let local = until.with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7"));
+        let message =
+            format!("Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần, đến {}.", local.format("%H:%M ngày %d/%m/%Y"));
+        return again(StatusCode::FORBIDDEN, &message);
+    }
+    let from = addr.ip().to_string();
+    if !verify_password(&form.password, &user.password_hash) {
+        let lock = (user.failed_logins + 1 >= state.settings.max_failed_logins).then(|| {
+            (now + chrono::Duration::from_std(state.settings.lockout).unwrap_or_default())
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        });
+        if let Err(e) = state.store.login_failed(&user, lock.as_deref(), &from).await {
+            return crate::pages::failure(&e);
+        }
+        return again(StatusCode::UNAUTHORIZED, wrong);
+    }
+    let token = random_token();
+    let expires = now + chrono::Duration::from_std(state.settings.session_length).unwrap_or_default();
+    let expires = expires.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    if let Err(e) = state.store.login_succeeded(&user, &token_hash(&token), &random_token(), &expires, &from).await {
+        return crate::pages::failure(&e);
+    }
+    let session =
+        set_cookie(SESSION_COOKIE, &token, state.settings.session_length.as_secs(), state.settings.secure_cookies);
+    let clear = set_cookie(LOGIN_COOKIE, "", 0, state.settings.secure_cookies);
+    let mut response = Redirect::to(&next).into_response();
+    response.headers_mut().append(header::SET_COOKIE, session.parse().expect("cookie text"));
+    response.headers_mut().append(header::SET_COOKIE, clear.parse().expect("cookie text"));
+    response
+}
+
+/// A real Argon2id hash of a password nobody has, checked when the user
+/// name is unknown.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$ZmFrZWhhc2hmYWtlaGFzaGZha2VoYXNoZmFrZWhhc2g";
+
+#[derive(serde::Deserialize)]
+pub(crate) struct CsrfForm {
+    csrf: Option<String>,
+}
+
+pub(crate) async fn logout(
+    AxumState(state): AxumState<State>,
+    headers: HeaderMap,
+    viewer: Viewer,
+    axum::Form(form): axum::Form<CsrfForm>,
+) -> Response {
+    if viewer.user.is_some() {
+        if let Err(r) = viewer.check_csrf(form.csrf.as_deref()) {
+            return r;
+        }
+        if let Some(token) = cookie(&headers, SESSION_COOKIE)
+            && let Err(e) = state.store.end_session(&token_hash(token)).await
+        {
+            return crate::pages::failure(&e);
+        }
+    }
+    let clear = set_cookie(SESSION_COOKIE, "", 0, state.settings.secure_cookies);
+    ([(header::SET_COOKIE, clear)], Redirect::to("/public")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_themselves() {
+        let h = hash_password("mật khẩu dài 1");
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("mật khẩu dài 1", &h));
+        assert!(!verify_password("mật khẩu dài 2", &h));
+        assert!(!verify_password("x", "not a hash"));
+        assert!(!verify_password("x", DUMMY_HASH));
+    }
+
+    #[test]
+    fn only_local_paths_are_followed_after_login() {
+        assert_eq!(safe_next(Some("/entry?period=2025-09")), "/entry?period=2025-09");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn the_limiter_counts_per_address() {
+        let l = Limiter::new(2);
+        let a: IpAddr = "10.0.0.1".parse().unwrap();
+        let b: IpAddr = "10.0.0.2".parse().unwrap();
+        assert!(l.allow(a) && l.allow(a) && !l.allow(a));
+        assert!(l.allow(b));
+    }
+
+    #[test]
+    fn one_time_passwords_are_long_and_differ() {
+        let (a, b) = (one_time_password(), one_time_password());
+        assert_eq!(a.len(), 16);
+        assert_ne!(a, b);
+    }
+}

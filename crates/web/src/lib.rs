@@ -1,0 +1,143 @@
+//! The web application (axum): pages rendered on the server in Vietnamese,
+//! sign-in with roles, data entry, approval and a public portal. Everything
+//! it serves is in the binary: templates compiled in (askama), assets
+//! embedded (rust-embed), htmx vendored from npm; no CDN.
+//!
+//! `app` builds the router that `kehoach serve` and the tests both run.
+
+// A handler's early answer (login page, 403) is a whole `Response`, by
+// design of axum; boxing it would only add noise to every check.
+#![allow(clippy::result_large_err)]
+
+mod auth;
+mod chart;
+mod pages;
+mod view;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, Request, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use kehoach_store::{AnyStore, PlanId, Store};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use auth::{hash_password, one_time_password};
+
+/// How the application behaves; the rest comes from the database.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Mark cookies `Secure` (set when served over TLS, directly or behind
+    /// a proxy that terminates it).
+    pub secure_cookies: bool,
+    /// How long a session lasts without logging in again.
+    pub session_length: Duration,
+    /// Wrong passwords in a row before an account is locked…
+    pub max_failed_logins: u32,
+    /// …for this long.
+    pub lockout: Duration,
+    /// Login attempts allowed per client address per minute.
+    pub logins_per_minute: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            session_length: Duration::from_secs(8 * 3600),
+            max_failed_logins: 5,
+            lockout: Duration::from_secs(15 * 60),
+            logins_per_minute: 20,
+        }
+    }
+}
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error(transparent)]
+    Store(#[from] kehoach_store::StoreError),
+    #[error("the database holds no plan: run `kehoach init` first")]
+    NoPlan,
+}
+
+pub(crate) struct App {
+    pub store: AnyStore,
+    pub plan: PlanId,
+    pub settings: Settings,
+    pub limiter: auth::Limiter,
+}
+
+pub(crate) type State = Arc<App>;
+
+/// The application over a store holding a plan (the first one).
+pub async fn app(store: AnyStore, settings: Settings) -> Result<Router, WebError> {
+    let plan = store.plans().await?.first().map(|p| p.0).ok_or(WebError::NoPlan)?;
+    let limiter = auth::Limiter::new(settings.logins_per_minute);
+    let state: State = Arc::new(App { store, plan, settings, limiter });
+    Ok(Router::new()
+        .route("/", get(pages::overview))
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/measures/{key}", get(pages::measure))
+        .route("/measures/{key}/comments", post(pages::comment))
+        .route("/entry", get(pages::entry_form).post(pages::entry))
+        .route("/approvals", get(pages::approvals))
+        .route("/approvals/{agency}/{period}", post(pages::decide))
+        .route("/tasks", get(pages::tasks))
+        .route("/audit", get(pages::audit))
+        .route("/public", get(pages::public))
+        .route("/public/measures/{key}", get(pages::public_measure))
+        .route("/public/figures.csv", get(pages::public_csv))
+        .route("/assets/{*path}", get(asset))
+        .fallback(pages::not_found)
+        .layer(DefaultBodyLimit::max(64 * 1024))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state))
+}
+
+/// Serves until the process ends.
+pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await
+}
+
+/// Headers on every response: no inline script may run, no framing, no
+/// sniffing, no referrer leaking figures' URLs.
+async fn security_headers(request: Request<axum::body::Body>, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, name, value: &'static str| {
+        h.insert(name, HeaderValue::from_static(value));
+    };
+    set(
+        h,
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    );
+    set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(h, header::X_FRAME_OPTIONS, "DENY");
+    set(h, header::REFERRER_POLICY, "same-origin");
+    set(h, header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    response
+}
+
+#[derive(rust_embed::Embed)]
+#[folder = "assets/"]
+struct Assets;
+
+async fn asset(axum::extract::Path(path): axum::extract::Path<String>) -> Response {
+    let Some(file) = Assets::get(&path) else { return pages::not_found().await.into_response() };
+    let mime = match path.rsplit('.').next() {
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("woff2") => "font/woff2",
+        Some("png") => "image/png",
+        _ => "application/octet-stream",
+    };
+    ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600")], file.data.into_owned())
+        .into_response()
+}

@@ -1,0 +1,1122 @@
+//! The pages. Every handler first asks `Viewer::require` (role and agency,
+//! on the server), then reads the store, then renders a template.
+
+use askama::Template;
+use axum::extract::{Path, Query, State as AxumState};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use kehoach_domain::access::{Action, SubmissionState};
+use kehoach_domain::evaluate::{Evaluation, Status};
+use kehoach_domain::number::parse_decimal;
+use kehoach_domain::org::Agency;
+use kehoach_domain::period::Period;
+use kehoach_domain::value::{Origin, ValueStatus};
+use kehoach_domain::{Aggregation, Measure, Plan};
+use kehoach_store::judge::Book;
+use kehoach_store::{Accounts, Against, Move, NewValue, Store, StoreError, StoredValue};
+use rust_decimal::Decimal;
+use std::collections::{HashMap, HashSet};
+
+use crate::State;
+use crate::auth::Viewer;
+use crate::chart;
+use crate::view::{Chrome, chip, html, number, percent, when};
+
+// ---------------------------------------------------------------- errors
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    chrome: Chrome,
+    heading: String,
+    text: String,
+}
+
+fn message(viewer: &Viewer, status: StatusCode, heading: &str, text: &str) -> Response {
+    let page = MessagePage { chrome: Chrome::new(viewer, heading, ""), heading: heading.into(), text: text.into() };
+    (status, html(&page)).into_response()
+}
+
+pub(crate) fn forbidden(viewer: &Viewer) -> Response {
+    message(
+        viewer,
+        StatusCode::FORBIDDEN,
+        "Không có quyền truy cập",
+        "Tài khoản của bạn không được mở trang này (vai trò hoặc đơn vị không phù hợp).",
+    )
+}
+
+/// A store failure: logged in full, told to the user without internals.
+pub(crate) fn failure(e: &StoreError) -> Response {
+    tracing::error!("store: {e}");
+    let anonymous = Viewer { user: None, csrf: String::new() };
+    message(
+        &anonymous,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Không đọc được cơ sở dữ liệu",
+        "Hệ thống đang bận hoặc không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút.",
+    )
+}
+
+pub(crate) async fn not_found() -> Response {
+    let anonymous = Viewer { user: None, csrf: String::new() };
+    message(&anonymous, StatusCode::NOT_FOUND, "Không tìm thấy trang", "Địa chỉ này không có trong hệ thống.")
+}
+
+macro_rules! attempt {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(e) => return failure(&e.into()),
+        }
+    };
+}
+
+macro_rules! allow {
+    ($viewer:expr, $action:expr, $agency:expr, $next:expr) => {
+        if let Err(r) = $viewer.require($action, $agency, $next) {
+            return r;
+        }
+    };
+}
+
+// ---------------------------------------------------------------- shared
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct Filters {
+    period: Option<String>,
+    against: Option<String>,
+    sector: Option<String>,
+    agency: Option<String>,
+    status: Option<String>,
+    saved: Option<String>,
+}
+
+/// The period asked for, or the default: the plan's year once it is over,
+/// else the current month.
+fn period_of(plan: &Plan, asked: Option<&str>) -> Result<Period, String> {
+    match asked.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(text) => {
+            let p: Period = text.parse().map_err(|e| format!("Kỳ “{text}” không hợp lệ: {e}"))?;
+            if p.year() != plan.year {
+                return Err(format!("Kỳ {} không thuộc năm kế hoạch {}.", p.label_vi(), plan.year));
+            }
+            Ok(p)
+        }
+        None => {
+            use chrono::Datelike;
+            let today = chrono::Utc::now().date_naive();
+            Ok(if today.year() == plan.year {
+                Period::Month(plan.year, today.month())
+            } else {
+                Period::Year(plan.year)
+            })
+        }
+    }
+}
+
+fn against_of(asked: Option<&str>) -> Against {
+    if asked == Some("original") { Against::Original } else { Against::Current }
+}
+
+struct PeriodOption {
+    code: String,
+    label: String,
+    selected: bool,
+}
+
+fn period_options(year: i32, chosen: Period) -> Vec<PeriodOption> {
+    Period::all_of(year)
+        .into_iter()
+        .map(|p| PeriodOption { code: p.to_string(), label: p.label_vi(), selected: p == chosen })
+        .collect()
+}
+
+fn target_band(m: &Measure) -> Option<(Decimal, Decimal)> {
+    match (m.value, m.low, m.high) {
+        (Some(v), _, _) => Some((v, v)),
+        (None, Some(l), Some(h)) => Some((l, h)),
+        _ => None,
+    }
+}
+
+/// The year's months of a measure at the plan's unit; running totals for
+/// flows, so that the line meets the year's target.
+fn months(figure: &dyn Fn(&str, Period) -> Option<Decimal>, m: &str, flow: bool, year: i32) -> [Option<Decimal>; 12] {
+    let mut out: [Option<Decimal>; 12] = std::array::from_fn(|i| figure(m, Period::Month(year, i as u32 + 1)));
+    if flow {
+        let mut total = Some(Decimal::ZERO);
+        for v in out.iter_mut() {
+            total = match (total, *v) {
+                (Some(t), Some(x)) => t.checked_add(x),
+                _ => None,
+            };
+            *v = total;
+        }
+    }
+    out
+}
+
+/// One row of the overview and the public portal.
+struct Row {
+    key: String,
+    name: String,
+    target: String,
+    actual: String,
+    unit: String,
+    achievement: String,
+    status: &'static str,
+    chip: &'static str,
+    lead: String,
+    spark: String,
+    sector: String,
+}
+
+struct Count {
+    label: &'static str,
+    chip: &'static str,
+    code: &'static str,
+    n: usize,
+}
+
+fn counts(results: &[(&Measure, Evaluation)]) -> Vec<Count> {
+    [Status::Exceeded, Status::Achieved, Status::OnTrack, Status::AtRisk, Status::NotAchieved, Status::NoData]
+        .into_iter()
+        .map(|s| Count {
+            label: s.label_vi(),
+            chip: chip(s),
+            code: s.as_str(),
+            n: results.iter().filter(|(_, e)| e.status == s).count(),
+        })
+        .collect()
+}
+
+fn rows(
+    book: &Book,
+    results: &[(&Measure, Evaluation)],
+    leads: &HashMap<String, String>,
+    year: i32,
+    keep: impl Fn(&Measure, &Evaluation, &str) -> bool,
+) -> Vec<Row> {
+    let sectors: HashMap<&str, String> = book
+        .plan
+        .targets
+        .iter()
+        .flat_map(|t| t.measures.iter().map(move |m| (m.key.as_str(), t.sector.map(|s| s.label_vi().to_string()))))
+        .map(|(k, s)| (k, s.unwrap_or_default()))
+        .collect();
+    book.with_figures(|figure| {
+        results
+            .iter()
+            .filter(|(m, e)| keep(m, e, sectors.get(m.key.as_str()).map_or("", |s| s.as_str())))
+            .map(|(m, e)| Row {
+                key: m.key.clone(),
+                name: m.name.clone(),
+                target: m.target_text(),
+                actual: number(e.actual),
+                unit: m.unit.clone(),
+                achievement: percent(e.achievement_pct),
+                status: e.status.label_vi(),
+                chip: chip(e.status),
+                lead: leads.get(&m.key).cloned().unwrap_or_default(),
+                spark: chart::sparkline(&months(figure, &m.key, m.aggregation == Aggregation::Sum, year)),
+                sector: sectors.get(m.key.as_str()).cloned().unwrap_or_default(),
+            })
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+// ---------------------------------------------------------------- overview
+
+#[derive(Template)]
+#[template(path = "overview.html")]
+struct OverviewPage {
+    chrome: Chrome,
+    region: String,
+    year: i32,
+    period_label: String,
+    periods: Vec<PeriodOption>,
+    original: bool,
+    counts: Vec<Count>,
+    rows: Vec<Row>,
+    sectors: Vec<(String, bool)>,
+    agencies: Vec<(Agency, bool)>,
+    status: String,
+    total: usize,
+    period: String,
+}
+
+pub(crate) async fn overview(AxumState(state): AxumState<State>, viewer: Viewer, Query(q): Query<Filters>) -> Response {
+    allow!(viewer, Action::Read, None, "/");
+    let against = against_of(q.against.as_deref());
+    let book = attempt!(Book::load(&state.store, state.plan, against, |v| v.origin != Origin::Illustrative).await);
+    let period = match period_of(&book.plan, q.period.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return message(&viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", &e),
+    };
+    let leads: HashMap<String, String> =
+        attempt!(state.store.assignments(state.plan).await).into_iter().map(|a| (a.measure, a.lead)).collect();
+    let results = match book.evaluate(&[period]) {
+        Ok(mut r) => r.pop().unwrap_or_default(),
+        Err(e) => return message(&viewer, StatusCode::INTERNAL_SERVER_ERROR, "Công thức không hợp lệ", &e.to_string()),
+    };
+    let sector = q.sector.clone().unwrap_or_default();
+    let agency = q.agency.clone().unwrap_or_default();
+    let status = q.status.clone().unwrap_or_default();
+    let rows = rows(&book, &results, &leads, book.plan.year, |m, e, s| {
+        (sector.is_empty() || s == sector)
+            && (agency.is_empty() || leads.get(&m.key) == Some(&agency))
+            && (status.is_empty() || e.status.as_str() == status)
+    });
+    let mut sectors: Vec<String> =
+        book.plan.targets.iter().filter_map(|t| t.sector.map(|s| s.label_vi().to_string())).collect();
+    sectors.dedup();
+    let sectors = sectors.into_iter().map(|s| (s.clone(), s == sector)).collect();
+    let agencies = attempt!(state.store.agencies().await).into_iter().map(|a| (a.clone(), a.code == agency)).collect();
+    let page = OverviewPage {
+        chrome: Chrome::new(&viewer, "Tổng quan", "overview"),
+        region: book.plan.region.clone(),
+        year: book.plan.year,
+        period_label: period.label_vi(),
+        periods: period_options(book.plan.year, period),
+        original: against == Against::Original,
+        counts: counts(&results),
+        total: results.len(),
+        rows,
+        sectors,
+        agencies,
+        status,
+        period: period.to_string(),
+    };
+    html(&page)
+}
+
+// ---------------------------------------------------------------- measure
+
+struct HistoryRow {
+    period: String,
+    unit: String,
+    version: u32,
+    value: String,
+    status: &'static str,
+    origin: &'static str,
+    by: String,
+    at: String,
+    note: String,
+}
+
+struct VersionRow {
+    version: u32,
+    target: String,
+    decision: String,
+}
+
+struct CommentRow {
+    author: String,
+    at: String,
+    body: String,
+}
+
+#[derive(Template)]
+#[template(path = "measure.html")]
+struct MeasurePage {
+    chrome: Chrome,
+    public: bool,
+    key: String,
+    name: String,
+    unit: String,
+    target: String,
+    quote: String,
+    line: u32,
+    resolution: String,
+    period_label: String,
+    periods: Vec<PeriodOption>,
+    status: &'static str,
+    chip: &'static str,
+    actual: String,
+    achievement: String,
+    vs_last_year: String,
+    forecast: String,
+    basis: String,
+    chart: String,
+    history: Vec<HistoryRow>,
+    versions: Vec<VersionRow>,
+    comments: Vec<CommentRow>,
+    may_comment: bool,
+    formula: String,
+}
+
+fn origin_label(o: Origin) -> &'static str {
+    match o {
+        Origin::Entered => "Đơn vị nhập",
+        Origin::Published => "Đã công bố",
+        Origin::Illustrative => "Minh họa",
+    }
+}
+
+async fn measure_page(
+    state: &State,
+    viewer: &Viewer,
+    key: &str,
+    q: &Filters,
+    public: bool,
+    keep: impl Fn(&StoredValue) -> bool,
+) -> Response {
+    let against = if public { Against::Current } else { against_of(q.against.as_deref()) };
+    let all = attempt!(state.store.latest_values(state.plan).await);
+    let plan = attempt!(state.store.plan(state.plan, against).await);
+    let units = attempt!(state.store.org_units().await);
+    let Some(measure) = plan.measure(key).cloned() else { return not_found().await };
+    let period = match period_of(&plan, q.period.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return message(viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", &e),
+    };
+    let mine: Vec<StoredValue> = all.into_iter().filter(|v| keep(v)).collect();
+    let book = Book::new(state.plan, plan, units, mine.clone());
+    let evaluation = match book.evaluate(&[period]) {
+        Ok(mut r) => r.pop().unwrap_or_default().into_iter().find(|(m, _)| m.key == key).map(|(_, e)| e),
+        Err(e) => return message(viewer, StatusCode::INTERNAL_SERVER_ERROR, "Công thức không hợp lệ", &e.to_string()),
+    };
+    let Some(e) = evaluation else { return not_found().await };
+    let flow = measure.aggregation == Aggregation::Sum;
+    let year = book.plan.year;
+    let (this_year, last_year) = book
+        .with_figures(|f| (months(f, key, flow, year), months(f, key, flow, year - 1)))
+        .unwrap_or(([None; 12], [None; 12]));
+    let svg = chart::measure_chart(&chart::Series {
+        this_year,
+        last_year,
+        target: target_band(&measure),
+        forecast: e.forecast.as_ref().map(|f| f.value),
+        unit: measure.unit.clone(),
+        year,
+    });
+    let unit_names: HashMap<&str, &str> = book.units.iter().map(|u| (u.code.as_str(), u.name.as_str())).collect();
+    let mut history = Vec::new();
+    let mut figures: Vec<&StoredValue> = mine.iter().filter(|v| v.measure == key).collect();
+    figures.sort_by_key(|v| std::cmp::Reverse(v.period.calendar().1));
+    for v in figures.into_iter().take(24) {
+        let versions = attempt!(state.store.value_history(state.plan, key, &v.org_unit, v.period).await);
+        for h in versions.into_iter().rev().filter(|h| !public || keep(h)) {
+            history.push(HistoryRow {
+                period: h.period.label_vi(),
+                unit: unit_names.get(h.org_unit.as_str()).map_or(h.org_unit.clone(), |n| n.to_string()),
+                version: h.version,
+                value: number(Some(h.value)),
+                status: h.status.label_vi(),
+                origin: origin_label(h.origin),
+                by: if public { String::new() } else { h.entered_by.clone() },
+                at: when(&h.entered_at),
+                note: h.note.clone(),
+            });
+        }
+    }
+    let versions = attempt!(state.store.measure_history(state.plan, key).await)
+        .into_iter()
+        .map(|v| VersionRow {
+            version: v.version,
+            target: v.measure.target_text(),
+            decision: match (v.decision, v.decided_on) {
+                (Some(d), Some(on)) => format!("{d} ngày {}", on.format("%d/%m/%Y")),
+                _ => "Nghị quyết ban hành kế hoạch".into(),
+            },
+        })
+        .collect();
+    let comments = if public {
+        Vec::new()
+    } else {
+        attempt!(state.store.comments(state.plan, key).await)
+            .into_iter()
+            .map(|c| CommentRow { author: c.author, at: when(&c.at), body: c.body })
+            .collect()
+    };
+    let page = MeasurePage {
+        chrome: Chrome::new(
+            viewer,
+            &format!("{} {}", measure.key, measure.name),
+            if public { "public" } else { "overview" },
+        ),
+        public,
+        key: measure.key.clone(),
+        name: measure.name.clone(),
+        unit: measure.unit.clone(),
+        target: measure.target_text(),
+        quote: measure.source.quote.clone(),
+        line: measure.source.line,
+        resolution: book.plan.document.number.clone().unwrap_or_default(),
+        period_label: period.label_vi(),
+        periods: period_options(year, period),
+        status: e.status.label_vi(),
+        chip: chip(e.status),
+        actual: number(e.actual),
+        achievement: percent(e.achievement_pct),
+        vs_last_year: percent(e.vs_last_year_pct),
+        forecast: e
+            .forecast
+            .as_ref()
+            .map(|f| format!("{} ({})", number(Some(f.value)), f.explanation()))
+            .unwrap_or_default(),
+        basis: e.basis.clone(),
+        chart: svg,
+        history,
+        versions,
+        comments,
+        may_comment: !public && viewer.may(Action::Comment, None),
+        formula: measure.formula.clone().unwrap_or_default(),
+    };
+    html(&page)
+}
+
+pub(crate) async fn measure(
+    AxumState(state): AxumState<State>,
+    viewer: Viewer,
+    Path(key): Path<String>,
+    Query(q): Query<Filters>,
+) -> Response {
+    allow!(viewer, Action::Read, None, &format!("/measures/{key}"));
+    measure_page(&state, &viewer, &key, &q, false, |v| v.origin != Origin::Illustrative).await
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct CommentForm {
+    csrf: Option<String>,
+    body: String,
+}
+
+pub(crate) async fn comment(
+    AxumState(state): AxumState<State>,
+    viewer: Viewer,
+    Path(key): Path<String>,
+    axum::Form(form): axum::Form<CommentForm>,
+) -> Response {
+    allow!(viewer, Action::Comment, None, &format!("/measures/{key}"));
+    if let Err(r) = viewer.check_csrf(form.csrf.as_deref()) {
+        return r;
+    }
+    let body = form.body.trim();
+    if body.is_empty() || body.chars().count() > 4000 {
+        return message(
+            &viewer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Ý kiến không hợp lệ",
+            "Ý kiến phải có từ 1 đến 4.000 ký tự.",
+        );
+    }
+    let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
+    attempt!(state.store.add_comment(state.plan, &key, body, &by).await);
+    Redirect::to(&format!("/measures/{}", crate::auth::encode(&key))).into_response()
+}
+
+// ---------------------------------------------------------------- entry
+
+struct Field {
+    key: String,
+    name: String,
+    unit: String,
+    target: String,
+    value: String,
+    status: String,
+    note: String,
+    version: u32,
+    error: String,
+}
+
+#[derive(Template)]
+#[template(path = "entry.html")]
+struct EntryPage {
+    chrome: Chrome,
+    agency: Agency,
+    agencies: Vec<(Agency, bool)>,
+    choose_agency: bool,
+    period: String,
+    period_label: String,
+    periods: Vec<PeriodOption>,
+    fields: Vec<Field>,
+    state: String,
+    state_comment: String,
+    locked: bool,
+    submission_version: u32,
+    flash: String,
+    problem: String,
+    unit_name: String,
+}
+
+/// The agency whose form is asked for: the one in the address, or the
+/// reporter's own; planners and administrators default to the first.
+fn agency_of(viewer: &Viewer, asked: Option<&str>, agencies: &[Agency]) -> Option<Agency> {
+    let code = asked.filter(|a| !a.is_empty()).or(viewer.agency()).or(agencies.first().map(|a| a.code.as_str()))?;
+    agencies.iter().find(|a| a.code == code).cloned()
+}
+
+struct EntryContext {
+    plan: Plan,
+    unit: String,
+    unit_name: String,
+    agencies: Vec<Agency>,
+    measures: Vec<Measure>,
+    latest: HashMap<String, StoredValue>,
+    submission: Option<kehoach_store::Submission>,
+}
+
+async fn entry_context(state: &State, agency: &str, period: Period) -> Result<EntryContext, StoreError> {
+    let plan = state.store.plan(state.plan, Against::Current).await?;
+    let units = state.store.org_units().await?;
+    let book = Book::new(state.plan, plan, units, Vec::new());
+    let unit = book.unit_for(period).to_string();
+    let unit_name = book.units.iter().find(|u| u.code == unit).map_or(unit.clone(), |u| u.name.clone());
+    let leads: HashSet<String> = state
+        .store
+        .assignments(state.plan)
+        .await?
+        .into_iter()
+        .filter(|a| a.lead == agency)
+        .map(|a| a.measure)
+        .collect();
+    let measures: Vec<Measure> = book.plan.measures().filter(|m| leads.contains(&m.key)).cloned().collect();
+    let latest = state
+        .store
+        .latest_values(state.plan)
+        .await?
+        .into_iter()
+        .filter(|v| v.period == period && v.org_unit == unit && v.origin != Origin::Illustrative)
+        .map(|v| (v.measure.clone(), v))
+        .collect();
+    let submission =
+        state.store.submissions(state.plan).await?.into_iter().find(|s| s.agency == agency && s.period == period);
+    let agencies = state.store.agencies().await?;
+    Ok(EntryContext { plan: book.plan, unit, unit_name, agencies, measures, latest, submission })
+}
+
+/// What the entry page says beside the form.
+#[derive(Default)]
+struct Said<'a> {
+    /// What was typed, shown again after a rejection.
+    typed: Option<&'a HashMap<String, String>>,
+    errors: HashMap<String, String>,
+    flash: &'a str,
+    problem: &'a str,
+}
+
+fn entry_page(viewer: &Viewer, ctx: &EntryContext, agency: &Agency, period: Period, said: Said<'_>) -> EntryPage {
+    let Said { typed, errors, flash, problem } = said;
+    let fields = ctx
+        .measures
+        .iter()
+        .map(|m| {
+            let stored = ctx.latest.get(&m.key);
+            let typed_field = |prefix: &str| typed.and_then(|t| t.get(&format!("{prefix}.{}", m.key))).cloned();
+            Field {
+                key: m.key.clone(),
+                name: m.name.clone(),
+                unit: m.unit.clone(),
+                target: m.target_text(),
+                value: typed_field("v").unwrap_or_else(|| stored.map(|v| number(Some(v.value))).unwrap_or_default()),
+                status: typed_field("s").unwrap_or_else(|| {
+                    stored.map_or(ValueStatus::Estimate.as_str(), |v| v.status.as_str()).to_string()
+                }),
+                note: typed_field("n").unwrap_or_else(|| stored.map(|v| v.note.clone()).unwrap_or_default()),
+                version: stored.map_or(0, |v| v.version),
+                error: errors.get(&m.key).cloned().unwrap_or_default(),
+            }
+        })
+        .collect();
+    let state = ctx.submission.as_ref().map(|s| s.state);
+    EntryPage {
+        chrome: Chrome::new(viewer, "Nhập số liệu", "entry"),
+        agency: agency.clone(),
+        agencies: ctx.agencies.iter().map(|a| (a.clone(), a.code == agency.code)).collect(),
+        choose_agency: viewer.agency().is_none(),
+        period: period.to_string(),
+        period_label: period.label_vi(),
+        periods: period_options(ctx.plan.year, period),
+        fields,
+        state: state.map(|s| s.label_vi().to_string()).unwrap_or_else(|| "Chưa nhập".into()),
+        state_comment: ctx.submission.as_ref().map(|s| s.comment.clone()).unwrap_or_default(),
+        locked: state.is_some_and(|s| !s.open()),
+        submission_version: ctx.submission.as_ref().map_or(0, |s| s.version),
+        flash: flash.into(),
+        problem: problem.into(),
+        unit_name: ctx.unit_name.clone(),
+    }
+}
+
+pub(crate) async fn entry_form(
+    AxumState(state): AxumState<State>,
+    viewer: Viewer,
+    Query(q): Query<Filters>,
+) -> Response {
+    let next = format!("/entry?period={}", crate::auth::encode(q.period.as_deref().unwrap_or_default()));
+    // Nobody outside sees even an empty form.
+    allow!(viewer, Action::Read, None, &next);
+    let agencies = attempt!(state.store.agencies().await);
+    let Some(agency) = agency_of(&viewer, q.agency.as_deref(), &agencies) else {
+        return message(&viewer, StatusCode::NOT_FOUND, "Không có đơn vị", "Không tìm thấy đơn vị báo cáo này.");
+    };
+    allow!(viewer, Action::Enter, Some(&agency.code), &next);
+    let plan_year = attempt!(state.store.plan(state.plan, Against::Current).await);
+    let period = match period_of(&plan_year, q.period.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return message(&viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", &e),
+    };
+    let ctx = attempt!(entry_context(&state, &agency.code, period).await);
+    let flash = match q.saved.as_deref() {
+        Some("submitted") => "Đã gửi số liệu để lãnh đạo duyệt.",
+        Some("draft") => "Đã lưu nháp.",
+        _ => "",
+    };
+    html(&entry_page(&viewer, &ctx, &agency, period, Said { flash, ..Said::default() }))
+}
+
+pub(crate) async fn entry(
+    AxumState(state): AxumState<State>,
+    viewer: Viewer,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    let form: HashMap<String, String> = form.into_iter().collect();
+    let get = |k: &str| form.get(k).map(String::as_str);
+    allow!(viewer, Action::Read, None, "/entry");
+    let agencies = attempt!(state.store.agencies().await);
+    let Some(agency) = agency_of(&viewer, get("agency"), &agencies) else {
+        return message(&viewer, StatusCode::NOT_FOUND, "Không có đơn vị", "Không tìm thấy đơn vị báo cáo này.");
+    };
+    allow!(viewer, Action::Enter, Some(&agency.code), "/entry");
+    if let Err(r) = viewer.check_csrf(get("csrf")) {
+        return r;
+    }
+    let plan = attempt!(state.store.plan(state.plan, Against::Current).await);
+    let period = match period_of(&plan, get("period")) {
+        Ok(p) => p,
+        Err(e) => return message(&viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", &e),
+    };
+    let submit = get("action") == Some("submit");
+    let ctx = attempt!(entry_context(&state, &agency.code, period).await);
+    let again = |status: StatusCode, errors: HashMap<String, String>, problem: &str| {
+        let said = Said { typed: Some(&form), errors, flash: "", problem };
+        (status, html(&entry_page(&viewer, &ctx, &agency, period, said))).into_response()
+    };
+    if ctx.submission.as_ref().is_some_and(|s| !s.state.open()) {
+        return again(
+            StatusCode::CONFLICT,
+            HashMap::new(),
+            "Số liệu kỳ này đã được duyệt và khóa. Đề nghị lãnh đạo mở khóa nếu cần sửa.",
+        );
+    }
+    // Read every field first: one bad field keeps all that was typed.
+    let mut errors = HashMap::new();
+    let mut values = Vec::new();
+    for m in &ctx.measures {
+        let text = get(&format!("v.{}", m.key)).unwrap_or_default().trim();
+        let status_text = get(&format!("s.{}", m.key)).unwrap_or("estimate");
+        let note = get(&format!("n.{}", m.key)).unwrap_or_default().trim();
+        if text.is_empty() {
+            continue;
+        }
+        if text.chars().count() > 40 || note.chars().count() > 1000 {
+            errors.insert(m.key.clone(), "Nội dung quá dài.".to_string());
+            continue;
+        }
+        let value = match parse_decimal(text) {
+            Ok(v) => v,
+            Err(_) => {
+                errors.insert(m.key.clone(), format!("“{text}” không phải là số. Viết số như 1.850,5 hoặc 1850.5."));
+                continue;
+            }
+        };
+        if m.unit == "%" && !(Decimal::from(-1000)..=Decimal::from(1000)).contains(&value) {
+            errors.insert(m.key.clone(), "Tỷ lệ phần trăm ngoài khoảng hợp lý (−1.000 đến 1.000).".to_string());
+            continue;
+        }
+        let Ok(status) = status_text.parse::<ValueStatus>() else {
+            errors.insert(m.key.clone(), "Chọn loại số liệu: ước tính, sơ bộ hoặc chính thức.".to_string());
+            continue;
+        };
+        let stored = ctx.latest.get(&m.key);
+        if stored.is_some_and(|s| s.value == value && s.status == status && s.note == note) {
+            continue;
+        }
+        let seen = get(&format!("ver.{}", m.key)).and_then(|v| v.parse().ok()).unwrap_or(0);
+        values.push(NewValue {
+            measure: m.key.clone(),
+            org_unit: ctx.unit.clone(),
+            period,
+            value,
+            status,
+            note: note.to_string(),
+            origin: Origin::Entered,
+            expected_version: Some(seen),
+        });
+    }
+    if !errors.is_empty() {
+        let problem =
+            format!("{} ô chưa hợp lệ; chưa có gì được lưu. Sửa các ô được đánh dấu rồi gửi lại.", errors.len());
+        return again(StatusCode::UNPROCESSABLE_ENTITY, errors, &problem);
+    }
+    let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
+    if !values.is_empty() {
+        match state.store.submit_values(state.plan, &values, &by).await {
+            Ok(_) => {}
+            Err(StoreError::Conflict { measure, .. }) => {
+                let problem = format!(
+                    "Chỉ tiêu {measure} vừa được người khác cập nhật; chưa có gì được lưu. Tải lại trang để xem số mới rồi nhập lại."
+                );
+                return again(StatusCode::CONFLICT, HashMap::new(), &problem);
+            }
+            Err(StoreError::Locked { .. }) => {
+                return again(StatusCode::CONFLICT, HashMap::new(), "Số liệu kỳ này đã được duyệt và khóa.");
+            }
+            Err(e) => return failure(&e),
+        }
+    }
+    let to = if submit { SubmissionState::Submitted } else { SubmissionState::Draft };
+    let seen = get("submission_version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let step = Move { agency: &agency.code, period, to, comment: "", expected_version: seen };
+    match state.store.move_submission(state.plan, &step, &by).await {
+        Ok(_) => {}
+        Err(StoreError::Conflict { .. }) => {
+            return again(
+                StatusCode::CONFLICT,
+                HashMap::new(),
+                "Trạng thái kỳ báo cáo vừa thay đổi; số liệu đã lưu. Tải lại trang rồi gửi lại.",
+            );
+        }
+        Err(e) => return failure(&e),
+    }
+    let saved = if submit { "submitted" } else { "draft" };
+    Redirect::to(&format!("/entry?period={period}&agency={}&saved={saved}", crate::auth::encode(&agency.code)))
+        .into_response()
+}
+
+// ---------------------------------------------------------------- approvals
+
+struct SubmissionRow {
+    id: String,
+    agency: String,
+    agency_name: String,
+    period: String,
+    period_label: String,
+    state: &'static str,
+    waiting: bool,
+    approved: bool,
+    by: String,
+    at: String,
+    comment: String,
+    version: u32,
+    figures: Vec<(String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "approvals.html")]
+struct ApprovalsPage {
+    chrome: Chrome,
+    waiting: Vec<SubmissionRow>,
+    others: Vec<SubmissionRow>,
+    problem: String,
+}
+
+async fn approvals_page(state: &State, viewer: &Viewer, problem: &str) -> Result<ApprovalsPage, StoreError> {
+    let submissions = state.store.submissions(state.plan).await?;
+    let agencies: HashMap<String, String> =
+        state.store.agencies().await?.into_iter().map(|a| (a.code, a.name)).collect();
+    let plan = state.store.plan(state.plan, Against::Current).await?;
+    let assignments = state.store.assignments(state.plan).await?;
+    let latest = state.store.latest_values(state.plan).await?;
+    let mut waiting = Vec::new();
+    let mut others = Vec::new();
+    for s in submissions {
+        let keys: HashSet<&str> =
+            assignments.iter().filter(|a| a.lead == s.agency).map(|a| a.measure.as_str()).collect();
+        let figures = latest
+            .iter()
+            .filter(|v| v.period == s.period && keys.contains(v.measure.as_str()) && v.origin == Origin::Entered)
+            .map(|v| {
+                let name = plan.measure(&v.measure).map(|m| m.name.clone()).unwrap_or_default();
+                (v.measure.clone(), name, number(Some(v.value)))
+            })
+            .collect();
+        let row = SubmissionRow {
+            id: format!("{}/{}", s.agency, s.period),
+            agency_name: agencies.get(&s.agency).cloned().unwrap_or_else(|| s.agency.clone()),
+            agency: s.agency.clone(),
+            period: s.period.to_string(),
+            period_label: s.period.label_vi(),
+            state: s.state.label_vi(),
+            waiting: s.state == SubmissionState::Submitted,
+            approved: s.state == SubmissionState::Approved,
+            by: s.by,
+            at: when(&s.at),
+            comment: s.comment,
+            version: s.version,
+            figures,
+        };
+        if row.waiting { waiting.push(row) } else { others.push(row) }
+    }
+    Ok(ApprovalsPage {
+        chrome: Chrome::new(viewer, "Duyệt số liệu", "approvals"),
+        waiting,
+        others,
+        problem: problem.into(),
+    })
+}
+
+pub(crate) async fn approvals(AxumState(state): AxumState<State>, viewer: Viewer) -> Response {
+    allow!(viewer, Action::Approve, None, "/approvals");
+    html(&attempt!(approvals_page(&state, &viewer, "").await))
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct Decision {
+    csrf: Option<String>,
+    decision: String,
+    comment: Option<String>,
+    version: u32,
+}
+
+pub(crate) async fn decide(
+    AxumState(state): AxumState<State>,
+    viewer: Viewer,
+    Path((agency, period)): Path<(String, String)>,
+    axum::Form(form): axum::Form<Decision>,
+) -> Response {
+    allow!(viewer, Action::Approve, None, "/approvals");
+    if let Err(r) = viewer.check_csrf(form.csrf.as_deref()) {
+        return r;
+    }
+    let Ok(period) = period.parse::<Period>() else { return not_found().await };
+    let comment = form.comment.as_deref().unwrap_or_default().trim();
+    let to = match form.decision.as_str() {
+        "approve" => SubmissionState::Approved,
+        "return" => SubmissionState::Returned,
+        "unlock" => SubmissionState::Unlocked,
+        _ => {
+            return message(
+                &viewer,
+                StatusCode::BAD_REQUEST,
+                "Quyết định không hợp lệ",
+                "Chọn duyệt, trả lại hoặc mở khóa.",
+            );
+        }
+    };
+    let problem = if matches!(to, SubmissionState::Returned | SubmissionState::Unlocked) && comment.is_empty() {
+        Some("Khi trả lại hoặc mở khóa, cần ghi rõ lý do.".to_string())
+    } else if comment.chars().count() > 2000 {
+        Some("Ý kiến quá dài (tối đa 2.000 ký tự).".to_string())
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        let page = attempt!(approvals_page(&state, &viewer, &problem).await);
+        return (StatusCode::UNPROCESSABLE_ENTITY, html(&page)).into_response();
+    }
+    let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
+    let step = Move { agency: &agency, period, to, comment, expected_version: form.version };
+    match state.store.move_submission(state.plan, &step, &by).await {
+        Ok(_) => Redirect::to("/approvals").into_response(),
+        Err(e @ (StoreError::Conflict { .. } | StoreError::Invalid(_))) => {
+            let page = attempt!(approvals_page(&state, &viewer, &format!("Không thực hiện được: {e}")).await);
+            (StatusCode::CONFLICT, html(&page)).into_response()
+        }
+        Err(e) => failure(&e),
+    }
+}
+
+// ---------------------------------------------------------------- tasks
+
+struct TaskRow {
+    key: String,
+    action: String,
+    object: String,
+    place: String,
+    deadline: String,
+    status: &'static str,
+    status_class: &'static str,
+    percent: String,
+    overdue: bool,
+    narrative: String,
+}
+
+struct TaskGroup {
+    code: String,
+    tasks: Vec<TaskRow>,
+}
+
+#[derive(Template)]
+#[template(path = "tasks.html")]
+struct TasksPage {
+    chrome: Chrome,
+    groups: Vec<TaskGroup>,
+}
+
+pub(crate) async fn tasks(AxumState(state): AxumState<State>, viewer: Viewer) -> Response {
+    use kehoach_domain::progress::TaskStatus;
+    allow!(viewer, Action::Read, None, "/tasks");
+    let plan = attempt!(state.store.plan(state.plan, Against::Current).await);
+    let today = chrono::Utc::now().date_naive();
+    let mut groups: Vec<TaskGroup> = Vec::new();
+    for t in &plan.tasks {
+        let history = attempt!(state.store.task_history(state.plan, &t.key).await);
+        let latest = history.last().map(|(_, p, _, _)| p.clone());
+        let status = latest.as_ref().map(|p| p.status);
+        let deadline = t.deadline.unwrap_or_else(|| {
+            chrono::NaiveDate::from_ymd_opt(plan.year, 12, 31).expect("a plan year has a 31 December")
+        });
+        let done = matches!(status, Some(TaskStatus::Done | TaskStatus::Cancelled));
+        let row = TaskRow {
+            key: t.key.clone(),
+            action: t.action.clone(),
+            object: t.object.clone(),
+            place: t.place.clone().unwrap_or_default(),
+            deadline: deadline.format("%d/%m/%Y").to_string(),
+            status: status.map_or("Chưa báo cáo", |s| s.label_vi()),
+            status_class: match status {
+                Some(TaskStatus::Done) => "chip achieved",
+                Some(TaskStatus::Delayed) => "chip not-achieved",
+                Some(TaskStatus::InProgress) => "chip on-track",
+                _ => "chip no-data",
+            },
+            percent: latest.as_ref().and_then(|p| p.percent).map(|p| format!("{p}%")).unwrap_or_default(),
+            overdue: !done && deadline < today,
+            narrative: latest.map(|p| p.narrative).unwrap_or_default(),
+        };
+        match groups.iter_mut().find(|g| g.code == t.group) {
+            Some(g) => g.tasks.push(row),
+            None => groups.push(TaskGroup { code: t.group.clone(), tasks: vec![row] }),
+        }
+    }
+    html(&TasksPage { chrome: Chrome::new(&viewer, "Nhiệm vụ trọng tâm", "tasks"), groups })
+}
+
+// ---------------------------------------------------------------- audit
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    chrome: Chrome,
+    q: String,
+    entries: Vec<(String, String, String, String, String)>,
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct Search {
+    q: Option<String>,
+}
+
+pub(crate) async fn audit(AxumState(state): AxumState<State>, viewer: Viewer, Query(s): Query<Search>) -> Response {
+    allow!(viewer, Action::Audit, None, "/audit");
+    let q = s.q.unwrap_or_default().trim().to_lowercase();
+    let entries = attempt!(state.store.audit(2000).await)
+        .into_iter()
+        .filter(|e| {
+            q.is_empty() || [&e.actor, &e.action, &e.entity, &e.detail].iter().any(|f| f.to_lowercase().contains(&q))
+        })
+        .take(500)
+        .map(|e| (when(&e.at), e.actor, e.action, e.entity, e.detail))
+        .collect();
+    html(&AuditPage { chrome: Chrome::new(&viewer, "Nhật ký thay đổi", "audit"), q, entries })
+}
+
+// ---------------------------------------------------------------- public
+
+/// Figures the public sees: those published, and those of periods whose
+/// lead agency's submission an approver has approved.
+async fn published_filter(state: &State) -> Result<impl Fn(&StoredValue) -> bool + Clone + use<>, StoreError> {
+    let leads: HashMap<String, String> =
+        state.store.assignments(state.plan).await?.into_iter().map(|a| (a.measure, a.lead)).collect();
+    let approved: HashSet<(String, Period)> = state
+        .store
+        .submissions(state.plan)
+        .await?
+        .into_iter()
+        .filter(|s| s.state == SubmissionState::Approved)
+        .map(|s| (s.agency, s.period))
+        .collect();
+    Ok(move |v: &StoredValue| match v.origin {
+        Origin::Published => true,
+        Origin::Illustrative => false,
+        Origin::Entered => leads.get(&v.measure).is_some_and(|lead| approved.contains(&(lead.clone(), v.period))),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "public.html")]
+struct PublicPage {
+    chrome: Chrome,
+    region: String,
+    year: i32,
+    resolution: String,
+    period_label: String,
+    periods: Vec<PeriodOption>,
+    counts: Vec<Count>,
+    rows: Vec<Row>,
+    period: String,
+}
+
+pub(crate) async fn public(AxumState(state): AxumState<State>, viewer: Viewer, Query(q): Query<Filters>) -> Response {
+    allow!(viewer, Action::ReadPublic, None, "/public");
+    let keep = attempt!(published_filter(&state).await);
+    let book = attempt!(Book::load(&state.store, state.plan, Against::Current, keep).await);
+    let period = match period_of(&book.plan, q.period.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return message(&viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", &e),
+    };
+    let results = match book.evaluate(&[period]) {
+        Ok(mut r) => r.pop().unwrap_or_default(),
+        Err(e) => return message(&viewer, StatusCode::INTERNAL_SERVER_ERROR, "Công thức không hợp lệ", &e.to_string()),
+    };
+    let rows = rows(&book, &results, &HashMap::new(), book.plan.year, |_, _, _| true);
+    let page = PublicPage {
+        chrome: Chrome::new(&viewer, "Công khai kết quả thực hiện kế hoạch", "public"),
+        region: book.plan.region.clone(),
+        year: book.plan.year,
+        resolution: book.plan.document.number.clone().unwrap_or_default(),
+        period_label: period.label_vi(),
+        periods: period_options(book.plan.year, period),
+        counts: counts(&results),
+        rows,
+        period: period.to_string(),
+    };
+    html(&page)
+}
+
+pub(crate) async fn public_measure(
+    AxumState(state): AxumState<State>,
+    viewer: Viewer,
+    Path(key): Path<String>,
+    Query(q): Query<Filters>,
+) -> Response {
+    let keep = attempt!(published_filter(&state).await);
+    measure_page(&state, &viewer, &key, &q, true, keep).await
+}
+
+/// Every published figure, one per line, for anyone to download.
+pub(crate) async fn public_csv(AxumState(state): AxumState<State>) -> Response {
+    let keep = attempt!(published_filter(&state).await);
+    let plan = attempt!(state.store.plan(state.plan, Against::Current).await);
+    let values = attempt!(state.store.latest_values(state.plan).await);
+    let mut out = String::from("measure,name,period,org_unit,value,unit,status,origin\r\n");
+    let field = |s: &str| {
+        if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+    };
+    for v in values.iter().filter(|v| keep(v)) {
+        let m = plan.measure(&v.measure);
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{}\r\n",
+            field(&v.measure),
+            field(m.map_or("", |m| m.name.as_str())),
+            v.period,
+            field(&v.org_unit),
+            v.value,
+            field(m.map_or("", |m| m.unit.as_str())),
+            v.status.as_str(),
+            v.origin.as_str()
+        ));
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"so-lieu-cong-khai.csv\""),
+        ],
+        out,
+    )
+        .into_response()
+}

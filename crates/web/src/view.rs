@@ -1,0 +1,109 @@
+//! What every page shares: the header (who is signed in, what they may
+//! open), rendering, and the Vietnamese way of writing numbers and dates.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use kehoach_domain::access::Action;
+use kehoach_domain::evaluate::Status;
+use kehoach_domain::number::format_vi_rounded;
+use rust_decimal::Decimal;
+
+use crate::auth::Viewer;
+
+/// One link of the navigation bar.
+pub(crate) struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+/// The frame around every page.
+pub(crate) struct Chrome {
+    pub title: String,
+    pub user_name: Option<String>,
+    pub role: String,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+}
+
+impl Chrome {
+    pub fn new(viewer: &Viewer, title: &str, page: &str) -> Self {
+        let mut nav = Vec::new();
+        let mut item = |href, label, key: &str, shown: bool| {
+            if shown {
+                nav.push(NavItem { href, label, active: key == page });
+            }
+        };
+        let inside = viewer.user.is_some();
+        item("/", "Tổng quan", "overview", inside);
+        item("/tasks", "Nhiệm vụ", "tasks", inside);
+        item("/entry", "Nhập số liệu", "entry", viewer.may(Action::Enter, viewer.agency()));
+        item("/approvals", "Duyệt số liệu", "approvals", viewer.may(Action::Approve, None));
+        item("/audit", "Nhật ký", "audit", viewer.may(Action::Audit, None));
+        item("/public", "Công khai", "public", true);
+        Self {
+            title: title.to_string(),
+            user_name: viewer.user.as_ref().map(|u| u.name.clone()),
+            role: viewer.role().map(|r| r.label_vi().to_string()).unwrap_or_default(),
+            csrf: viewer.csrf.clone(),
+            nav,
+        }
+    }
+}
+
+/// Renders a page; a template that fails is a server error, said plainly.
+pub(crate) fn html<T: Template>(page: &T) -> Response {
+    match page.render() {
+        Ok(body) => Html(body).into_response(),
+        Err(e) => {
+            tracing::error!("template: {e}");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Lỗi hiển thị trang.").into_response()
+        }
+    }
+}
+
+/// `1.850,5`: a figure as a Vietnamese report writes it.
+pub(crate) fn number(d: Option<Decimal>) -> String {
+    d.map(|d| format_vi_rounded(d, 2)).unwrap_or_else(|| "—".into())
+}
+
+pub(crate) fn percent(d: Option<Decimal>) -> String {
+    d.map(|d| format!("{}%", format_vi_rounded(d, 1))).unwrap_or_default()
+}
+
+/// `31/12/2025 14:05` in Vietnam's time from a stored RFC 3339 time.
+pub(crate) fn when(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| {
+            t.with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7"))
+                .format("%d/%m/%Y %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| rfc3339.to_string())
+}
+
+/// The CSS class of a status chip.
+pub(crate) fn chip(status: Status) -> &'static str {
+    match status {
+        Status::Exceeded => "chip exceeded",
+        Status::Achieved => "chip achieved",
+        Status::OnTrack => "chip on-track",
+        Status::AtRisk => "chip at-risk",
+        Status::NotAchieved => "chip not-achieved",
+        Status::NoData => "chip no-data",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_and_times_are_written_the_vietnamese_way() {
+        assert_eq!(number(Some("1850.5".parse().unwrap())), "1.850,5");
+        assert_eq!(number(None), "—");
+        assert_eq!(percent(Some("102.654".parse().unwrap())), "102,7%");
+        assert_eq!(when("2025-12-31T17:05:00.000Z"), "01/01/2026 00:05");
+    }
+}
