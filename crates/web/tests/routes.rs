@@ -1,0 +1,311 @@
+//! The real server on port 0 over a real SQLite database, driven as a
+//! browser would over HTTP: every route × every role, allowed or denied on
+//! the server; CSRF, lockout and the security headers.
+
+use kehoach_domain::access::Role;
+use kehoach_store::{Accounts, AnyStore, NewUser, Setup, Store};
+use std::path::Path;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+fn root() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+/// A started server and where it listens.
+struct Server {
+    addr: std::net::SocketAddr,
+    _dir: tempfile::TempDir,
+}
+
+const PASSWORD: &str = "mat-khau-thu-nghiem";
+
+async fn start() -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let store = AnyStore::open(&dir.path().join("web.db").display().to_string()).await.unwrap();
+    let read = |p: &str| std::fs::read_to_string(root().join(p)).unwrap();
+    let plan = kehoach_planfile::from_toml(&read("data/plans/ben-tre-2025.toml")).unwrap();
+    let units = kehoach_planfile::org_units_from_toml(&read("data/org-units/ben-tre.toml")).unwrap();
+    let (agencies, assignments) =
+        kehoach_planfile::agencies_from_toml(&read("data/agencies/ben-tre.toml"), &plan).unwrap();
+    store.init(&Setup { plan, units, agencies, assignments, values: vec![] }, "test").await.unwrap();
+    let hash = kehoach_web::hash_password(PASSWORD);
+    for role in Role::ALL {
+        let user = NewUser {
+            username: role.as_str().into(),
+            name: role.label_vi().into(),
+            role,
+            agency: (role == Role::Reporter).then(|| "SCT".into()),
+            password_hash: hash.clone(),
+        };
+        store.create_user(&user, "test").await.unwrap();
+    }
+    let app = kehoach_web::app(store, kehoach_web::Settings::default()).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(kehoach_web::serve(listener, app));
+    Server { addr, _dir: dir }
+}
+
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+            .filter_map(|(_, v)| v.split(';').next())
+            .filter_map(|c| c.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    }
+
+    /// The value of the first hidden input of that name.
+    fn hidden(&self, name: &str) -> Option<String> {
+        let at = self.body.find(&format!("name=\"{name}\" value=\""))?;
+        let rest = &self.body[at + name.len() + 15..];
+        Some(rest[..rest.find('"')?].to_string())
+    }
+
+    fn to_login(&self) -> bool {
+        self.status == 303 && self.header("location").is_some_and(|l| l.starts_with("/login"))
+    }
+}
+
+/// One HTTP/1.1 exchange; the connection closes after it.
+async fn http(server: &Server, method: &str, path: &str, cookie: &str, form: &str, extra: &[(&str, &str)]) -> Answer {
+    let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n", server.addr);
+    if !cookie.is_empty() {
+        request.push_str(&format!("Cookie: {cookie}\r\n"));
+    }
+    for (k, v) in extra {
+        request.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if method == "POST" {
+        request.push_str(&format!(
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
+            form.len()
+        ));
+    }
+    request.push_str("\r\n");
+    request.push_str(form);
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers = lines.filter_map(|l| l.split_once(": ")).map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    Answer { status, headers, body: body.to_string() }
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
+        })
+        .collect()
+}
+
+/// A signed-in browser: its session cookie and CSRF token.
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+async fn login(server: &Server, username: &str, password: &str) -> Result<Session, Answer> {
+    let form = http(server, "GET", "/login", "", "", &[]).await;
+    let pre = form.cookie("kehoach_login").unwrap();
+    let token = form.hidden("token").unwrap();
+    let body = format!("username={}&password={}&token={token}&next=%2F", enc(username), enc(password));
+    let answer = http(server, "POST", "/login", &format!("kehoach_login={pre}"), &body, &[]).await;
+    let Some(session) = answer.cookie("kehoach_session").filter(|_| answer.status == 303) else { return Err(answer) };
+    let cookie = format!("kehoach_session={session}");
+    let home = http(server, "GET", "/", &cookie, "", &[]).await;
+    let csrf = home.hidden("csrf").expect("a signed-in page carries the CSRF token");
+    Ok(Session { cookie, csrf })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Expect {
+    /// 2xx, or a redirect that is not to the login page.
+    Allowed,
+    /// To the login page (not signed in).
+    Login,
+    /// 403.
+    Denied,
+}
+
+#[tokio::test]
+async fn every_route_checks_role_and_agency_on_the_server() {
+    use Expect::*;
+    let server = start().await;
+    let mut sessions = Vec::new();
+    for role in Role::ALL {
+        sessions.push((
+            Some(role),
+            login(&server, role.as_str(), PASSWORD).await.unwrap_or_else(|a| panic!("{role}: {}", a.status)),
+        ));
+    }
+    // Columns: public, admin, planner, reporter (SCT), approver, supervisor.
+    let table: &[(&str, &str, &str, [Expect; 6])] = &[
+        ("GET", "/", "", [Login, Allowed, Allowed, Allowed, Allowed, Allowed]),
+        ("GET", "/?period=2025-09&status=no_data", "", [Login, Allowed, Allowed, Allowed, Allowed, Allowed]),
+        ("GET", "/measures/c.1", "", [Login, Allowed, Allowed, Allowed, Allowed, Allowed]),
+        ("GET", "/tasks", "", [Login, Allowed, Allowed, Allowed, Allowed, Allowed]),
+        ("GET", "/entry?period=2025-09", "", [Login, Allowed, Allowed, Allowed, Denied, Denied]),
+        ("GET", "/entry?period=2025-09&agency=SYT", "", [Login, Allowed, Allowed, Denied, Denied, Denied]),
+        (
+            "POST",
+            "/entry",
+            "period=2025-09&agency=SCT&action=draft&submission_version=0",
+            [Login, Allowed, Allowed, Allowed, Denied, Denied],
+        ),
+        (
+            "POST",
+            "/entry",
+            "period=2025-09&agency=SYT&action=draft&submission_version=0",
+            [Login, Allowed, Allowed, Denied, Denied, Denied],
+        ),
+        ("GET", "/approvals", "", [Login, Allowed, Denied, Denied, Allowed, Denied]),
+        (
+            "POST",
+            "/approvals/SYT/2025-09",
+            "decision=approve&version=0",
+            [Login, Allowed, Denied, Denied, Allowed, Denied],
+        ),
+        ("GET", "/audit", "", [Login, Allowed, Allowed, Denied, Allowed, Allowed]),
+        ("GET", "/audit?q=login", "", [Login, Allowed, Allowed, Denied, Allowed, Allowed]),
+        (
+            "POST",
+            "/measures/c.1/comments",
+            "body=C%C3%B3+%C3%BD+ki%E1%BA%BFn",
+            [Login, Allowed, Allowed, Denied, Allowed, Allowed],
+        ),
+        ("GET", "/public", "", [Allowed; 6]),
+        ("GET", "/public?period=2025", "", [Allowed; 6]),
+        ("GET", "/public/measures/c.1", "", [Allowed; 6]),
+        ("GET", "/public/figures.csv", "", [Allowed; 6]),
+        ("GET", "/login", "", [Allowed; 6]),
+        ("GET", "/assets/style.css", "", [Allowed; 6]),
+    ];
+    let mut failures = Vec::new();
+    for (method, path, form, expected) in table {
+        let who: Vec<(Option<Role>, Option<&Session>)> =
+            std::iter::once((None, None)).chain(sessions.iter().map(|(r, s)| (*r, Some(s)))).collect();
+        for ((role, session), want) in who.into_iter().zip(expected) {
+            let cookie = session.map_or("", |s| s.cookie.as_str());
+            let body = match (session, *method) {
+                (Some(s), "POST") => format!("csrf={}&{form}", s.csrf),
+                _ => form.to_string(),
+            };
+            let a = http(&server, method, path, cookie, &body, &[]).await;
+            let got = if a.to_login() {
+                Login
+            } else if a.status == 403 {
+                Denied
+            } else if a.status < 400 || a.status == 409 || a.status == 422 {
+                // 409/422: let through, then refused on the merits.
+                Allowed
+            } else {
+                panic!("{method} {path} as {role:?}: {} {}", a.status, a.body.chars().take(300).collect::<String>())
+            };
+            if got != *want {
+                failures.push(format!("{method} {path} as {role:?}: expected {want:?}, got {got:?} ({})", a.status));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn forms_without_the_token_or_from_another_site_change_nothing() {
+    let server = start().await;
+    let reporter = login(&server, "reporter", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let form = "period=2025-09&agency=SCT&action=submit&submission_version=0&v.c.1=1.850%2C5&s.c.1=estimate";
+    let missing = http(&server, "POST", "/entry", &reporter.cookie, form, &[]).await;
+    assert_eq!(missing.status, 403);
+    let wrong =
+        http(&server, "POST", "/entry", &reporter.cookie, &format!("csrf=x{}&{form}", reporter.csrf), &[]).await;
+    assert_eq!(wrong.status, 403);
+    let cross = http(
+        &server,
+        "POST",
+        "/entry",
+        &reporter.cookie,
+        &format!("csrf={}&{form}", reporter.csrf),
+        &[("Sec-Fetch-Site", "cross-site")],
+    )
+    .await;
+    assert!(cross.to_login(), "a cross-site request is never the signed-in user: {}", cross.status);
+    let entry = http(&server, "GET", "/entry?period=2025-09", &reporter.cookie, "", &[]).await;
+    assert!(!entry.body.contains("value=\"1.850,5\""), "nothing was stored");
+    // With the token it goes through, and the page says so.
+    let ok = http(&server, "POST", "/entry", &reporter.cookie, &format!("csrf={}&{form}", reporter.csrf), &[]).await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    let entry = http(&server, "GET", ok.header("location").unwrap(), &reporter.cookie, "", &[]).await;
+    assert!(entry.body.contains("value=\"1.850,5\""), "the stored figure is shown the Vietnamese way");
+    assert!(entry.body.contains("Đã gửi"), "the flash says it was sent");
+}
+
+#[tokio::test]
+async fn a_rejected_field_keeps_what_was_typed_and_nothing_is_stored() {
+    let server = start().await;
+    let reporter = login(&server, "reporter", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let form = format!(
+        "csrf={}&period=2025-09&agency=SCT&action=submit&submission_version=0&v.c.1=12%2C5+t%E1%BB%B7&s.c.1=official&n.c.1=ghi+ch%C3%BA",
+        reporter.csrf
+    );
+    let a = http(&server, "POST", "/entry", &reporter.cookie, &form, &[]).await;
+    assert_eq!(a.status, 422);
+    assert!(a.body.contains("value=\"12,5 tỷ\""), "the typed text is kept");
+    assert!(a.body.contains("value=\"ghi chú\""), "the note is kept");
+    assert!(a.body.contains("class=\"field-error\""), "the field says what is wrong");
+    assert!(a.body.contains("không phải là số"), "in Vietnamese");
+    let approvals = login(&server, "approver", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let queue = http(&server, "GET", "/approvals", &approvals.cookie, "", &[]).await;
+    assert!(!queue.body.contains("data-submission=\"SCT/2025-09\""), "nothing was submitted");
+}
+
+#[tokio::test]
+async fn wrong_passwords_lock_the_account() {
+    let server = start().await;
+    for _ in 0..5 {
+        let a = login(&server, "supervisor", "sai-mat-khau").await.err().expect("refused");
+        assert_eq!(a.status, 401);
+        assert!(a.body.contains("không đúng"));
+    }
+    let locked = login(&server, "supervisor", PASSWORD).await.err().expect("locked");
+    assert_eq!(locked.status, 403);
+    assert!(locked.body.contains("tạm khóa"), "{}", locked.body);
+    // Unknown names get the same answer as wrong passwords.
+    let unknown = login(&server, "nobody", PASSWORD).await.err().expect("refused");
+    assert_eq!(unknown.status, 401);
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers_and_no_inline_script() {
+    let server = start().await;
+    for path in ["/public", "/login", "/nowhere", "/assets/style.css"] {
+        let a = http(&server, "GET", path, "", "", &[]).await;
+        let csp = a.header("content-security-policy").unwrap_or_default();
+        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert_eq!(a.header("x-frame-options"), Some("DENY"), "{path}");
+        assert!(!a.body.contains("<script>"), "{path} has an inline script");
+    }
+    let login_page = http(&server, "GET", "/login", "", "", &[]).await;
+    let cookie = login_page.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("set-cookie")).unwrap();
+    assert!(cookie.1.contains("HttpOnly") && cookie.1.contains("SameSite=Lax"), "{}", cookie.1);
+    let big = "x".repeat(70 * 1024);
+    let a = http(&server, "POST", "/login", "", &format!("username={big}"), &[]).await;
+    assert_eq!(a.status, 413, "forms are limited in size");
+}
