@@ -105,9 +105,17 @@ pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io
 
 /// Headers on every response: no inline script may run, no framing, no
 /// sniffing, no referrer leaking figures' URLs.
+///
+/// Also `Server-Timing`: how long the server spent on the request, read by
+/// `bench/overview` and visible in a browser's developer tools.
 async fn security_headers(request: Request<axum::body::Body>, next: Next) -> Response {
+    let started = std::time::Instant::now();
     let mut response = next.run(request).await;
+    let spent = started.elapsed().as_secs_f64() * 1000.0;
     let h = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&format!("app;dur={spent:.2}")) {
+        h.insert(header::HeaderName::from_static("server-timing"), v);
+    }
     let set = |h: &mut axum::http::HeaderMap, name, value: &'static str| {
         h.insert(name, HeaderValue::from_static(value));
     };
