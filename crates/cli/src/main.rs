@@ -1,6 +1,7 @@
 //! `kehoach`: follows a Vietnamese socio-economic development plan from the
 //! resolution that adopts it to the reports that judge it.
 
+mod config;
 mod demo;
 mod store_commands;
 mod web_commands;
@@ -18,9 +19,14 @@ use std::process::ExitCode;
     about = "Theo dõi kế hoạch phát triển kinh tế - xã hội / follow a socio-economic development plan"
 )]
 struct Cli {
-    /// The database: a file path or sqlite://PATH (SQLite), or postgres://… .
-    #[arg(long, global = true, env = "KEHOACH_DATABASE", default_value = "kehoach.db")]
-    database: String,
+    /// The database: a file path or sqlite://PATH (SQLite), or postgres://…
+    /// [default: kehoach.db, or `database` in the config file]
+    #[arg(long, global = true, env = "KEHOACH_DATABASE")]
+    database: Option<String>,
+    /// A config file (TOML); without it, kehoach.toml is read if present.
+    /// `KEHOACH__DATABASE`, `KEHOACH__SERVER__LISTEN`, … override it.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -57,11 +63,12 @@ enum Command {
     /// Run the web application. A new database gets the built-in plan, and
     /// the first administrator with a one-time password printed once.
     Serve {
-        /// Address to listen on (port 0: any free port).
-        #[arg(long, env = "KEHOACH_LISTEN", default_value = "127.0.0.1:8080")]
-        listen: String,
+        /// Address to listen on (port 0: any free port) [default: 127.0.0.1:8080,
+        /// or server.listen in the config file].
+        #[arg(long)]
+        listen: Option<String>,
         /// Mark cookies Secure: set when the site is served over HTTPS.
-        #[arg(long, env = "KEHOACH_SECURE_COOKIES")]
+        #[arg(long)]
         secure_cookies: bool,
     },
     /// People who sign in to the web application.
@@ -200,14 +207,18 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {
-    let database = cli.database.as_str();
+    let config = config::load(cli.config.as_deref(), std::env::vars())?;
+    let database = cli.database.as_deref().unwrap_or(config.database.as_str());
     match cli.command {
         Command::Init { plan, demo } => {
             store_commands::init(database, plan.as_deref(), demo).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve { listen, secure_cookies } => {
-            web_commands::serve(database, &listen, secure_cookies).await?;
+            let listen = listen.unwrap_or_else(|| config.server.listen.clone());
+            let mut settings = config.server.settings();
+            settings.secure_cookies |= secure_cookies;
+            web_commands::serve(database, &listen, settings).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::User(UserCommand::Add { username, role, agency, name, password_stdin }) => {

@@ -6,7 +6,10 @@ use kehoach_store::{Accounts, NewUser, Store};
 
 use crate::store_commands::open;
 
-pub async fn serve(database: &str, listen: &str, secure_cookies: bool) -> Result<()> {
+pub async fn serve(database: &str, listen: &str, settings: kehoach_web::Settings) -> Result<()> {
+    // Errors and warnings to standard error; never a password or a token
+    // (the application logs neither).
+    let _ = tracing_subscriber::fmt().with_max_level(tracing::Level::INFO).with_writer(std::io::stderr).try_init();
     let store = open(database).await?;
     if store.plans().await?.is_empty() {
         println!("{database} holds no plan yet: loading the built-in plan");
@@ -26,7 +29,6 @@ pub async fn serve(database: &str, listen: &str, secure_cookies: bool) -> Result
         println!("First administrator: user name “admin”, one-time password: {password}");
         println!("Add the others with `kehoach user add NAME --role reporter --agency CODE`.");
     }
-    let settings = kehoach_web::Settings { secure_cookies, ..Default::default() };
     let app = kehoach_web::app(store, settings).await?;
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let address = listener.local_addr()?;

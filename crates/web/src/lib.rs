@@ -110,8 +110,11 @@ pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io
 /// `bench/overview` and visible in a browser's developer tools.
 async fn security_headers(request: Request<axum::body::Body>, next: Next) -> Response {
     let started = std::time::Instant::now();
+    // The path only: a query string may carry what a user searched for.
+    let (method, path) = (request.method().clone(), request.uri().path().to_string());
     let mut response = next.run(request).await;
     let spent = started.elapsed().as_secs_f64() * 1000.0;
+    tracing::info!("{method} {path} {} {spent:.1} ms", response.status().as_u16());
     let h = response.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&format!("app;dur={spent:.2}")) {
         h.insert(header::HeaderName::from_static("server-timing"), v);
