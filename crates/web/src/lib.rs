@@ -9,6 +9,7 @@
 // design of axum; boxing it would only add noise to every check.
 #![allow(clippy::result_large_err)]
 
+mod admin;
 mod auth;
 mod chart;
 mod pages;
@@ -87,6 +88,9 @@ pub async fn app(store: AnyStore, settings: Settings) -> Result<Router, WebError
         .route("/approvals", get(pages::approvals))
         .route("/approvals/{agency}/{period}", post(pages::decide))
         .route("/tasks", get(pages::tasks))
+        .route("/plan", get(admin::plan))
+        .route("/plan/{key}/revise", post(admin::revise))
+        .route("/plan/{key}/assign", post(admin::assign))
         .route("/audit", get(pages::audit))
         .route("/public", get(pages::public))
         .route("/public/measures/{key}", get(pages::public_measure))

@@ -40,6 +40,7 @@ impl Chrome {
         item("/tasks", "Nhiệm vụ", "tasks", inside);
         item("/entry", "Nhập số liệu", "entry", viewer.may(Action::Enter, viewer.agency()));
         item("/approvals", "Duyệt số liệu", "approvals", viewer.may(Action::Approve, None));
+        item("/plan", "Kế hoạch", "plan", viewer.may(Action::Plan, None));
         item("/audit", "Nhật ký", "audit", viewer.may(Action::Audit, None));
         item("/public", "Công khai", "public", true);
         Self {

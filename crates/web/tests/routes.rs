@@ -191,6 +191,14 @@ async fn every_route_checks_role_and_agency_on_the_server() {
             "body=C%C3%B3+%C3%BD+ki%E1%BA%BFn",
             [Login, Allowed, Allowed, Denied, Allowed, Allowed],
         ),
+        ("GET", "/plan", "", [Login, Allowed, Allowed, Denied, Denied, Denied]),
+        ("POST", "/plan/c.1/assign", "lead=SCT", [Login, Allowed, Allowed, Denied, Denied, Denied]),
+        (
+            "POST",
+            "/plan/a.1/revise",
+            "comparator=at_least&value=8&decision=01%2F2025%2FNQ-H%C4%90ND&date=2025-02-19",
+            [Login, Allowed, Allowed, Denied, Denied, Denied],
+        ),
         ("GET", "/public", "", [Allowed; 6]),
         ("GET", "/public?period=2025", "", [Allowed; 6]),
         ("GET", "/public/measures/c.1", "", [Allowed; 6]),
@@ -308,4 +316,24 @@ async fn every_answer_carries_the_security_headers_and_no_inline_script() {
     let big = "x".repeat(70 * 1024);
     let a = http(&server, "POST", "/login", "", &format!("username={big}"), &[]).await;
     assert_eq!(a.status, 413, "forms are limited in size");
+}
+
+#[tokio::test]
+async fn a_planner_revises_a_target_and_every_page_judges_against_it() {
+    let server = start().await;
+    let planner = login(&server, "planner", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let bad = format!("csrf={}&comparator=between&low=6%2C5&high=6&decision=01%2F2025&date=2025-02-19", planner.csrf);
+    let refused = http(&server, "POST", "/plan/a.1/revise", &planner.cookie, &bad, &[]).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("value=\"6,5\"") && refused.body.contains("Cận dưới lớn hơn"), "kept and said");
+    let good =
+        format!("csrf={}&comparator=at_least&value=8&decision=01%2F2025%2FNQ-H%C4%90ND&date=2025-02-19", planner.csrf);
+    let saved = http(&server, "POST", "/plan/a.1/revise", &planner.cookie, &good, &[]).await;
+    assert_eq!(saved.status, 303);
+    let overview = http(&server, "GET", "/?period=2025", &planner.cookie, "", &[]).await;
+    assert!(overview.body.contains("≥ 8%"), "the current target is shown");
+    let original = http(&server, "GET", "/?period=2025&against=original", &planner.cookie, "", &[]).await;
+    assert!(original.body.contains("6,0 - 6,5%"), "and the original on request");
+    let measure = http(&server, "GET", "/measures/a.1", &planner.cookie, "", &[]).await;
+    assert!(measure.body.contains("01/2025/NQ-HĐND ngày 19/02/2025"), "the deciding document is shown");
 }

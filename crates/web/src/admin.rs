@@ -1,0 +1,283 @@
+//! Plan administration (quản lý kế hoạch): revise a target by a later
+//! decision, and set the agency that answers for a measure. Planners and
+//! administrators only.
+
+use askama::Template;
+use axum::extract::{Path, State as AxumState};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use kehoach_domain::Comparator;
+use kehoach_domain::access::Action;
+use kehoach_domain::number::parse_decimal;
+use kehoach_domain::org::{Agency, Assignment};
+use kehoach_store::{Against, Revision, Store, StoreError};
+use std::collections::HashMap;
+
+use crate::State;
+use crate::auth::Viewer;
+use crate::pages::failure;
+use crate::view::{Chrome, html};
+
+/// The comparators a decision can set, as the form offers them.
+const CHOICES: [(Comparator, &str); 9] = [
+    (Comparator::AtLeast, "Đạt ít nhất (≥)"),
+    (Comparator::Above, "Trên (>)"),
+    (Comparator::AtMost, "Không quá (≤)"),
+    (Comparator::Below, "Dưới (<)"),
+    (Comparator::Between, "Trong khoảng"),
+    (Comparator::About, "Khoảng"),
+    (Comparator::Equal, "Bằng (cơ cấu)"),
+    (Comparator::IncreaseBy, "Tăng thêm"),
+    (Comparator::DecreaseBy, "Giảm"),
+];
+
+struct Row {
+    key: String,
+    name: String,
+    target: String,
+    versions: u32,
+    lead: String,
+    /// What was typed in this row's form, when it was refused.
+    form: RevisionForm,
+    error: String,
+    open: bool,
+}
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub(crate) struct RevisionForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    comparator: String,
+    #[serde(default)]
+    value: String,
+    #[serde(default)]
+    low: String,
+    #[serde(default)]
+    high: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    date: String,
+}
+
+#[derive(Template)]
+#[template(path = "plan.html")]
+struct PlanPage {
+    chrome: Chrome,
+    region: String,
+    year: i32,
+    rows: Vec<Row>,
+    agencies: Vec<Agency>,
+    choices: Vec<(&'static str, &'static str)>,
+    flash: String,
+}
+
+async fn page(state: &State, viewer: &Viewer, refused: Option<(&str, RevisionForm, String)>, flash: &str) -> Response {
+    let result: Result<PlanPage, StoreError> = async {
+        let plan = state.store.plan(state.plan, Against::Current).await?;
+        let leads: HashMap<String, String> =
+            state.store.assignments(state.plan).await?.into_iter().map(|a| (a.measure, a.lead)).collect();
+        let mut rows = Vec::new();
+        for m in plan.measures() {
+            let versions = state.store.measure_history(state.plan, &m.key).await?.len() as u32;
+            let (form, error, open) = match &refused {
+                Some((key, form, error)) if *key == m.key => (form.clone(), error.clone(), true),
+                _ => (
+                    RevisionForm { comparator: m.comparator.as_str().to_string(), ..RevisionForm::default() },
+                    String::new(),
+                    false,
+                ),
+            };
+            rows.push(Row {
+                key: m.key.clone(),
+                name: m.name.clone(),
+                target: m.target_text(),
+                versions,
+                lead: leads.get(&m.key).cloned().unwrap_or_default(),
+                form,
+                error,
+                open,
+            });
+        }
+        Ok(PlanPage {
+            chrome: Chrome::new(viewer, "Quản lý kế hoạch", "plan"),
+            region: plan.region.clone(),
+            year: plan.year,
+            rows,
+            agencies: state.store.agencies().await?,
+            choices: CHOICES.iter().map(|(c, label)| (c.as_str(), *label)).collect(),
+            flash: flash.to_string(),
+        })
+    }
+    .await;
+    match result {
+        Ok(p) => {
+            let status = if refused.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+            (status, html(&p)).into_response()
+        }
+        Err(e) => failure(&e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct Saved {
+    saved: Option<String>,
+}
+
+pub(crate) async fn plan(
+    AxumState(state): AxumState<State>,
+    viewer: Viewer,
+    axum::extract::Query(q): axum::extract::Query<Saved>,
+) -> Response {
+    if let Err(r) = viewer.require(Action::Plan, None, "/plan") {
+        return r;
+    }
+    let flash = match q.saved.as_deref() {
+        Some(key) if !key.is_empty() => format!("Đã lưu thay đổi của chỉ tiêu {key}."),
+        _ => String::new(),
+    };
+    page(&state, &viewer, None, &flash).await
+}
+
+/// Reads the form into the revised measure, or says what is wrong.
+fn revised(current: &kehoach_domain::Measure, form: &RevisionForm) -> Result<Revision, String> {
+    let comparator = CHOICES
+        .iter()
+        .map(|(c, _)| *c)
+        .find(|c| c.as_str() == form.comparator)
+        .ok_or("Chọn cách so sánh của chỉ tiêu.")?;
+    let number = |label: &str, text: &str| {
+        parse_decimal(text.trim())
+            .map_err(|_| format!("{label}: “{}” không phải là số (viết như 1.850,5).", text.trim()))
+    };
+    let mut m = current.clone();
+    m.comparator = comparator;
+    let range = comparator == Comparator::Between || (!form.low.trim().is_empty() && form.value.trim().is_empty());
+    if range {
+        let (low, high) = (number("Cận dưới", &form.low)?, number("Cận trên", &form.high)?);
+        if low > high {
+            return Err("Cận dưới lớn hơn cận trên.".into());
+        }
+        (m.value, m.low, m.high) = (None, Some(low), Some(high));
+    } else {
+        (m.value, m.low, m.high) = (Some(number("Giá trị", &form.value)?), None, None);
+    }
+    let decision = form.decision.trim();
+    if decision.is_empty() || decision.chars().count() > 200 {
+        return Err("Ghi số, ký hiệu văn bản quyết định (ví dụ 01/2025/NQ-HĐND).".into());
+    }
+    let decided_on = NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(form.date.trim(), "%d/%m/%Y"))
+        .map_err(|_| "Ngày quyết định không hợp lệ (dd/mm/yyyy).".to_string())?;
+    Ok(Revision { measure: m, decision: decision.to_string(), decided_on })
+}
+
+pub(crate) async fn revise(
+    AxumState(state): AxumState<State>,
+    viewer: Viewer,
+    Path(key): Path<String>,
+    axum::Form(form): axum::Form<RevisionForm>,
+) -> Response {
+    if let Err(r) = viewer.require(Action::Plan, None, "/plan") {
+        return r;
+    }
+    if let Err(r) = viewer.check_csrf(form.csrf.as_deref()) {
+        return r;
+    }
+    let plan = match state.store.plan(state.plan, Against::Current).await {
+        Ok(p) => p,
+        Err(e) => return failure(&e),
+    };
+    let Some(current) = plan.measure(&key) else { return crate::pages::not_found().await };
+    let revision = match revised(current, &form) {
+        Ok(r) => r,
+        Err(error) => return page(&state, &viewer, Some((&key, form, error)), "").await,
+    };
+    let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
+    match state.store.revise(state.plan, &revision, &by).await {
+        Ok(_) => Redirect::to(&format!("/plan?saved={}", crate::auth::encode(&key))).into_response(),
+        Err(e) => failure(&e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct AssignForm {
+    csrf: Option<String>,
+    lead: String,
+}
+
+pub(crate) async fn assign(
+    AxumState(state): AxumState<State>,
+    viewer: Viewer,
+    Path(key): Path<String>,
+    axum::Form(form): axum::Form<AssignForm>,
+) -> Response {
+    if let Err(r) = viewer.require(Action::Plan, None, "/plan") {
+        return r;
+    }
+    if let Err(r) = viewer.check_csrf(form.csrf.as_deref()) {
+        return r;
+    }
+    let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
+    let kept: Vec<String> = match state.store.assignments(state.plan).await {
+        Ok(all) => all.into_iter().find(|a| a.measure == key).map(|a| a.contributors).unwrap_or_default(),
+        Err(e) => return failure(&e),
+    };
+    let assignment = Assignment { measure: key.clone(), lead: form.lead, contributors: kept };
+    match state.store.assign(state.plan, &[assignment], &by).await {
+        Ok(()) => Redirect::to(&format!("/plan?saved={}", crate::auth::encode(&key))).into_response(),
+        Err(StoreError::Invalid(e) | StoreError::NotFound(e)) => {
+            let form = RevisionForm::default();
+            page(&state, &viewer, Some((&key, form, e)), "").await
+        }
+        Err(e) => failure(&e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_revision_reads_vietnamese_numbers_and_dates() {
+        let plan = kehoach_planfile_stub();
+        let form = RevisionForm {
+            comparator: "at_least".into(),
+            value: "8".into(),
+            decision: "01/2025/NQ-HĐND".into(),
+            date: "19/02/2025".into(),
+            ..RevisionForm::default()
+        };
+        let r = revised(&plan, &form).unwrap();
+        assert_eq!(r.measure.target_text(), "≥ 8%");
+        assert_eq!(r.decided_on, NaiveDate::from_ymd_opt(2025, 2, 19).unwrap());
+        let bad = RevisionForm { comparator: "between".into(), low: "6,5".into(), high: "6,0".into(), ..form.clone() };
+        assert!(revised(&plan, &bad).unwrap_err().contains("Cận dưới"));
+        let bad = RevisionForm { value: "tám".into(), ..form.clone() };
+        assert!(revised(&plan, &bad).unwrap_err().contains("không phải là số"));
+        let bad = RevisionForm { date: "2025-02-30".into(), ..form };
+        assert!(revised(&plan, &bad).is_err());
+    }
+
+    fn kehoach_planfile_stub() -> kehoach_domain::Measure {
+        kehoach_domain::Measure {
+            key: "a.1".into(),
+            name: "Tăng trưởng GRDP".into(),
+            comparator: Comparator::Between,
+            value: None,
+            low: Some("6".parse().unwrap()),
+            high: Some("6.5".parse().unwrap()),
+            unit: "%".into(),
+            deadline: None,
+            subjects: vec![],
+            kind: kehoach_domain::MeasureKind::Growth,
+            aggregation: kehoach_domain::Aggregation::None,
+            stretch: false,
+            part_of: None,
+            formula: None,
+            source: kehoach_domain::Span::default(),
+            review: vec![],
+        }
+    }
+}
