@@ -33,7 +33,7 @@ fn the_story(dir: &Path, database: &str) {
     let out = kehoach(&["init"], dir, database);
     assert!(out.status.success(), "{}", text(&out));
     assert!(
-        text(&out).contains("55 measures, 75 tasks; 11 units; 10 agencies; 16 published figures"),
+        text(&out).contains("55 measures, 75 tasks; 11 units; 11 agencies; 16 published figures"),
         "{}",
         text(&out)
     );

@@ -178,3 +178,11 @@ pub struct Assignment {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contributors: Vec<String>,
 }
+
+impl Assignment {
+    /// Tasks are assigned like measures, under the key `task:<key>`, so that
+    /// a task `b.3` never meets a measure `b.3`.
+    pub fn task_key(task: &str) -> String {
+        format!("task:{task}")
+    }
+}

@@ -153,6 +153,9 @@ pub fn agencies_from_toml(
         agencies: Vec<kehoach_domain::org::Agency>,
         #[serde(default)]
         leads: std::collections::BTreeMap<String, String>,
+        /// Lead agency of each group of key tasks, by its letter.
+        #[serde(default)]
+        task_leads: std::collections::BTreeMap<String, String>,
     }
     let file: File = toml::from_str(text)?;
     let mut assignments = Vec::new();
@@ -168,6 +171,26 @@ pub fn agencies_from_toml(
         };
         assignments.extend(target.measures.iter().map(|m| kehoach_domain::org::Assignment {
             measure: m.key.clone(),
+            lead: lead.clone(),
+            contributors: vec![],
+        }));
+    }
+    for (group, lead) in &file.task_leads {
+        if !file.agencies.iter().any(|a| &a.code == lead) {
+            return Err(PlanFileError::Invalid {
+                key: format!("task group {group}"),
+                message: format!("lead {lead} is not in the agencies"),
+            });
+        }
+        let tasks: Vec<_> = plan.tasks.iter().filter(|t| &t.group == group).collect();
+        if tasks.is_empty() {
+            return Err(PlanFileError::Invalid {
+                key: format!("task group {group}"),
+                message: "no such group of tasks in the plan".into(),
+            });
+        }
+        assignments.extend(tasks.into_iter().map(|t| kehoach_domain::org::Assignment {
+            measure: kehoach_domain::org::Assignment::task_key(&t.key),
             lead: lead.clone(),
             contributors: vec![],
         }));

@@ -327,12 +327,28 @@ macro_rules! store_impl {
             }
 
             async fn assign_in(tx: &mut sqlx::Transaction<'_, $db>, id: PlanId, assignments: &[Assignment], by: &str) -> Result<(), StoreError> {
+                // Tasks are assigned under `task:<key>`: their keys are checked
+                // against the plan's tasks, read once.
+                let mut tasks: Option<std::collections::HashSet<String>> = None;
                 for a in assignments {
-                    let (known,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM measure_versions WHERE plan_id = $1 AND measure = $2")
-                        .bind(id)
-                        .bind(&a.measure)
-                        .fetch_one(&mut **tx)
-                        .await?;
+                    let known = if let Some(task) = a.measure.strip_prefix("task:") {
+                        if tasks.is_none() {
+                            let plan: Option<(String,)> = sqlx::query_as("SELECT plan FROM plans WHERE id = $1")
+                                .bind(id)
+                                .fetch_optional(&mut **tx)
+                                .await?;
+                            let plan: Plan = from_json(&plan.ok_or_else(|| StoreError::NotFound(format!("plan {id}")))?.0)?;
+                            tasks = Some(plan.tasks.into_iter().map(|t| t.key).collect());
+                        }
+                        i64::from(tasks.as_ref().is_some_and(|t| t.contains(task)))
+                    } else {
+                        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM measure_versions WHERE plan_id = $1 AND measure = $2")
+                            .bind(id)
+                            .bind(&a.measure)
+                            .fetch_one(&mut **tx)
+                            .await?;
+                        n
+                    };
                     if known == 0 {
                         return Err(StoreError::NotFound(format!("measure {} of plan {id}", a.measure)));
                     }

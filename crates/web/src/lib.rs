@@ -88,6 +88,7 @@ pub async fn app(store: AnyStore, settings: Settings) -> Result<Router, WebError
         .route("/approvals", get(pages::approvals))
         .route("/approvals/{agency}/{period}", post(pages::decide))
         .route("/tasks", get(pages::tasks))
+        .route("/tasks/{key}/progress", post(pages::report_progress))
         .route("/plan", get(admin::plan))
         .route("/plan/{key}/revise", post(admin::revise))
         .route("/plan/{key}/assign", post(admin::assign))

@@ -933,6 +933,12 @@ struct TaskRow {
     percent: String,
     overdue: bool,
     narrative: String,
+    lead: String,
+    /// Whether the viewer may report this task's progress.
+    may_report: bool,
+    form: ProgressForm,
+    error: String,
+    open: bool,
 }
 
 struct TaskGroup {
@@ -945,22 +951,64 @@ struct TaskGroup {
 struct TasksPage {
     chrome: Chrome,
     groups: Vec<TaskGroup>,
+    statuses: Vec<(&'static str, &'static str)>,
+    flash: String,
 }
 
-pub(crate) async fn tasks(AxumState(state): AxumState<State>, viewer: Viewer) -> Response {
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub(crate) struct ProgressForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    percent: String,
+    #[serde(default)]
+    narrative: String,
+    #[serde(default)]
+    version: u32,
+}
+
+const TASK_STATUSES: [kehoach_domain::progress::TaskStatus; 5] = {
+    use kehoach_domain::progress::TaskStatus::*;
+    [NotStarted, InProgress, Done, Delayed, Cancelled]
+};
+
+async fn tasks_page(
+    state: &State,
+    viewer: &Viewer,
+    refused: Option<(&str, ProgressForm, String)>,
+    flash: &str,
+) -> Response {
     use kehoach_domain::progress::TaskStatus;
-    allow!(viewer, Action::Read, None, "/tasks");
     let plan = attempt!(state.store.plan(state.plan, Against::Current).await);
+    let leads: HashMap<String, String> =
+        attempt!(state.store.assignments(state.plan).await).into_iter().map(|a| (a.measure, a.lead)).collect();
     let today = chrono::Utc::now().date_naive();
     let mut groups: Vec<TaskGroup> = Vec::new();
     for t in &plan.tasks {
         let history = attempt!(state.store.task_history(state.plan, &t.key).await);
+        let version = history.last().map_or(0, |(v, ..)| *v);
         let latest = history.last().map(|(_, p, _, _)| p.clone());
         let status = latest.as_ref().map(|p| p.status);
         let deadline = t.deadline.unwrap_or_else(|| {
             chrono::NaiveDate::from_ymd_opt(plan.year, 12, 31).expect("a plan year has a 31 December")
         });
         let done = matches!(status, Some(TaskStatus::Done | TaskStatus::Cancelled));
+        let lead = leads.get(&kehoach_domain::org::Assignment::task_key(&t.key)).cloned().unwrap_or_default();
+        let (form, error, open) = match &refused {
+            Some((key, form, error)) if *key == t.key => (form.clone(), error.clone(), true),
+            _ => (
+                ProgressForm {
+                    status: status.unwrap_or(TaskStatus::NotStarted).as_str().into(),
+                    percent: latest.as_ref().and_then(|p| p.percent).map(|p| number(Some(p))).unwrap_or_default(),
+                    narrative: latest.as_ref().map(|p| p.narrative.clone()).unwrap_or_default(),
+                    version,
+                    csrf: None,
+                },
+                String::new(),
+                false,
+            ),
+        };
         let row = TaskRow {
             key: t.key.clone(),
             action: t.action.clone(),
@@ -974,16 +1022,96 @@ pub(crate) async fn tasks(AxumState(state): AxumState<State>, viewer: Viewer) ->
                 Some(TaskStatus::InProgress) => "chip on-track",
                 _ => "chip no-data",
             },
-            percent: latest.as_ref().and_then(|p| p.percent).map(|p| format!("{p}%")).unwrap_or_default(),
+            percent: percent(latest.as_ref().and_then(|p| p.percent)),
             overdue: !done && deadline < today,
             narrative: latest.map(|p| p.narrative).unwrap_or_default(),
+            may_report: !lead.is_empty() && viewer.may(Action::Enter, Some(&lead)),
+            lead,
+            form,
+            error,
+            open,
         };
         match groups.iter_mut().find(|g| g.code == t.group) {
             Some(g) => g.tasks.push(row),
             None => groups.push(TaskGroup { code: t.group.clone(), tasks: vec![row] }),
         }
     }
-    html(&TasksPage { chrome: Chrome::new(&viewer, "Nhiệm vụ trọng tâm", "tasks"), groups })
+    let page = TasksPage {
+        chrome: Chrome::new(viewer, "Nhiệm vụ trọng tâm", "tasks"),
+        groups,
+        statuses: TASK_STATUSES.iter().map(|s| (s.as_str(), s.label_vi())).collect(),
+        flash: flash.to_string(),
+    };
+    let status = if refused.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    (status, html(&page)).into_response()
+}
+
+pub(crate) async fn tasks(AxumState(state): AxumState<State>, viewer: Viewer, Query(q): Query<Filters>) -> Response {
+    allow!(viewer, Action::Read, None, "/tasks");
+    let flash = match q.saved.as_deref() {
+        Some(key) if !key.is_empty() => format!("Đã ghi nhận tiến độ nhiệm vụ {key}."),
+        _ => String::new(),
+    };
+    tasks_page(&state, &viewer, None, &flash).await
+}
+
+pub(crate) async fn report_progress(
+    AxumState(state): AxumState<State>,
+    viewer: Viewer,
+    Path(key): Path<String>,
+    axum::Form(form): axum::Form<ProgressForm>,
+) -> Response {
+    use kehoach_domain::progress::{TaskProgress, TaskStatus};
+    allow!(viewer, Action::Read, None, "/tasks");
+    let lead = attempt!(state.store.assignments(state.plan).await)
+        .into_iter()
+        .find(|a| a.measure == kehoach_domain::org::Assignment::task_key(&key))
+        .map(|a| a.lead);
+    allow!(viewer, Action::Enter, lead.as_deref(), "/tasks");
+    if let Err(r) = viewer.check_csrf(form.csrf.as_deref()) {
+        return r;
+    }
+    let refuse = |error: &str| (key.as_str(), form.clone(), error.to_string());
+    let Ok(status) = form.status.parse::<TaskStatus>() else {
+        return tasks_page(&state, &viewer, Some(refuse("Chọn tình trạng thực hiện.")), "").await;
+    };
+    let percent = match form.percent.trim() {
+        "" => None,
+        text => match parse_decimal(text.trim_end_matches('%').trim()) {
+            Ok(p) => Some(p),
+            Err(_) => {
+                let error = format!("Tiến độ “{text}” không phải là số phần trăm (0 đến 100).");
+                return tasks_page(&state, &viewer, Some(refuse(&error)), "").await;
+            }
+        },
+    };
+    if form.narrative.chars().count() > 4000 {
+        return tasks_page(&state, &viewer, Some(refuse("Nội dung quá dài (tối đa 4.000 ký tự).")), "").await;
+    }
+    let progress = TaskProgress {
+        task: key.clone(),
+        status,
+        percent,
+        milestones: Vec::new(),
+        narrative: form.narrative.trim().into(),
+    };
+    if let Err(e) = progress.validate() {
+        let error = if e.contains("100") && status == TaskStatus::Done {
+            "Nhiệm vụ hoàn thành thì tiến độ là 100%.".to_string()
+        } else {
+            "Tiến độ phải từ 0 đến 100%.".to_string()
+        };
+        return tasks_page(&state, &viewer, Some(refuse(&error)), "").await;
+    }
+    let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
+    match state.store.report_progress(state.plan, &progress, form.version, &by).await {
+        Ok(_) => Redirect::to(&format!("/tasks?saved={}", crate::auth::encode(&key))).into_response(),
+        Err(StoreError::Conflict { .. }) => {
+            let error = "Nhiệm vụ vừa được người khác cập nhật; tải lại trang rồi nhập lại.";
+            tasks_page(&state, &viewer, Some(refuse(error)), "").await
+        }
+        Err(e) => failure(&e),
+    }
 }
 
 // ---------------------------------------------------------------- audit

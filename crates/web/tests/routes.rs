@@ -191,6 +191,12 @@ async fn every_route_checks_role_and_agency_on_the_server() {
             "body=C%C3%B3+%C3%BD+ki%E1%BA%BFn",
             [Login, Allowed, Allowed, Denied, Allowed, Allowed],
         ),
+        (
+            "POST",
+            "/tasks/b.1/progress",
+            "status=in_progress&percent=10&version=0",
+            [Login, Allowed, Allowed, Denied, Denied, Denied],
+        ),
         ("GET", "/plan", "", [Login, Allowed, Allowed, Denied, Denied, Denied]),
         ("POST", "/plan/c.1/assign", "lead=SCT", [Login, Allowed, Allowed, Denied, Denied, Denied]),
         (
@@ -336,4 +342,23 @@ async fn a_planner_revises_a_target_and_every_page_judges_against_it() {
     assert!(original.body.contains("6,0 - 6,5%"), "and the original on request");
     let measure = http(&server, "GET", "/measures/a.1", &planner.cookie, "", &[]).await;
     assert!(measure.body.contains("01/2025/NQ-HĐND ngày 19/02/2025"), "the deciding document is shown");
+}
+
+#[tokio::test]
+async fn task_progress_is_reported_by_the_lead_and_kept_when_refused() {
+    let server = start().await;
+    let planner = login(&server, "planner", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let bad = format!("csrf={}&status=done&percent=150&narrative=Th%C3%B4ng+xe&version=0", planner.csrf);
+    let refused = http(&server, "POST", "/tasks/b.1/progress", &planner.cookie, &bad, &[]).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("value=\"150\"") && refused.body.contains("Thông xe"), "kept");
+    let good = format!("csrf={}&status=in_progress&percent=40%2C5&narrative=Thi+c%C3%B4ng&version=0", planner.csrf);
+    let saved = http(&server, "POST", "/tasks/b.1/progress", &planner.cookie, &good, &[]).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let board = http(&server, "GET", "/tasks", &planner.cookie, "", &[]).await;
+    assert!(board.body.contains("40,5%") && board.body.contains("Đang triển khai"), "shown on the board");
+    // A second report from the same version is a conflict, not a lost update.
+    let stale = http(&server, "POST", "/tasks/b.1/progress", &planner.cookie, &good, &[]).await;
+    assert_eq!(stale.status, 422);
+    assert!(stale.body.contains("vừa được người khác cập nhật"));
 }
