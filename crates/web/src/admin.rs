@@ -105,7 +105,11 @@ async fn page(state: &State, viewer: &Viewer, refused: Option<(&str, RevisionFor
             region: plan.region.clone(),
             year: plan.year,
             rows,
-            agencies: state.store.agencies().await?,
+            agencies: {
+                let mut a = state.store.agencies().await?;
+                crate::view::sort_vi(&mut a, |a| a.name.as_str());
+                a
+            },
             choices: CHOICES.iter().map(|(c, label)| (c.as_str(), *label)).collect(),
             flash: flash.to_string(),
         })

@@ -273,7 +273,9 @@ pub(crate) async fn overview(AxumState(state): AxumState<State>, viewer: Viewer,
         book.plan.targets.iter().filter_map(|t| t.sector.map(|s| s.label_vi().to_string())).collect();
     sectors.dedup();
     let sectors = sectors.into_iter().map(|s| (s.clone(), s == sector)).collect();
-    let agencies = attempt!(state.store.agencies().await).into_iter().map(|a| (a.clone(), a.code == agency)).collect();
+    let mut agencies = attempt!(state.store.agencies().await);
+    crate::view::sort_vi(&mut agencies, |a| a.name.as_str());
+    let agencies = agencies.into_iter().map(|a| (a.clone(), a.code == agency)).collect();
     let page = OverviewPage {
         chrome: Chrome::new(&viewer, "Tổng quan", "overview"),
         region: book.plan.region.clone(),
@@ -584,7 +586,8 @@ async fn entry_context(state: &State, agency: &str, period: Period) -> Result<En
         .collect();
     let submission =
         state.store.submissions(state.plan).await?.into_iter().find(|s| s.agency == agency && s.period == period);
-    let agencies = state.store.agencies().await?;
+    let mut agencies = state.store.agencies().await?;
+    crate::view::sort_vi(&mut agencies, |a| a.name.as_str());
     Ok(EntryContext { plan: book.plan, unit, unit_name, agencies, measures, latest, submission })
 }
 
