@@ -52,6 +52,9 @@ pub enum ImportError {
 pub struct Imported {
     pub plan: Plan,
     pub format: Format,
+    /// The text as read and normalised (NFC, LF): the text the plan's spans
+    /// (lines, character ranges) point into.
+    pub source: String,
 }
 
 /// Reads a resolution from a file.
@@ -66,7 +69,8 @@ pub fn import_file(path: &Path) -> Result<Imported, ImportError> {
 pub fn import_bytes(bytes: &[u8]) -> Result<Imported, ImportError> {
     let (raw, format) = decode::decode(bytes)?;
     let plan = read_text(&raw)?;
-    Ok(Imported { plan, format })
+    let source = text::Source::new(&raw).text;
+    Ok(Imported { plan, format, source })
 }
 
 /// Reads a resolution from its text.

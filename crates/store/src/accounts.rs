@@ -114,6 +114,43 @@ pub trait Accounts: Send + Sync {
     fn comments(&self, id: PlanId, measure: &str) -> impl Future<Output = Result<Vec<Comment>, StoreError>> + Send;
 }
 
+/// A resolution read into a draft plan, under review.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub id: i64,
+    pub file_name: String,
+    pub source: String,
+    pub plan_file: String,
+    /// The plan it became, once confirmed.
+    pub plan_id: Option<PlanId>,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+/// Drafts of plans read from uploaded resolutions.
+pub trait Drafts: Send + Sync {
+    fn create_draft(
+        &self,
+        file_name: &str,
+        source: &str,
+        plan_file: &str,
+        by: &str,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    fn draft(&self, id: i64) -> impl Future<Output = Result<Option<Draft>, StoreError>> + Send;
+    /// Newest first, without their texts.
+    fn drafts(&self) -> impl Future<Output = Result<Vec<Draft>, StoreError>> + Send;
+    fn update_draft(&self, id: i64, plan_file: &str, by: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Saves the reviewed plan (and its province as a unit, when unknown) and
+    /// marks the draft confirmed, in one transaction.
+    fn confirm_draft(
+        &self,
+        id: i64,
+        plan: &kehoach_domain::Plan,
+        province: &kehoach_domain::org::OrgUnit,
+        by: &str,
+    ) -> impl Future<Output = Result<PlanId, StoreError>> + Send;
+}
+
 type UserRow = (i64, String, String, String, Option<String>, String, i32, Option<String>);
 
 fn user(row: UserRow) -> Result<User, StoreError> {
@@ -374,8 +411,115 @@ macro_rules! accounts_impl {
     };
 }
 
+macro_rules! drafts_impl {
+    ($store:ident, $begin:literal) => {
+        impl Drafts for $store {
+            async fn create_draft(&self, file_name: &str, source: &str, plan_file: &str, by: &str) -> Result<i64, StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let at = now();
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO plan_drafts (file_name, source, plan_file, created_by, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+                )
+                .bind(file_name)
+                .bind(source)
+                .bind(plan_file)
+                .bind(by)
+                .bind(&at)
+                .fetch_one(&mut *tx)
+                .await?;
+                Self::audit_in(&mut tx, by, "draft.create", &format!("draft {id}"), file_name).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn draft(&self, id: i64) -> Result<Option<Draft>, StoreError> {
+                let row: Option<(i64, String, String, String, Option<i64>, String, String)> = sqlx::query_as(
+                    "SELECT id, file_name, source, plan_file, plan_id, created_by, created_at FROM plan_drafts WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(|(id, file_name, source, plan_file, plan_id, created_by, created_at)| Draft {
+                    id, file_name, source, plan_file, plan_id, created_by, created_at,
+                }))
+            }
+
+            async fn drafts(&self) -> Result<Vec<Draft>, StoreError> {
+                let rows: Vec<(i64, String, Option<i64>, String, String)> = sqlx::query_as(
+                    "SELECT id, file_name, plan_id, created_by, created_at FROM plan_drafts ORDER BY id DESC",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, file_name, plan_id, created_by, created_at)| Draft {
+                        id, file_name, source: String::new(), plan_file: String::new(), plan_id, created_by, created_at,
+                    })
+                    .collect())
+            }
+
+            async fn update_draft(&self, id: i64, plan_file: &str, by: &str) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let done = sqlx::query("UPDATE plan_drafts SET plan_file = $1, updated_at = $2 WHERE id = $3 AND plan_id IS NULL")
+                    .bind(plan_file)
+                    .bind(now())
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Invalid(format!("draft {id} does not exist or is already confirmed")));
+                }
+                Self::audit_in(&mut tx, by, "draft.update", &format!("draft {id}"), "plan file corrected").await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn confirm_draft(
+                &self,
+                id: i64,
+                plan: &kehoach_domain::Plan,
+                province: &kehoach_domain::org::OrgUnit,
+                by: &str,
+            ) -> Result<PlanId, StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let open: Option<(Option<i64>,)> = sqlx::query_as("SELECT plan_id FROM plan_drafts WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                match open {
+                    None => return Err(StoreError::NotFound(format!("draft {id}"))),
+                    Some((Some(plan_id),)) => {
+                        return Err(StoreError::Invalid(format!("draft {id} is already confirmed as plan {plan_id}")));
+                    }
+                    Some((None,)) => {}
+                }
+                let (known,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM org_units WHERE code = $1")
+                    .bind(&province.code)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if known == 0 {
+                    Self::put_org_units_in(&mut tx, std::slice::from_ref(province), by).await?;
+                }
+                let plan_id = Self::save_plan_in(&mut tx, plan, by).await?;
+                sqlx::query("UPDATE plan_drafts SET plan_id = $1, updated_at = $2 WHERE id = $3")
+                    .bind(plan_id)
+                    .bind(now())
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::audit_in(&mut tx, by, "draft.confirm", &format!("draft {id}"), &format!("plan {plan_id}")).await?;
+                tx.commit().await?;
+                Ok(plan_id)
+            }
+        }
+    };
+}
+
 accounts_impl!(SqliteStore, "BEGIN IMMEDIATE");
 accounts_impl!(PgStore, "BEGIN");
+drafts_impl!(SqliteStore, "BEGIN IMMEDIATE");
+drafts_impl!(PgStore, "BEGIN");
 
 macro_rules! delegate {
     ($self:ident, $s:ident => $call:expr) => {
@@ -434,5 +578,29 @@ impl Accounts for crate::AnyStore {
     }
     async fn comments(&self, id: PlanId, measure: &str) -> Result<Vec<Comment>, StoreError> {
         delegate!(self, s => s.comments(id, measure))
+    }
+}
+
+impl Drafts for crate::AnyStore {
+    async fn create_draft(&self, file_name: &str, source: &str, plan_file: &str, by: &str) -> Result<i64, StoreError> {
+        delegate!(self, s => s.create_draft(file_name, source, plan_file, by))
+    }
+    async fn draft(&self, id: i64) -> Result<Option<Draft>, StoreError> {
+        delegate!(self, s => s.draft(id))
+    }
+    async fn drafts(&self) -> Result<Vec<Draft>, StoreError> {
+        delegate!(self, s => s.drafts())
+    }
+    async fn update_draft(&self, id: i64, plan_file: &str, by: &str) -> Result<(), StoreError> {
+        delegate!(self, s => s.update_draft(id, plan_file, by))
+    }
+    async fn confirm_draft(
+        &self,
+        id: i64,
+        plan: &kehoach_domain::Plan,
+        province: &kehoach_domain::org::OrgUnit,
+        by: &str,
+    ) -> Result<PlanId, StoreError> {
+        delegate!(self, s => s.confirm_draft(id, plan, province, by))
     }
 }

@@ -10,7 +10,7 @@
 
 mod accounts;
 pub mod judge;
-pub use accounts::{Accounts, Comment, Move, NewUser, Submission, User};
+pub use accounts::{Accounts, Comment, Draft, Drafts, Move, NewUser, Submission, User};
 
 use chrono::{NaiveDate, Utc};
 use kehoach_domain::org::{Agency, Assignment, OrgUnit};

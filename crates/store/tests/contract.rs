@@ -8,7 +8,7 @@ use kehoach_domain::period::Period;
 use kehoach_domain::value::ValueStatus;
 use kehoach_domain::{Comparator, Plan};
 use kehoach_store::{
-    Accounts, Against, Move, NewUser, NewValue, PgStore, Revision, Setup, SqliteStore, Store, StoreError,
+    Accounts, Against, Drafts, Move, NewUser, NewValue, PgStore, Revision, Setup, SqliteStore, Store, StoreError,
 };
 use rust_decimal::Decimal;
 use std::path::Path;
@@ -291,6 +291,25 @@ contract!(figures_keep_every_version_on_both, figures_keep_every_version);
 contract!(a_batch_is_all_or_nothing_on_both, a_batch_is_all_or_nothing);
 contract!(concurrent_edits_are_detected_on_both, concurrent_edits_are_detected);
 contract!(accounts_sessions_and_approval_on_both, accounts_sessions_and_approval);
+contract!(drafts_are_confirmed_once_on_both, drafts_are_confirmed_once);
+
+async fn drafts_are_confirmed_once(store: &(impl Store + Drafts)) {
+    let id = store
+        .create_draft("nq.txt", "a) Kim ngạch xuất khẩu đạt 1.850 triệu USD", "region = \"X\"", "planner")
+        .await
+        .unwrap();
+    store.update_draft(id, "region = \"Y\"", "planner").await.unwrap();
+    let draft = store.draft(id).await.unwrap().unwrap();
+    assert_eq!((draft.plan_file.as_str(), draft.plan_id), ("region = \"Y\"", None));
+    let province = units().into_iter().find(|u| u.code == "83").unwrap();
+    let plan_id = store.confirm_draft(id, &plan(), &province, "planner").await.unwrap();
+    assert_eq!(store.draft(id).await.unwrap().unwrap().plan_id, Some(plan_id));
+    assert!(store.confirm_draft(id, &plan(), &province, "planner").await.is_err(), "confirmed once");
+    assert!(store.update_draft(id, "x", "planner").await.is_err(), "a confirmed draft is not edited");
+    assert_eq!(store.plans().await.unwrap().len(), 1);
+    assert!(store.org_units().await.unwrap().iter().any(|u| u.code == "83"), "the province is known");
+    assert_eq!(store.drafts().await.unwrap().len(), 1);
+}
 
 async fn accounts_sessions_and_approval(store: &(impl Store + Accounts)) {
     use kehoach_domain::access::{Role, SubmissionState};

@@ -75,12 +75,12 @@ struct PlanPage {
 
 async fn page(state: &State, viewer: &Viewer, refused: Option<(&str, RevisionForm, String)>, flash: &str) -> Response {
     let result: Result<PlanPage, StoreError> = async {
-        let plan = state.store.plan(state.plan, Against::Current).await?;
+        let plan = state.store.plan(state.plan(), Against::Current).await?;
         let leads: HashMap<String, String> =
-            state.store.assignments(state.plan).await?.into_iter().map(|a| (a.measure, a.lead)).collect();
+            state.store.assignments(state.plan()).await?.into_iter().map(|a| (a.measure, a.lead)).collect();
         let mut rows = Vec::new();
         for m in plan.measures() {
-            let versions = state.store.measure_history(state.plan, &m.key).await?.len() as u32;
+            let versions = state.store.measure_history(state.plan(), &m.key).await?.len() as u32;
             let (form, error, open) = match &refused {
                 Some((key, form, error)) if *key == m.key => (form.clone(), error.clone(), true),
                 _ => (
@@ -138,6 +138,7 @@ pub(crate) async fn plan(
         return r;
     }
     let flash = match q.saved.as_deref() {
+        Some("confirmed") => "Đã xác nhận kế hoạch mới; hệ thống theo dõi kế hoạch này.".to_string(),
         Some(key) if !key.is_empty() => format!("Đã lưu thay đổi của chỉ tiêu {key}."),
         _ => String::new(),
     };
@@ -189,7 +190,7 @@ pub(crate) async fn revise(
     if let Err(r) = viewer.check_csrf(form.csrf.as_deref()) {
         return r;
     }
-    let plan = match state.store.plan(state.plan, Against::Current).await {
+    let plan = match state.store.plan(state.plan(), Against::Current).await {
         Ok(p) => p,
         Err(e) => return failure(&e),
     };
@@ -199,7 +200,7 @@ pub(crate) async fn revise(
         Err(error) => return page(&state, &viewer, Some((&key, form, error)), "").await,
     };
     let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
-    match state.store.revise(state.plan, &revision, &by).await {
+    match state.store.revise(state.plan(), &revision, &by).await {
         Ok(_) => Redirect::to(&format!("/plan?saved={}", crate::auth::encode(&key))).into_response(),
         Err(e) => failure(&e),
     }
@@ -224,12 +225,12 @@ pub(crate) async fn assign(
         return r;
     }
     let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
-    let kept: Vec<String> = match state.store.assignments(state.plan).await {
+    let kept: Vec<String> = match state.store.assignments(state.plan()).await {
         Ok(all) => all.into_iter().find(|a| a.measure == key).map(|a| a.contributors).unwrap_or_default(),
         Err(e) => return failure(&e),
     };
     let assignment = Assignment { measure: key.clone(), lead: form.lead, contributors: kept };
-    match state.store.assign(state.plan, &[assignment], &by).await {
+    match state.store.assign(state.plan(), &[assignment], &by).await {
         Ok(()) => Redirect::to(&format!("/plan?saved={}", crate::auth::encode(&key))).into_response(),
         Err(StoreError::Invalid(e) | StoreError::NotFound(e)) => {
             let form = RevisionForm::default();

@@ -12,6 +12,7 @@
 mod admin;
 mod auth;
 mod chart;
+mod drafts;
 mod pages;
 mod view;
 
@@ -66,18 +67,30 @@ pub enum WebError {
 
 pub(crate) struct App {
     pub store: AnyStore,
-    pub plan: PlanId,
+    /// The plan the application follows: the newest, until a planner
+    /// confirms another.
+    plan: std::sync::RwLock<PlanId>,
     pub settings: Settings,
     pub limiter: auth::Limiter,
 }
 
 pub(crate) type State = Arc<App>;
 
-/// The application over a store holding a plan (the first one).
+impl App {
+    pub fn plan(&self) -> PlanId {
+        *self.plan.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn follow(&self, plan: PlanId) {
+        *self.plan.write().unwrap_or_else(|e| e.into_inner()) = plan;
+    }
+}
+
+/// The application over a store holding a plan (it follows the newest).
 pub async fn app(store: AnyStore, settings: Settings) -> Result<Router, WebError> {
-    let plan = store.plans().await?.first().map(|p| p.0).ok_or(WebError::NoPlan)?;
+    let plan = store.plans().await?.last().map(|p| p.0).ok_or(WebError::NoPlan)?;
     let limiter = auth::Limiter::new(settings.logins_per_minute);
-    let state: State = Arc::new(App { store, plan, settings, limiter });
+    let state: State = Arc::new(App { store, plan: std::sync::RwLock::new(plan), settings, limiter });
     Ok(Router::new()
         .route("/", get(pages::overview))
         .route("/login", get(auth::login_form).post(auth::login))
@@ -90,6 +103,14 @@ pub async fn app(store: AnyStore, settings: Settings) -> Result<Router, WebError
         .route("/tasks", get(pages::tasks))
         .route("/tasks/{key}/progress", post(pages::report_progress))
         .route("/plan", get(admin::plan))
+        .route(
+            "/plan/import",
+            get(drafts::import_form).post(drafts::upload).layer(DefaultBodyLimit::max(drafts::MAX_UPLOAD + 64 * 1024)),
+        )
+        .route(
+            "/plan/drafts/{id}",
+            get(drafts::review).post(drafts::save).layer(DefaultBodyLimit::max(4 * 1024 * 1024)),
+        )
         .route("/plan/{key}/revise", post(admin::revise))
         .route("/plan/{key}/assign", post(admin::assign))
         .route("/audit", get(pages::audit))

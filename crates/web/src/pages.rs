@@ -250,13 +250,13 @@ struct OverviewPage {
 pub(crate) async fn overview(AxumState(state): AxumState<State>, viewer: Viewer, Query(q): Query<Filters>) -> Response {
     allow!(viewer, Action::Read, None, "/");
     let against = against_of(q.against.as_deref());
-    let book = attempt!(Book::load(&state.store, state.plan, against, |v| v.origin != Origin::Illustrative).await);
+    let book = attempt!(Book::load(&state.store, state.plan(), against, |v| v.origin != Origin::Illustrative).await);
     let period = match period_of(&book.plan, q.period.as_deref()) {
         Ok(p) => p,
         Err(e) => return message(&viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", &e),
     };
     let leads: HashMap<String, String> =
-        attempt!(state.store.assignments(state.plan).await).into_iter().map(|a| (a.measure, a.lead)).collect();
+        attempt!(state.store.assignments(state.plan()).await).into_iter().map(|a| (a.measure, a.lead)).collect();
     let results = match book.evaluate(&[period]) {
         Ok(mut r) => r.pop().unwrap_or_default(),
         Err(e) => return message(&viewer, StatusCode::INTERNAL_SERVER_ERROR, "Công thức không hợp lệ", &e.to_string()),
@@ -366,8 +366,8 @@ async fn measure_page(
     keep: impl Fn(&StoredValue) -> bool,
 ) -> Response {
     let against = if public { Against::Current } else { against_of(q.against.as_deref()) };
-    let all = attempt!(state.store.latest_values(state.plan).await);
-    let plan = attempt!(state.store.plan(state.plan, against).await);
+    let all = attempt!(state.store.latest_values(state.plan()).await);
+    let plan = attempt!(state.store.plan(state.plan(), against).await);
     let units = attempt!(state.store.org_units().await);
     let Some(measure) = plan.measure(key).cloned() else { return not_found().await };
     let period = match period_of(&plan, q.period.as_deref()) {
@@ -375,7 +375,7 @@ async fn measure_page(
         Err(e) => return message(viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", &e),
     };
     let mine: Vec<StoredValue> = all.into_iter().filter(|v| keep(v)).collect();
-    let book = Book::new(state.plan, plan, units, mine.clone());
+    let book = Book::new(state.plan(), plan, units, mine.clone());
     let evaluation = match book.evaluate(&[period]) {
         Ok(mut r) => r.pop().unwrap_or_default().into_iter().find(|(m, _)| m.key == key).map(|(_, e)| e),
         Err(e) => return message(viewer, StatusCode::INTERNAL_SERVER_ERROR, "Công thức không hợp lệ", &e.to_string()),
@@ -399,7 +399,7 @@ async fn measure_page(
     let mut figures: Vec<&StoredValue> = mine.iter().filter(|v| v.measure == key).collect();
     figures.sort_by_key(|v| std::cmp::Reverse(v.period.calendar().1));
     for v in figures.into_iter().take(24) {
-        let versions = attempt!(state.store.value_history(state.plan, key, &v.org_unit, v.period).await);
+        let versions = attempt!(state.store.value_history(state.plan(), key, &v.org_unit, v.period).await);
         for h in versions.into_iter().rev().filter(|h| !public || keep(h)) {
             history.push(HistoryRow {
                 period: h.period.label_vi(),
@@ -414,7 +414,7 @@ async fn measure_page(
             });
         }
     }
-    let versions = attempt!(state.store.measure_history(state.plan, key).await)
+    let versions = attempt!(state.store.measure_history(state.plan(), key).await)
         .into_iter()
         .map(|v| VersionRow {
             version: v.version,
@@ -428,7 +428,7 @@ async fn measure_page(
     let comments = if public {
         Vec::new()
     } else {
-        attempt!(state.store.comments(state.plan, key).await)
+        attempt!(state.store.comments(state.plan(), key).await)
             .into_iter()
             .map(|c| CommentRow { author: c.author, at: when(&c.at), body: c.body })
             .collect()
@@ -506,7 +506,7 @@ pub(crate) async fn comment(
         );
     }
     let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
-    attempt!(state.store.add_comment(state.plan, &key, body, &by).await);
+    attempt!(state.store.add_comment(state.plan(), &key, body, &by).await);
     Redirect::to(&format!("/measures/{}", crate::auth::encode(&key))).into_response()
 }
 
@@ -562,14 +562,14 @@ struct EntryContext {
 }
 
 async fn entry_context(state: &State, agency: &str, period: Period) -> Result<EntryContext, StoreError> {
-    let plan = state.store.plan(state.plan, Against::Current).await?;
+    let plan = state.store.plan(state.plan(), Against::Current).await?;
     let units = state.store.org_units().await?;
-    let book = Book::new(state.plan, plan, units, Vec::new());
+    let book = Book::new(state.plan(), plan, units, Vec::new());
     let unit = book.unit_for(period).to_string();
     let unit_name = book.units.iter().find(|u| u.code == unit).map_or(unit.clone(), |u| u.name.clone());
     let leads: HashSet<String> = state
         .store
-        .assignments(state.plan)
+        .assignments(state.plan())
         .await?
         .into_iter()
         .filter(|a| a.lead == agency)
@@ -578,14 +578,14 @@ async fn entry_context(state: &State, agency: &str, period: Period) -> Result<En
     let measures: Vec<Measure> = book.plan.measures().filter(|m| leads.contains(&m.key)).cloned().collect();
     let latest = state
         .store
-        .latest_values(state.plan)
+        .latest_values(state.plan())
         .await?
         .into_iter()
         .filter(|v| v.period == period && v.org_unit == unit && v.origin != Origin::Illustrative)
         .map(|v| (v.measure.clone(), v))
         .collect();
     let submission =
-        state.store.submissions(state.plan).await?.into_iter().find(|s| s.agency == agency && s.period == period);
+        state.store.submissions(state.plan()).await?.into_iter().find(|s| s.agency == agency && s.period == period);
     let mut agencies = state.store.agencies().await?;
     crate::view::sort_vi(&mut agencies, |a| a.name.as_str());
     Ok(EntryContext { plan: book.plan, unit, unit_name, agencies, measures, latest, submission })
@@ -657,7 +657,7 @@ pub(crate) async fn entry_form(
         return message(&viewer, StatusCode::NOT_FOUND, "Không có đơn vị", "Không tìm thấy đơn vị báo cáo này.");
     };
     allow!(viewer, Action::Enter, Some(&agency.code), &next);
-    let plan_year = attempt!(state.store.plan(state.plan, Against::Current).await);
+    let plan_year = attempt!(state.store.plan(state.plan(), Against::Current).await);
     let period = match period_of(&plan_year, q.period.as_deref()) {
         Ok(p) => p,
         Err(e) => return message(&viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", &e),
@@ -687,7 +687,7 @@ pub(crate) async fn entry(
     if let Err(r) = viewer.check_csrf(get("csrf")) {
         return r;
     }
-    let plan = attempt!(state.store.plan(state.plan, Against::Current).await);
+    let plan = attempt!(state.store.plan(state.plan(), Against::Current).await);
     let period = match period_of(&plan, get("period")) {
         Ok(p) => p,
         Err(e) => return message(&viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", &e),
@@ -757,7 +757,7 @@ pub(crate) async fn entry(
     }
     let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
     if !values.is_empty() {
-        match state.store.submit_values(state.plan, &values, &by).await {
+        match state.store.submit_values(state.plan(), &values, &by).await {
             Ok(_) => {}
             Err(StoreError::Conflict { measure, .. }) => {
                 let problem = format!(
@@ -774,7 +774,7 @@ pub(crate) async fn entry(
     let to = if submit { SubmissionState::Submitted } else { SubmissionState::Draft };
     let seen = get("submission_version").and_then(|v| v.parse().ok()).unwrap_or(0);
     let step = Move { agency: &agency.code, period, to, comment: "", expected_version: seen };
-    match state.store.move_submission(state.plan, &step, &by).await {
+    match state.store.move_submission(state.plan(), &step, &by).await {
         Ok(_) => {}
         Err(StoreError::Conflict { .. }) => {
             return again(
@@ -818,12 +818,12 @@ struct ApprovalsPage {
 }
 
 async fn approvals_page(state: &State, viewer: &Viewer, problem: &str) -> Result<ApprovalsPage, StoreError> {
-    let submissions = state.store.submissions(state.plan).await?;
+    let submissions = state.store.submissions(state.plan()).await?;
     let agencies: HashMap<String, String> =
         state.store.agencies().await?.into_iter().map(|a| (a.code, a.name)).collect();
-    let plan = state.store.plan(state.plan, Against::Current).await?;
-    let assignments = state.store.assignments(state.plan).await?;
-    let latest = state.store.latest_values(state.plan).await?;
+    let plan = state.store.plan(state.plan(), Against::Current).await?;
+    let assignments = state.store.assignments(state.plan()).await?;
+    let latest = state.store.latest_values(state.plan()).await?;
     let mut waiting = Vec::new();
     let mut others = Vec::new();
     for s in submissions {
@@ -913,7 +913,7 @@ pub(crate) async fn decide(
     }
     let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
     let step = Move { agency: &agency, period, to, comment, expected_version: form.version };
-    match state.store.move_submission(state.plan, &step, &by).await {
+    match state.store.move_submission(state.plan(), &step, &by).await {
         Ok(_) => Redirect::to("/approvals").into_response(),
         Err(e @ (StoreError::Conflict { .. } | StoreError::Invalid(_))) => {
             let page = attempt!(approvals_page(&state, &viewer, &format!("Không thực hiện được: {e}")).await);
@@ -983,13 +983,13 @@ async fn tasks_page(
     flash: &str,
 ) -> Response {
     use kehoach_domain::progress::TaskStatus;
-    let plan = attempt!(state.store.plan(state.plan, Against::Current).await);
+    let plan = attempt!(state.store.plan(state.plan(), Against::Current).await);
     let leads: HashMap<String, String> =
-        attempt!(state.store.assignments(state.plan).await).into_iter().map(|a| (a.measure, a.lead)).collect();
+        attempt!(state.store.assignments(state.plan()).await).into_iter().map(|a| (a.measure, a.lead)).collect();
     let today = chrono::Utc::now().date_naive();
     let mut groups: Vec<TaskGroup> = Vec::new();
     for t in &plan.tasks {
-        let history = attempt!(state.store.task_history(state.plan, &t.key).await);
+        let history = attempt!(state.store.task_history(state.plan(), &t.key).await);
         let version = history.last().map_or(0, |(v, ..)| *v);
         let latest = history.last().map(|(_, p, _, _)| p.clone());
         let status = latest.as_ref().map(|p| p.status);
@@ -1066,7 +1066,7 @@ pub(crate) async fn report_progress(
 ) -> Response {
     use kehoach_domain::progress::{TaskProgress, TaskStatus};
     allow!(viewer, Action::Read, None, "/tasks");
-    let lead = attempt!(state.store.assignments(state.plan).await)
+    let lead = attempt!(state.store.assignments(state.plan()).await)
         .into_iter()
         .find(|a| a.measure == kehoach_domain::org::Assignment::task_key(&key))
         .map(|a| a.lead);
@@ -1107,7 +1107,7 @@ pub(crate) async fn report_progress(
         return tasks_page(&state, &viewer, Some(refuse(&error)), "").await;
     }
     let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
-    match state.store.report_progress(state.plan, &progress, form.version, &by).await {
+    match state.store.report_progress(state.plan(), &progress, form.version, &by).await {
         Ok(_) => Redirect::to(&format!("/tasks?saved={}", crate::auth::encode(&key))).into_response(),
         Err(StoreError::Conflict { .. }) => {
             let error = "Nhiệm vụ vừa được người khác cập nhật; tải lại trang rồi nhập lại.";
@@ -1152,10 +1152,10 @@ pub(crate) async fn audit(AxumState(state): AxumState<State>, viewer: Viewer, Qu
 /// lead agency's submission an approver has approved.
 async fn published_filter(state: &State) -> Result<impl Fn(&StoredValue) -> bool + Clone + use<>, StoreError> {
     let leads: HashMap<String, String> =
-        state.store.assignments(state.plan).await?.into_iter().map(|a| (a.measure, a.lead)).collect();
+        state.store.assignments(state.plan()).await?.into_iter().map(|a| (a.measure, a.lead)).collect();
     let approved: HashSet<(String, Period)> = state
         .store
-        .submissions(state.plan)
+        .submissions(state.plan())
         .await?
         .into_iter()
         .filter(|s| s.state == SubmissionState::Approved)
@@ -1185,7 +1185,7 @@ struct PublicPage {
 pub(crate) async fn public(AxumState(state): AxumState<State>, viewer: Viewer, Query(q): Query<Filters>) -> Response {
     allow!(viewer, Action::ReadPublic, None, "/public");
     let keep = attempt!(published_filter(&state).await);
-    let book = attempt!(Book::load(&state.store, state.plan, Against::Current, keep).await);
+    let book = attempt!(Book::load(&state.store, state.plan(), Against::Current, keep).await);
     let period = match period_of(&book.plan, q.period.as_deref()) {
         Ok(p) => p,
         Err(e) => return message(&viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", &e),
@@ -1222,8 +1222,8 @@ pub(crate) async fn public_measure(
 /// Every published figure, one per line, for anyone to download.
 pub(crate) async fn public_csv(AxumState(state): AxumState<State>) -> Response {
     let keep = attempt!(published_filter(&state).await);
-    let plan = attempt!(state.store.plan(state.plan, Against::Current).await);
-    let values = attempt!(state.store.latest_values(state.plan).await);
+    let plan = attempt!(state.store.plan(state.plan(), Against::Current).await);
+    let values = attempt!(state.store.latest_values(state.plan()).await);
     let mut out = String::from("measure,name,period,org_unit,value,unit,status,origin\r\n");
     let field = |s: &str| {
         if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }

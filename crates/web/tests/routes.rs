@@ -362,3 +362,86 @@ async fn task_progress_is_reported_by_the_lead_and_kept_when_refused() {
     assert_eq!(stale.status, 422);
     assert!(stale.body.contains("vừa được người khác cập nhật"));
 }
+
+fn multipart(csrf: &str, file_name: &str, bytes: &str) -> (String, String) {
+    let boundary = "----kehoach-test-boundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/plain\r\n\r\n{bytes}\r\n\
+         --{boundary}--\r\n"
+    );
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(server: &Server, s: &Session, file_name: &str, text: &str) -> Answer {
+    let (content_type, body) = multipart(&s.csrf, file_name, text);
+    // `http` sends forms; a multipart body goes the same way with its own type.
+    let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let request = format!(
+        "POST /plan/import HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nCookie: {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}",
+        server.addr,
+        s.cookie,
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers = lines.filter_map(|l| l.split_once(": ")).map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    Answer { status, headers, body: body.to_string() }
+}
+
+#[tokio::test]
+async fn a_resolution_is_uploaded_reviewed_beside_its_text_corrected_and_confirmed() {
+    let server = start().await;
+    let planner = login(&server, "planner", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let reporter = login(&server, "reporter", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    assert_eq!(upload(&server, &reporter, "x.txt", "x").await.status, 403, "reporters do not change the plan");
+
+    let garbage = upload(&server, &planner, "khong-phai.txt", "Xin chào, đây không phải nghị quyết.").await;
+    assert_eq!(garbage.status, 422);
+    assert!(
+        garbage.body.contains("Không đọc được") && garbage.body.contains("Chưa có gì được lưu"),
+        "{}",
+        garbage.body
+    );
+
+    let seed = std::fs::read_to_string(root().join("crates/import/tests/data/ben-tre-2025-nghi-quyet.txt")).unwrap();
+    let uploaded = upload(&server, &planner, "nghi-quyet.txt", &seed).await;
+    assert_eq!(uploaded.status, 303, "{}", uploaded.body.chars().take(400).collect::<String>());
+    let draft_url = uploaded.header("location").unwrap().to_string();
+    let review = http(&server, "GET", &draft_url, &planner.cookie, "", &[]).await;
+    assert_eq!(review.status, 200);
+    assert!(review.body.contains("55 chỉ tiêu"), "the measures read");
+    assert!(
+        review.body.contains("data-measure=\"c.1\"") && review.body.contains("href=\"#L10\""),
+        "linked to the source line"
+    );
+    assert!(review.body.contains("id=\"L10\" class=\"marked\""), "the source line is there, marked");
+
+    // A broken plan file is refused and kept as typed.
+    let form = |text: &str, action: &str| format!("csrf={}&action={action}&plan_file={}", planner.csrf, enc(text));
+    let refused = http(&server, "POST", &draft_url, &planner.cookie, &form("region = [", "save"), &[]).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("region = ["), "kept");
+    // A correction: the exports target becomes 1.900.
+    let plan_file = review.body.split("name=\"plan_file\"").nth(1).unwrap();
+    let plan_file = &plan_file[plan_file.find('>').unwrap() + 1..plan_file.find("</textarea>").unwrap()];
+    let plan_file = plan_file
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    let corrected = plan_file.replacen("value = \"1850\"", "value = \"1900\"", 1);
+    assert!(corrected != plan_file, "the exports target is in the plan file");
+    let confirmed = http(&server, "POST", &draft_url, &planner.cookie, &form(&corrected, "confirm"), &[]).await;
+    assert_eq!(confirmed.status, 303, "{}", confirmed.body.chars().take(600).collect::<String>());
+    let overview = http(&server, "GET", "/?period=2025", &planner.cookie, "", &[]).await;
+    assert!(overview.body.contains("≥ 1.900 triệu USD"), "the application now follows the confirmed plan");
+    let again = http(&server, "POST", &draft_url, &planner.cookie, &form(&corrected, "confirm"), &[]).await;
+    assert_eq!(again.status, 422, "a draft is confirmed once");
+}

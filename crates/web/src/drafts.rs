@@ -1,0 +1,306 @@
+//! Reading a resolution through the web: upload (the importer runs), review
+//! the draft beside the source text, correct the plan file, confirm it.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, State as AxumState};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kehoach_domain::access::Action;
+use kehoach_domain::check::{Severity, check};
+use kehoach_domain::org::{OrgLevel, OrgUnit};
+use kehoach_store::{Draft, Drafts};
+
+use crate::State;
+use crate::auth::Viewer;
+use crate::pages::{failure, not_found};
+use crate::view::{Chrome, html, when};
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    chrome: Chrome,
+    drafts: Vec<(i64, String, String, String, String)>,
+    problem: String,
+}
+
+async fn import_page(state: &State, viewer: &Viewer, status: StatusCode, problem: &str) -> Response {
+    let drafts = match state.store.drafts().await {
+        Ok(d) => d,
+        Err(e) => return failure(&e),
+    };
+    let rows = drafts
+        .into_iter()
+        .map(|d| {
+            let confirmed =
+                d.plan_id.map(|p| format!("Đã xác nhận (kế hoạch {p})")).unwrap_or_else(|| "Đang rà soát".into());
+            (d.id, d.file_name, d.created_by, when(&d.created_at), confirmed)
+        })
+        .collect();
+    let page =
+        ImportPage {
+            chrome: Chrome::new(viewer, "Đọc nghị quyết", "plan"), drafts: rows, problem: problem.into()
+        };
+    (status, html(&page)).into_response()
+}
+
+pub(crate) async fn import_form(AxumState(state): AxumState<State>, viewer: Viewer) -> Response {
+    if let Err(r) = viewer.require(Action::Plan, None, "/plan/import") {
+        return r;
+    }
+    import_page(&state, &viewer, StatusCode::OK, "").await
+}
+
+/// The largest resolution accepted (a DOCX with tables is well under this).
+pub(crate) const MAX_UPLOAD: usize = 10 * 1024 * 1024;
+
+pub(crate) async fn upload(AxumState(state): AxumState<State>, viewer: Viewer, mut form: Multipart) -> Response {
+    if let Err(r) = viewer.require(Action::Plan, None, "/plan/import") {
+        return r;
+    }
+    let (mut csrf, mut file) = (None, None);
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("csrf") => csrf = field.text().await.ok(),
+                Some("file") => {
+                    let name = field.file_name().unwrap_or("nghi-quyet").to_string();
+                    match field.bytes().await {
+                        Ok(bytes) => file = Some((name, bytes)),
+                        Err(_) => {
+                            let problem = "Không nhận được tệp (quá lớn, tối đa 10 MB, hoặc bị ngắt).";
+                            return import_page(&state, &viewer, StatusCode::PAYLOAD_TOO_LARGE, problem).await;
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(_) => {
+                let problem = "Biểu mẫu tải lên không hợp lệ hoặc tệp quá lớn (tối đa 10 MB).";
+                return import_page(&state, &viewer, StatusCode::BAD_REQUEST, problem).await;
+            }
+        }
+    }
+    if let Err(r) = viewer.check_csrf(csrf.as_deref()) {
+        return r;
+    }
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return import_page(
+            &state,
+            &viewer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Chọn tệp nghị quyết (.docx hoặc .txt).",
+        )
+        .await;
+    };
+    let imported = match kehoach_import::import_bytes(&bytes) {
+        Ok(i) => i,
+        Err(e) => {
+            let problem = format!("Không đọc được “{name}”: {e}. Chưa có gì được lưu.");
+            return import_page(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, &problem).await;
+        }
+    };
+    let mut plan = imported.plan;
+    plan.document.file = Some(name.clone());
+    let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
+    match state.store.create_draft(&name, &imported.source, &kehoach_planfile::to_toml(&plan), &by).await {
+        Ok(id) => Redirect::to(&format!("/plan/drafts/{id}")).into_response(),
+        Err(e) => failure(&e),
+    }
+}
+
+struct SourceLine {
+    n: usize,
+    text: String,
+    marked: bool,
+}
+
+struct DraftMeasure {
+    key: String,
+    name: String,
+    target: String,
+    kind: &'static str,
+    line: u32,
+    review: String,
+}
+
+#[derive(Template)]
+#[template(path = "draft.html")]
+struct DraftPage {
+    chrome: Chrome,
+    id: i64,
+    file_name: String,
+    region: String,
+    year: String,
+    confirmed: Option<i64>,
+    lines: Vec<SourceLine>,
+    measures: Vec<DraftMeasure>,
+    tasks: usize,
+    findings: Vec<(String, String, String)>,
+    errors: usize,
+    plan_file: String,
+    problem: String,
+    flash: String,
+}
+
+fn draft_page(viewer: &Viewer, draft: &Draft, typed: Option<&str>, problem: &str, flash: &str) -> DraftPage {
+    let text = typed.unwrap_or(&draft.plan_file);
+    let parsed = kehoach_planfile::from_toml(text);
+    let (measures, tasks, findings, region, year) = match &parsed {
+        Ok(plan) => {
+            let measures = plan
+                .measures()
+                .map(|m| DraftMeasure {
+                    key: m.key.clone(),
+                    name: m.name.clone(),
+                    target: m.target_text(),
+                    kind: m.kind.as_str(),
+                    line: m.source.line,
+                    review: m
+                        .review
+                        .iter()
+                        .map(|r| format!("{}: {}", r.field, r.reason))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                })
+                .collect();
+            let findings = check(plan)
+                .into_iter()
+                .map(|f| {
+                    let severity = match f.severity {
+                        Severity::Error => "Lỗi",
+                        Severity::Warning => "Cảnh báo",
+                        Severity::Review => "Cần xem",
+                    };
+                    (severity.to_string(), f.key, f.message)
+                })
+                .collect();
+            (measures, plan.tasks.len(), findings, plan.region.clone(), plan.year.to_string())
+        }
+        Err(_) => (Vec::new(), 0, Vec::new(), String::new(), String::new()),
+    };
+    let marked: std::collections::HashSet<u32> = measures.iter().map(|m: &DraftMeasure| m.line).collect();
+    let lines = draft
+        .source
+        .lines()
+        .enumerate()
+        .map(|(i, t)| SourceLine { n: i + 1, text: t.to_string(), marked: marked.contains(&((i + 1) as u32)) })
+        .collect();
+    let errors = findings.iter().filter(|(s, _, _)| s == "Lỗi").count();
+    DraftPage {
+        chrome: Chrome::new(viewer, &format!("Rà soát {}", draft.file_name), "plan"),
+        id: draft.id,
+        file_name: draft.file_name.clone(),
+        region,
+        year,
+        confirmed: draft.plan_id,
+        lines,
+        measures,
+        tasks,
+        findings,
+        errors,
+        plan_file: text.to_string(),
+        problem: problem.to_string(),
+        flash: flash.to_string(),
+    }
+}
+
+async fn load(state: &State, id: i64) -> Result<Option<Draft>, Response> {
+    state.store.draft(id).await.map_err(|e| failure(&e))
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct Saved {
+    saved: Option<String>,
+}
+
+pub(crate) async fn review(
+    AxumState(state): AxumState<State>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<Saved>,
+) -> Response {
+    if let Err(r) = viewer.require(Action::Plan, None, "/plan/import") {
+        return r;
+    }
+    let draft = match load(&state, id).await {
+        Ok(Some(d)) => d,
+        Ok(None) => return not_found().await,
+        Err(r) => return r,
+    };
+    let flash = if q.saved.is_some() { "Đã lưu bản sửa." } else { "" };
+    html(&draft_page(&viewer, &draft, None, "", flash))
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct PlanFileForm {
+    csrf: Option<String>,
+    plan_file: String,
+    action: Option<String>,
+}
+
+pub(crate) async fn save(
+    AxumState(state): AxumState<State>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<PlanFileForm>,
+) -> Response {
+    if let Err(r) = viewer.require(Action::Plan, None, "/plan/import") {
+        return r;
+    }
+    if let Err(r) = viewer.check_csrf(form.csrf.as_deref()) {
+        return r;
+    }
+    let draft = match load(&state, id).await {
+        Ok(Some(d)) => d,
+        Ok(None) => return not_found().await,
+        Err(r) => return r,
+    };
+    let refuse = |problem: &str| {
+        (StatusCode::UNPROCESSABLE_ENTITY, html(&draft_page(&viewer, &draft, Some(&form.plan_file), problem, "")))
+            .into_response()
+    };
+    if draft.plan_id.is_some() {
+        return refuse("Bản nháp này đã được xác nhận; tải nghị quyết lên lại nếu cần sửa.");
+    }
+    let plan = match kehoach_planfile::from_toml(&form.plan_file) {
+        Ok(p) => p,
+        Err(e) => return refuse(&format!("Tệp kế hoạch chưa đúng: {e}. Chưa có gì được lưu.")),
+    };
+    let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
+    if let Err(e) = state.store.update_draft(id, &form.plan_file, &by).await {
+        return failure(&e);
+    }
+    if form.action.as_deref() != Some("confirm") {
+        return Redirect::to(&format!("/plan/drafts/{id}?saved=1")).into_response();
+    }
+    let errors: Vec<String> = check(&plan)
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| format!("{}: {}", f.key, f.message))
+        .collect();
+    if !errors.is_empty() {
+        return refuse(&format!("Còn {} lỗi phải sửa trước khi xác nhận: {}", errors.len(), errors.join("; ")));
+    }
+    let province = OrgUnit {
+        code: plan.region.clone(),
+        name: plan.region.clone(),
+        level: OrgLevel::Province,
+        parent: None,
+        valid_from: None,
+        valid_to: None,
+        successor: None,
+    };
+    let units = match kehoach_store::Store::org_units(&state.store).await {
+        Ok(u) => u,
+        Err(e) => return failure(&e),
+    };
+    let province = kehoach_domain::org::find(&units, &plan.region).cloned().unwrap_or(province);
+    match state.store.confirm_draft(id, &plan, &province, &by).await {
+        Ok(plan_id) => {
+            state.follow(plan_id);
+            Redirect::to("/plan?saved=confirmed").into_response()
+        }
+        Err(e) => failure(&e),
+    }
+}
