@@ -292,6 +292,20 @@ test('the public portal shows it', async (t) => {
   assert(body.trim().length > 0, '/public/figures.csv is empty');
 });
 
+test('a planner reads a resolution and reviews it beside its text', async (t) => {
+  const context = await t.context();
+  const page = await login(context, 'planner1', 'planner-pass-1');
+  const res = await page.goto(url('/plan/import'));
+  assert(res && res.status() === 200, `GET /plan/import answered ${res && res.status()}`);
+  await page.locator('input#file').setInputFiles('crates/import/tests/data/ben-tre-2025-nghi-quyet.txt');
+  await Promise.all([page.waitForURL(/\/plan\/drafts\/\d+/), page.locator('form[action="/plan/import"] button[type=submit]').click()]);
+  await page.locator('tr[data-measure="c.1"]').waitFor({ state: 'visible' });
+  const line = page.locator('#L10');
+  assert((await line.getAttribute('class')) === 'marked', 'the source line of c.1 is not marked');
+  assert(oneLine(await line.innerText()).includes('Kim ngạch xuất khẩu'), 'line 10 is not the exports sentence');
+  await screenshots(page, 'draft');
+});
+
 // ---------------------------------------------------------------- runner
 
 function withTimeout(promise, ms, what) {
