@@ -38,6 +38,8 @@ struct Row {
     target: String,
     versions: u32,
     lead: String,
+    /// Codes of the units that report their part.
+    contributors: Vec<String>,
     /// What was typed in this row's form, when it was refused.
     form: RevisionForm,
     error: String,
@@ -69,6 +71,8 @@ struct PlanPage {
     year: i32,
     rows: Vec<Row>,
     agencies: Vec<Agency>,
+    /// Units below the province that can report a part: (code, name).
+    units: Vec<(String, String)>,
     choices: Vec<(&'static str, &'static str)>,
     flash: String,
 }
@@ -76,8 +80,8 @@ struct PlanPage {
 async fn page(state: &State, viewer: &Viewer, refused: Option<(&str, RevisionForm, String)>, flash: &str) -> Response {
     let result: Result<PlanPage, StoreError> = async {
         let plan = state.store.plan(state.plan(), Against::Current).await?;
-        let leads: HashMap<String, String> =
-            state.store.assignments(state.plan()).await?.into_iter().map(|a| (a.measure, a.lead)).collect();
+        let assignments: HashMap<String, Assignment> =
+            state.store.assignments(state.plan()).await?.into_iter().map(|a| (a.measure.clone(), a)).collect();
         let mut rows = Vec::new();
         for m in plan.measures() {
             let versions = state.store.measure_history(state.plan(), &m.key).await?.len() as u32;
@@ -94,7 +98,8 @@ async fn page(state: &State, viewer: &Viewer, refused: Option<(&str, RevisionFor
                 name: m.name.clone(),
                 target: m.target_text(),
                 versions,
-                lead: leads.get(&m.key).cloned().unwrap_or_default(),
+                lead: assignments.get(&m.key).map(|a| a.lead.clone()).unwrap_or_default(),
+                contributors: assignments.get(&m.key).map(|a| a.contributors.clone()).unwrap_or_default(),
                 form,
                 error,
                 open,
@@ -109,6 +114,23 @@ async fn page(state: &State, viewer: &Viewer, refused: Option<(&str, RevisionFor
                 let mut a = state.store.agencies().await?;
                 crate::view::sort_vi(&mut a, |a| a.name.as_str());
                 a
+            },
+            units: {
+                let mut units: Vec<(String, String)> = state
+                    .store
+                    .org_units()
+                    .await?
+                    .into_iter()
+                    .filter(|u| {
+                        matches!(
+                            u.level,
+                            kehoach_domain::org::OrgLevel::District | kehoach_domain::org::OrgLevel::Commune
+                        )
+                    })
+                    .map(|u| (u.code, u.name))
+                    .collect();
+                crate::view::sort_vi(&mut units, |u| u.1.as_str());
+                units
             },
             choices: CHOICES.iter().map(|(c, label)| (c.as_str(), *label)).collect(),
             flash: flash.to_string(),
@@ -206,30 +228,31 @@ pub(crate) async fn revise(
     }
 }
 
-#[derive(serde::Deserialize)]
-pub(crate) struct AssignForm {
-    csrf: Option<String>,
-    lead: String,
-}
-
 pub(crate) async fn assign(
     AxumState(state): AxumState<State>,
     viewer: Viewer,
     Path(key): Path<String>,
-    axum::Form(form): axum::Form<AssignForm>,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
 ) -> Response {
     if let Err(r) = viewer.require(Action::Plan, None, "/plan") {
         return r;
     }
-    if let Err(r) = viewer.check_csrf(form.csrf.as_deref()) {
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    if let Err(r) = viewer.check_csrf(field("csrf")) {
         return r;
     }
     let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
-    let kept: Vec<String> = match state.store.assignments(state.plan()).await {
-        Ok(all) => all.into_iter().find(|a| a.measure == key).map(|a| a.contributors).unwrap_or_default(),
+    let contributors: Vec<String> = form.iter().filter(|(k, _)| k == "unit").map(|(_, v)| v.clone()).collect();
+    let known = match state.store.org_units().await {
+        Ok(u) => u,
         Err(e) => return failure(&e),
     };
-    let assignment = Assignment { measure: key.clone(), lead: form.lead, contributors: kept };
+    if let Some(unknown) = contributors.iter().find(|c| !known.iter().any(|u| &u.code == *c)) {
+        let error = format!("Không có đơn vị “{unknown}”.");
+        return page(&state, &viewer, Some((&key, RevisionForm::default(), error)), "").await;
+    }
+    let lead = field("lead").unwrap_or_default().to_string();
+    let assignment = Assignment { measure: key.clone(), lead, contributors };
     match state.store.assign(state.plan(), &[assignment], &by).await {
         Ok(()) => Redirect::to(&format!("/plan?saved={}", crate::auth::encode(&key))).into_response(),
         Err(StoreError::Invalid(e) | StoreError::NotFound(e)) => {

@@ -342,6 +342,13 @@ async fn a_planner_revises_a_target_and_every_page_judges_against_it() {
     assert!(original.body.contains("6,0 - 6,5%"), "and the original on request");
     let measure = http(&server, "GET", "/measures/a.1", &planner.cookie, "", &[]).await;
     assert!(measure.body.contains("01/2025/NQ-HĐND ngày 19/02/2025"), "the deciding document is shown");
+    // The lead agency and the districts that report their part.
+    let assign = format!("csrf={}&lead=SCT&unit=831&unit=832", planner.csrf);
+    assert_eq!(http(&server, "POST", "/plan/c.1/assign", &planner.cookie, &assign, &[]).await.status, 303);
+    let plan = http(&server, "GET", "/plan", &planner.cookie, "", &[]).await;
+    assert!(plan.body.contains("2 đơn vị báo cáo"), "contributors kept");
+    let unknown = format!("csrf={}&lead=SCT&unit=999", planner.csrf);
+    assert_eq!(http(&server, "POST", "/plan/c.1/assign", &planner.cookie, &unknown, &[]).await.status, 422);
 }
 
 #[tokio::test]
