@@ -19,6 +19,8 @@ use crate::State;
 use crate::view::{Chrome, html};
 
 const SESSION_COOKIE: &str = "kehoach_session";
+/// The interface language (`vi`, `en`); not a secret, read by no script.
+const LANG_COOKIE: &str = "lang";
 /// Before a session exists, the login form's token rides in this cookie
 /// (double submit), so a foreign page cannot log a browser in.
 const LOGIN_COOKIE: &str = "kehoach_login";
@@ -104,6 +106,8 @@ impl Limiter {
 pub(crate) struct Viewer {
     pub user: Option<User>,
     pub csrf: String,
+    /// The interface language chosen (cookie `lang`), Vietnamese by default.
+    pub lang: crate::i18n::Lang,
 }
 
 impl Viewer {
@@ -164,12 +168,13 @@ impl FromRequestParts<State> for Viewer {
     async fn from_request_parts(parts: &mut Parts, state: &State) -> Result<Self, Self::Rejection> {
         // A cross-site request never acts as the signed-in user.
         let cross_site = parts.headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");
+        let lang = cookie(&parts.headers, LANG_COOKIE).and_then(crate::i18n::Lang::from_code).unwrap_or_default();
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE).filter(|_| !cross_site) else {
-            return Ok(Viewer { user: None, csrf: String::new() });
+            return Ok(Viewer { user: None, csrf: String::new(), lang });
         };
         match state.store.session(&token_hash(token)).await {
-            Ok(Some((user, csrf))) => Ok(Viewer { user: Some(user), csrf }),
-            Ok(None) => Ok(Viewer { user: None, csrf: String::new() }),
+            Ok(Some((user, csrf))) => Ok(Viewer { user: Some(user), csrf, lang }),
+            Ok(None) => Ok(Viewer { user: None, csrf: String::new(), lang }),
             Err(e) => Err(crate::pages::failure(&e)),
         }
     }
@@ -323,6 +328,25 @@ pub(crate) async fn logout(
     }
     let clear = set_cookie(SESSION_COOKIE, "", 0, state.settings.secure_cookies);
     ([(header::SET_COOKIE, clear)], Redirect::to("/public")).into_response()
+}
+
+/// Switches the interface language and goes back to the page the link was
+/// on (a path of this site only).
+pub(crate) async fn switch_language(
+    AxumState(state): AxumState<State>,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(lang) = crate::i18n::Lang::from_code(&code) else { return crate::pages::not_found().await };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
+        .and_then(|rest| rest.strip_prefix(host))
+        .filter(|_| !host.is_empty());
+    let cookie = set_cookie(LANG_COOKIE, lang.code(), 365 * 24 * 3600, state.settings.secure_cookies);
+    ([(header::SET_COOKIE, cookie)], Redirect::to(&safe_next(back))).into_response()
 }
 
 #[cfg(test)]

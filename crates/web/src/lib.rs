@@ -13,6 +13,7 @@ mod admin;
 mod auth;
 mod chart;
 mod drafts;
+mod i18n;
 mod pages;
 mod view;
 
@@ -95,6 +96,7 @@ pub async fn app(store: AnyStore, settings: Settings) -> Result<Router, WebError
         .route("/", get(pages::overview))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
+        .route("/lang/{code}", get(auth::switch_language))
         .route("/measures/{key}", get(pages::measure))
         .route("/measures/{key}/comments", post(pages::comment))
         .route("/entry", get(pages::entry_form).post(pages::entry))

@@ -49,7 +49,7 @@ pub(crate) fn forbidden(viewer: &Viewer) -> Response {
 /// A store failure: logged in full, told to the user without internals.
 pub(crate) fn failure(e: &StoreError) -> Response {
     tracing::error!("store: {e}");
-    let anonymous = Viewer { user: None, csrf: String::new() };
+    let anonymous = Viewer { user: None, csrf: String::new(), lang: Default::default() };
     message(
         &anonymous,
         StatusCode::SERVICE_UNAVAILABLE,
@@ -59,7 +59,7 @@ pub(crate) fn failure(e: &StoreError) -> Response {
 }
 
 pub(crate) async fn not_found() -> Response {
-    let anonymous = Viewer { user: None, csrf: String::new() };
+    let anonymous = Viewer { user: None, csrf: String::new(), lang: Default::default() };
     message(&anonymous, StatusCode::NOT_FOUND, "Không tìm thấy trang", "Địa chỉ này không có trong hệ thống.")
 }
 

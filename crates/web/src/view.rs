@@ -20,6 +20,11 @@ pub(crate) struct NavItem {
 
 /// The frame around every page.
 pub(crate) struct Chrome {
+    /// `vi` or `en`, for `<html lang>`.
+    pub lang: &'static str,
+    language: crate::i18n::Lang,
+    pub other_lang: &'static str,
+    pub other_lang_label: &'static str,
     pub title: String,
     pub user_name: Option<String>,
     pub role: String,
@@ -43,13 +48,26 @@ impl Chrome {
         item("/plan", "Kế hoạch", "plan", viewer.may(Action::Plan, None));
         item("/audit", "Nhật ký", "audit", viewer.may(Action::Audit, None));
         item("/public", "Công khai", "public", true);
+        let language = viewer.lang;
+        let other = if language == crate::i18n::Lang::Vi { crate::i18n::Lang::En } else { crate::i18n::Lang::Vi };
         Self {
-            title: title.to_string(),
+            lang: language.code(),
+            language,
+            other_lang: other.code(),
+            other_lang_label: if other == crate::i18n::Lang::En { "English" } else { "Tiếng Việt" },
+            title: language.t(title).into_owned(),
             user_name: viewer.user.as_ref().map(|u| u.name.clone()),
             role: viewer.role().map(|r| r.label_vi().to_string()).unwrap_or_default(),
             csrf: viewer.csrf.clone(),
             nav,
         }
+    }
+}
+
+impl Chrome {
+    /// Interface text in the viewer's language.
+    pub fn t<'a>(&self, vi: &'a str) -> std::borrow::Cow<'a, str> {
+        self.language.t(vi)
     }
 }
 

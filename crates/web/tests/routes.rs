@@ -452,3 +452,24 @@ async fn a_resolution_is_uploaded_reviewed_beside_its_text_corrected_and_confirm
     let again = http(&server, "POST", &draft_url, &planner.cookie, &form(&corrected, "confirm"), &[]).await;
     assert_eq!(again.status, 422, "a draft is confirmed once");
 }
+
+#[tokio::test]
+async fn english_on_request_vietnamese_by_default() {
+    let server = start().await;
+    let vi = http(&server, "GET", "/public?period=2025", "", "", &[]).await;
+    assert!(vi.body.contains("<html lang=\"vi\">") && vi.body.contains("Kết quả thực hiện kế hoạch năm"));
+    let switch =
+        http(&server, "GET", "/lang/en", "", "", &[("Referer", &format!("http://{}/public?period=2025", server.addr))])
+            .await;
+    assert_eq!(switch.status, 303);
+    assert_eq!(switch.header("location"), Some("/public?period=2025"), "back where the link was");
+    assert_eq!(switch.cookie("lang").as_deref(), Some("en"));
+    let elsewhere = http(&server, "GET", "/lang/en", "", "", &[("Referer", "https://evil.example/x")]).await;
+    assert_eq!(elsewhere.header("location"), Some("/"), "never back to another site");
+    let en = http(&server, "GET", "/public?period=2025", "lang=en", "", &[]).await;
+    assert!(en.body.contains("<html lang=\"en\">"), "the page says its language");
+    assert!(en.body.contains("Plan results for") && en.body.contains("Year 2025"), "headings and periods in English");
+    assert!(en.body.contains(">Not achieved<") || en.body.contains(">No data<"), "statuses in English");
+    assert!(en.body.contains("Tiếng Việt"), "and the way back");
+    assert!(en.body.contains("Kim ngạch xuất khẩu"), "the plan's own words stay as the resolution wrote them");
+}

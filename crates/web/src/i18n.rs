@@ -1,0 +1,326 @@
+//! Vietnamese by default, English on request: the words of the interface
+//! (not the plan's own text, which is the resolution's) in both languages.
+//! The table is keyed by the Vietnamese text, so a template reads in
+//! Vietnamese and a missing entry shows Vietnamese, never a blank.
+
+use std::borrow::Cow;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Vi => "vi",
+            Self::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "vi" => Some(Self::Vi),
+            "en" => Some(Self::En),
+            _ => None,
+        }
+    }
+
+    /// The interface text in this language.
+    pub fn t<'a>(self, vi: &'a str) -> Cow<'a, str> {
+        if self == Self::Vi {
+            return Cow::Borrowed(vi);
+        }
+        match TABLE.binary_search_by(|(k, _)| (*k).cmp(vi)) {
+            Ok(i) => Cow::Borrowed(TABLE[i].1),
+            Err(_) => period_en(vi).map_or(Cow::Borrowed(vi), Cow::Owned),
+        }
+    }
+}
+
+/// A period's Vietnamese name in English: "Tháng 9/2025" → "September 2025".
+fn period_en(vi: &str) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    if let Some(rest) = vi.strip_prefix("Tháng ") {
+        let (m, y) = rest.split_once('/')?;
+        let m: usize = m.parse().ok()?;
+        return Some(format!("{} {y}", MONTHS.get(m.checked_sub(1)?)?));
+    }
+    if let Some(rest) = vi.strip_prefix("Quý ") {
+        let (q, y) = rest.split_once('/')?;
+        let q = match q {
+            "I" => 1,
+            "II" => 2,
+            "III" => 3,
+            "IV" => 4,
+            _ => return None,
+        };
+        return Some(format!("Q{q} {y}"));
+    }
+    if let Some(y) = vi.strip_prefix("6 tháng đầu năm ") {
+        return Some(format!("First half of {y}"));
+    }
+    if let Some(y) = vi.strip_prefix("9 tháng năm ") {
+        return Some(format!("Nine months of {y}"));
+    }
+    vi.strip_prefix("Năm ").map(|y| format!("Year {y}"))
+}
+
+/// Vietnamese → English, sorted by the Vietnamese (binary search).
+static TABLE: &[(&str, &str)] = &[
+    ("% KH", "% plan"),
+    ("% cùng kỳ", "% of last year"),
+    ("% kế hoạch", "% of plan"),
+    (". Để trống ô không có số liệu.", ". Leave a field empty when there is no figure."),
+    ("Ban đầu", "Original"),
+    ("Báo cáo tiến độ", "Report progress"),
+    ("Bản đọc", "What was read"),
+    ("Bỏ qua, tới nội dung chính", "Skip to the main content"),
+    ("Chi tiết", "Detail"),
+    ("Chính thức", "Official"),
+    ("Chưa báo cáo", "Not reported"),
+    ("Chưa có số liệu", "No data"),
+    ("Chưa có số liệu.", "No figures yet."),
+    ("Chưa có ý kiến.", "No comments yet."),
+    ("Chưa có.", "None yet."),
+    ("Chưa nhập", "Not entered"),
+    ("Chưa triển khai", "Not started"),
+    ("Chậm tiến độ", "Delayed"),
+    ("Chỉ tiêu", "Measure"),
+    ("Chỉ tiêu hiện hành", "Current target"),
+    ("Chỉ tiêu qua các quyết định", "The target through its decisions"),
+    ("Chỉ tiêu áp dụng", "Targets"),
+    ("Chỉ tiêu đặt ra", "Target set"),
+    ("Chỉ tiêu đọc được", "Measures read"),
+    ("Chỉ tiêu:", "Target:"),
+    ("Chờ duyệt", "Waiting for approval"),
+    ("Chủ trì", "Lead"),
+    ("Các bản đã đọc", "Resolutions read"),
+    ("Cách so sánh", "Comparator"),
+    ("Cán bộ báo cáo", "Reporter"),
+    ("Cán bộ kế hoạch", "Planner"),
+    ("Có nguy cơ không đạt", "At risk"),
+    ("Công khai", "Public"),
+    ("Công khai kết quả thực hiện kế hoạch", "Plan results, public"),
+    ("Căn cứ đánh giá", "Basis"),
+    ("Cơ quan chủ trì", "Lead agency"),
+    ("Cải cách hành chính", "Administrative reform"),
+    ("Cận dưới", "Low"),
+    ("Cận trên", "High"),
+    ("Diễn biến trong năm", "The year so far"),
+    ("Duyệt", "Approve"),
+    ("Duyệt số liệu", "Approvals"),
+    (
+        "Dành cho cán bộ theo dõi kế hoạch. Người dân xem số liệu tại",
+        "For the officials who follow the plan. The public reads the figures on the",
+    ),
+    ("Dòng", "Line"),
+    ("Dừng thực hiện", "Cancelled"),
+    ("Ghi chú", "Note"),
+    ("Ghi nhận", "Record"),
+    ("Giao", "Assign"),
+    ("Giá trị", "Value"),
+    ("Gửi bởi", "Sent by"),
+    ("Gửi duyệt", "Submit"),
+    ("Gửi ý kiến", "Send comment"),
+    ("Hiện hành", "Current"),
+    ("Hoàn thành", "Done"),
+    ("Không có mục nào.", "No entries."),
+    ("Không có số liệu chờ duyệt.", "Nothing is waiting for approval."),
+    ("Không đạt", "Not achieved"),
+    ("Kinh tế", "Economy"),
+    ("Kiểm tra", "Checks"),
+    ("Kế hoạch", "Plan"),
+    ("Kết quả thực hiện kế hoạch năm", "Plan results for"),
+    ("Kết quả, khó khăn", "Results, difficulties"),
+    ("Kỳ", "Period"),
+    ("Kỳ báo cáo", "Reporting period"),
+    ("Loại", "Kind"),
+    ("Loại số liệu", "Kind of figure"),
+    ("Lãnh đạo duyệt", "Approver"),
+    ("Lý do mở khóa", "Reason to unlock"),
+    ("Lĩnh vực", "Sector"),
+    ("Lưu nháp", "Save draft"),
+    ("Lưu và kiểm tra", "Save and check"),
+    ("Lưu điều chỉnh", "Save the revision"),
+    ("Lần", "Version"),
+    ("Minh họa", "Illustrative"),
+    ("Mã", "Key"),
+    ("Môi trường", "Environment"),
+    ("Mật khẩu", "Password"),
+    (
+        "Mọi thay đổi được ghi cùng giao dịch với chính thay đổi đó; chỉ đọc.",
+        "Every change is written in the same transaction as the change itself; read-only.",
+    ),
+    ("Mở", "Open"),
+    ("Mở khóa", "Unlock"),
+    ("Nghị quyết", "Resolution"),
+    ("Nguồn", "Source"),
+    ("Ngày", "Date"),
+    ("Người", "Who"),
+    ("Người nhập", "Entered by"),
+    ("Người tải", "Uploaded by"),
+    ("Người, thời điểm", "Who, when"),
+    ("Nhiệm vụ", "Tasks"),
+    ("Nhiệm vụ trọng tâm", "Key tasks"),
+    ("Nhiệm vụ, công trình trọng tâm", "Key tasks and projects"),
+    ("Nháp", "Draft"),
+    ("Nhóm", "Group"),
+    ("Nhập số liệu", "Data entry"),
+    ("Nhập số theo cách viết Việt Nam", "Type figures the Vietnamese way"),
+    ("Nhật ký", "Audit log"),
+    ("Nhật ký thay đổi", "Audit log"),
+    ("Năm nay", "This year"),
+    ("Năm trước", "Last year"),
+    ("Quyết định", "Decision"),
+    ("Quá hạn", "Overdue"),
+    ("Quản lý kế hoạch", "Plan administration"),
+    ("Quản lý kế hoạch năm", "Plan administration,"),
+    ("Quản trị", "Administrator"),
+    ("Quốc phòng - an ninh", "Defence and security"),
+    ("Rà soát:", "Review:"),
+    ("Sơ bộ", "Preliminary"),
+    ("Số", "No."),
+    ("Số chỉ tiêu theo đánh giá", "Measures by status"),
+    ("Số liệu", "Figures"),
+    (
+        "Số liệu các đơn vị gửi lên chờ duyệt; đã duyệt thì khóa, chỉ mở lại khi lãnh đạo mở khóa (ghi nhật ký).",
+        "Figures the agencies submitted, waiting for approval; once approved they are locked, and only an approver can unlock them (logged).",
+    ),
+    (
+        "Số liệu kỳ này đã được duyệt và khóa. Muốn sửa, đề nghị lãnh đạo mở khóa.",
+        "The figures of this period are approved and locked. To change them, ask an approver to unlock them.",
+    ),
+    ("Số liệu và các lần điều chỉnh", "Figures and their revisions"),
+    ("Sửa và xác nhận", "Correct and confirm"),
+    ("Thao tác", "Action"),
+    ("Theo Nghị quyết", "Resolution"),
+    ("Theo dõi kế hoạch phát triển kinh tế - xã hội", "Following the socio-economic development plan"),
+    (
+        "Theo nhóm của nghị quyết; quá hạn khi chưa hoàn thành mà đã qua thời hạn. Cơ quan chủ trì báo cáo tiến độ.",
+        "By the resolution's groups; overdue when not done by its deadline. The lead agency reports progress.",
+    ),
+    ("Thời hạn:", "Deadline:"),
+    ("Thời điểm", "When"),
+    ("Thực hiện", "Actual"),
+    ("Tiến độ (%", "Progress (%"),
+    ("Trang công khai", "Public portal"),
+    ("Trạng thái", "State"),
+    ("Trả lại", "Return"),
+    ("Tên đăng nhập", "User name"),
+    ("Tìm", "Search"),
+    ("Tình trạng", "Status"),
+    ("Tải CSV", "Download CSV"),
+    (
+        "Tải lên nghị quyết của HĐND về kế hoạch phát triển kinh tế - xã hội (.docx, .txt; cả văn bản gõ bằng TCVN3, VNI). Hệ thống đọc ra các chỉ tiêu và nhiệm vụ để rà soát bên cạnh văn bản gốc, sửa rồi xác nhận.",
+        "Upload the People's Council resolution on the socio-economic development plan (.docx, .txt; text typed in TCVN3 or VNI too). The targets and tasks it reads are shown beside the source text to review, correct and confirm.",
+    ),
+    ("Tất cả", "All"),
+    ("Tệp", "File"),
+    ("Tệp kế hoạch", "Plan file"),
+    (
+        "Tệp kế hoạch (TOML): mỗi mục có câu gốc ở dòng chú thích phía trên. Sửa tên, số, đơn vị, cách so sánh; lưu để kiểm tra lại; xác nhận khi không còn lỗi.",
+        "The plan file (TOML): each item has its source sentence in the comment above it. Correct names, figures, units, comparators; save to check again; confirm when no error is left.",
+    ),
+    ("Tệp nghị quyết", "Resolution file"),
+    ("Tổng quan", "Overview"),
+    ("Văn bản gốc", "Source text"),
+    ("Văn bản nghị quyết", "Text of the resolution"),
+    ("Văn bản quyết định", "Deciding document"),
+    ("Văn hóa - xã hội", "Culture and society"),
+    ("Vượt", "Exceeded"),
+    ("Về trang tổng quan", "Back to the overview"),
+    ("Vị trí", "Breadcrumb"),
+    ("Xem", "Show"),
+    ("Xu hướng", "Trend"),
+    ("Xác nhận kế hoạch", "Confirm the plan"),
+    ("ban đầu", "original targets"),
+    ("bỏ lọc đánh giá", "clear the status filter"),
+    ("chỉ gồm số liệu đã công bố hoặc đã được duyệt", "published or approved figures only"),
+    ("chỉ tiêu", "measures"),
+    ("chỉ tiêu,", "measures,"),
+    ("chủ trì:", "lead:"),
+    ("dòng", "line"),
+    ("hiện hành", "current targets"),
+    ("hoặc dấu chấm thập phân", "or with a decimal point"),
+    (
+        "kehoach · số liệu trình bày theo cách viết Việt Nam (1.850,5; 31/12/2025",
+        "kehoach · figures written the Vietnamese way (1.850,5; 31/12/2025",
+    ),
+    ("lũy kế với chỉ tiêu dòng chảy", "running total for flows"),
+    ("lỗi,", "errors,"),
+    ("nhiệm vụ", "tasks"),
+    ("năm", "year"),
+    ("phiên bản", "versions"),
+    ("so với chỉ tiêu", "against the"),
+    ("số liệu của", "figures of"),
+    ("trang công khai", "public portal"),
+    ("trạng thái:", "state:"),
+    ("tính theo công thức", "computed by the formula"),
+    ("Ý kiến", "Comment"),
+    ("Ý kiến giám sát", "Supervisors' comments"),
+    ("Ý kiến mới", "New comment"),
+    ("Đang triển khai", "In progress"),
+    (
+        "Điều chỉnh chỉ tiêu theo quyết định mới (giữ mọi phiên bản) và giao cơ quan chủ trì.",
+        "Revise a target by a later decision (every version is kept) and assign lead agencies.",
+    ),
+    ("Điều chỉnh, giao việc", "Revise, assign"),
+    ("Điều hướng chính", "Main navigation"),
+    ("Đánh giá", "Assessment"),
+    ("Đã công bố", "Published"),
+    ("Đã duyệt", "Approved"),
+    ("Đã gửi số liệu để lãnh đạo duyệt.", "Figures sent for approval."),
+    ("Đã lưu nháp.", "Draft saved."),
+    ("Đã xử lý và đang nhập", "Decided and in progress"),
+    ("Đăng nhập", "Log in"),
+    ("Đăng xuất", "Log out"),
+    ("Đơn vị", "Unit"),
+    ("Đơn vị báo cáo phần việc (chọn nhiều", "Units reporting their part (choose several"),
+    ("Đơn vị chưa được giao chỉ tiêu nào.", "No measure is assigned to this agency yet."),
+    ("Đơn vị nhập", "Entered by an agency"),
+    ("Đại biểu giám sát", "Supervisor"),
+    ("Đạt", "Achieved"),
+    ("Đọc nghị quyết", "Read a resolution"),
+    ("Đọc nghị quyết mới", "Read a new resolution"),
+    ("Đối tượng", "Subject"),
+    ("điểm cần xem", "points to review"),
+    ("đã xác nhận thành kế hoạch", "confirmed as plan"),
+    ("đơn vị báo cáo", "reporting units"),
+    ("Ước cả năm", "Year forecast"),
+    ("Ước tính", "Estimate"),
+    ("Ước đạt", "On track"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_sorted_and_periods_translate() {
+        assert!(TABLE.windows(2).all(|w| w[0].0 < w[1].0), "sorted, no duplicates");
+        assert_eq!(Lang::En.t("Tổng quan"), "Overview");
+        assert_eq!(Lang::Vi.t("Tổng quan"), "Tổng quan");
+        assert_eq!(Lang::En.t("Có nguy cơ không đạt"), "At risk");
+        assert_eq!(Lang::En.t("Tháng 9/2025"), "September 2025");
+        assert_eq!(Lang::En.t("Quý III/2025"), "Q3 2025");
+        assert_eq!(Lang::En.t("6 tháng đầu năm 2025"), "First half of 2025");
+        assert_eq!(Lang::En.t("Năm 2025"), "Year 2025");
+        assert_eq!(Lang::En.t("Bến Tre"), "Bến Tre", "what is not interface text stays");
+    }
+}
