@@ -167,6 +167,7 @@ static TABLE: &[(&str, &str)] = &[
         "Mọi thay đổi được ghi cùng giao dịch với chính thay đổi đó; chỉ đọc.",
         "Every change is written in the same transaction as the change itself; read-only.",
     ),
+    ("Mốc tiến độ: mỗi dòng “tên | hạn | ngày đạt”", "Milestones: one per line, “name | due | reached”"),
     ("Mở", "Open"),
     ("Mở khóa", "Unlock"),
     ("Nghị quyết", "Resolution"),
@@ -258,6 +259,7 @@ static TABLE: &[(&str, &str)] = &[
     ("dòng", "line"),
     ("hiện hành", "current targets"),
     ("hoặc dấu chấm thập phân", "or with a decimal point"),
+    ("hạn", "due"),
     (
         "kehoach · số liệu trình bày theo cách viết Việt Nam (1.850,5; 31/12/2025",
         "kehoach · figures written the Vietnamese way (1.850,5; 31/12/2025",
@@ -302,6 +304,7 @@ static TABLE: &[(&str, &str)] = &[
     ("điểm cần xem", "points to review"),
     ("đã xác nhận thành kế hoạch", "confirmed as plan"),
     ("đơn vị báo cáo", "reporting units"),
+    ("đạt", "reached"),
     ("Ước cả năm", "Year forecast"),
     ("Ước tính", "Estimate"),
     ("Ước đạt", "On track"),

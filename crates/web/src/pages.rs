@@ -936,6 +936,8 @@ struct TaskRow {
     percent: String,
     overdue: bool,
     narrative: String,
+    /// Name, due, reached, overdue.
+    milestones: Vec<(String, String, String, bool)>,
     lead: String,
     /// Whether the viewer may report this task's progress.
     may_report: bool,
@@ -967,6 +969,8 @@ pub(crate) struct ProgressForm {
     percent: String,
     #[serde(default)]
     narrative: String,
+    #[serde(default)]
+    milestones: String,
     #[serde(default)]
     version: u32,
 }
@@ -1005,6 +1009,10 @@ async fn tasks_page(
                     status: status.unwrap_or(TaskStatus::NotStarted).as_str().into(),
                     percent: latest.as_ref().and_then(|p| p.percent).map(|p| number(Some(p))).unwrap_or_default(),
                     narrative: latest.as_ref().map(|p| p.narrative.clone()).unwrap_or_default(),
+                    milestones: latest
+                        .as_ref()
+                        .map(|p| kehoach_domain::progress::format_milestones(&p.milestones))
+                        .unwrap_or_default(),
                     version,
                     csrf: None,
                 },
@@ -1026,7 +1034,21 @@ async fn tasks_page(
                 _ => "chip no-data",
             },
             percent: percent(latest.as_ref().and_then(|p| p.percent)),
-            overdue: !done && deadline < today,
+            overdue: !done && (deadline < today || latest.as_ref().is_some_and(|p| !p.overdue(today).is_empty())),
+            milestones: latest
+                .as_ref()
+                .map(|p| {
+                    let day =
+                        |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default();
+                    p.milestones
+                        .iter()
+                        .map(|m| {
+                            let late = m.reached.is_none() && m.due.is_some_and(|d| d < today);
+                            (m.name.clone(), day(m.due), day(m.reached), late)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
             narrative: latest.map(|p| p.narrative).unwrap_or_default(),
             may_report: !lead.is_empty() && viewer.may(Action::Enter, Some(&lead)),
             lead,
@@ -1088,16 +1110,20 @@ pub(crate) async fn report_progress(
             }
         },
     };
+    let milestones = match kehoach_domain::progress::parse_milestones(&form.milestones) {
+        Ok(m) => m,
+        Err((line, _)) => {
+            let error = format!(
+                "Mốc tiến độ, dòng {line}: viết “tên mốc | hạn | ngày đạt”, ngày dạng 31/03/2025 (ngày có thể bỏ trống)."
+            );
+            return tasks_page(&state, &viewer, Some(refuse(&error)), "").await;
+        }
+    };
     if form.narrative.chars().count() > 4000 {
         return tasks_page(&state, &viewer, Some(refuse("Nội dung quá dài (tối đa 4.000 ký tự).")), "").await;
     }
-    let progress = TaskProgress {
-        task: key.clone(),
-        status,
-        percent,
-        milestones: Vec::new(),
-        narrative: form.narrative.trim().into(),
-    };
+    let progress =
+        TaskProgress { task: key.clone(), status, percent, milestones, narrative: form.narrative.trim().into() };
     if let Err(e) = progress.validate() {
         let error = if e.contains("100") && status == TaskStatus::Done {
             "Nhiệm vụ hoàn thành thì tiến độ là 100%.".to_string()

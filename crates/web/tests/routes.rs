@@ -359,11 +359,26 @@ async fn task_progress_is_reported_by_the_lead_and_kept_when_refused() {
     let refused = http(&server, "POST", "/tasks/b.1/progress", &planner.cookie, &bad, &[]).await;
     assert_eq!(refused.status, 422);
     assert!(refused.body.contains("value=\"150\"") && refused.body.contains("Thông xe"), "kept");
-    let good = format!("csrf={}&status=in_progress&percent=40%2C5&narrative=Thi+c%C3%B4ng&version=0", planner.csrf);
+    let bad_milestone = format!(
+        "csrf={}&status=in_progress&percent=10&milestones=Kh%E1%BB%9Fi+c%C3%B4ng+%7C+31%2F02%2F2025&version=0",
+        planner.csrf
+    );
+    let refused = http(&server, "POST", "/tasks/b.1/progress", &planner.cookie, &bad_milestone, &[]).await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.body.contains("Mốc tiến độ, dòng 1") && refused.body.contains("Khởi công | 31/02/2025"),
+        "said and kept"
+    );
+    let good = format!(
+        "csrf={}&status=in_progress&percent=40%2C5&narrative=Thi+c%C3%B4ng&milestones=Kh%E1%BB%9Fi+c%C3%B4ng+%7C+31%2F03%2F2025+%7C+15%2F03%2F2025%0D%0ATh%C3%B4ng+xe+%7C+30%2F09%2F2025&version=0",
+        planner.csrf
+    );
     let saved = http(&server, "POST", "/tasks/b.1/progress", &planner.cookie, &good, &[]).await;
     assert_eq!(saved.status, 303, "{}", saved.body);
     let board = http(&server, "GET", "/tasks", &planner.cookie, "", &[]).await;
     assert!(board.body.contains("40,5%") && board.body.contains("Đang triển khai"), "shown on the board");
+    assert!(board.body.contains("Khởi công · hạn 31/03/2025 · đạt 15/03/2025"), "milestones shown");
+    assert!(board.body.contains("<li class=\"late\">Thông xe"), "a milestone past due and not reached is flagged");
     // A second report from the same version is a conflict, not a lost update.
     let stale = http(&server, "POST", "/tasks/b.1/progress", &planner.cookie, &good, &[]).await;
     assert_eq!(stale.status, 422);
