@@ -114,6 +114,11 @@ async function screenshots(page, name) {
     await page.setViewportSize(size);
     await page.screenshot({ path: join(SHOTS, `${name}-${size.width}.png`), fullPage: true });
     if (size.width === 360) {
+      // On a phone the status of every measure shown must still be visible.
+      const hidden = await page
+        .locator('tr[data-measure] .chip')
+        .evaluateAll((els) => els.filter((e) => e.offsetParent === null).length);
+      assert(hidden === 0, `${name}: ${hidden} status chip(s) hidden at 360px`);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
       if (overflow > size.width + 1) {
         // Not a failure: reported so a person looks at the 360 px screenshot.
