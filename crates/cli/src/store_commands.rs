@@ -4,7 +4,7 @@ use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use kehoach_domain::evaluate::Status;
 use kehoach_domain::number::{format_vi_rounded, parse_decimal};
-use kehoach_domain::org::{self, Assignment, OrgLevel, OrgUnit};
+use kehoach_domain::org::{self, Assignment, OrgUnit};
 use kehoach_domain::period::Period;
 use kehoach_domain::value::Origin;
 use kehoach_domain::{Comparator, Plan};
@@ -42,15 +42,7 @@ pub async fn init(database: &str, plan_file: Option<&Path>, demo: bool) -> Resul
         ),
         Some(path) => {
             let plan = crate::load_plan(path)?;
-            let unit = OrgUnit {
-                code: plan.region.clone(),
-                name: plan.region.clone(),
-                level: OrgLevel::Province,
-                parent: None,
-                valid_from: None,
-                valid_to: None,
-                successor: None,
-            };
+            let unit = OrgUnit::province(&plan.region);
             (plan, vec![unit], None)
         }
     };

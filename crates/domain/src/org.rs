@@ -38,6 +38,20 @@ pub struct OrgUnit {
 }
 
 impl OrgUnit {
+    /// A province known only by the name a plan gives it (a plan read from a
+    /// resolution of a province not loaded yet): the name is its code.
+    pub fn province(name: &str) -> Self {
+        Self {
+            code: name.to_string(),
+            name: name.to_string(),
+            level: OrgLevel::Province,
+            parent: None,
+            valid_from: None,
+            valid_to: None,
+            successor: None,
+        }
+    }
+
     /// Whether the unit existed on a day.
     pub fn valid_on(&self, day: NaiveDate) -> bool {
         self.valid_from.is_none_or(|from| day >= from) && self.valid_to.is_none_or(|to| day <= to)

@@ -85,17 +85,26 @@ impl TaskProgress {
     }
 
     /// Checks what a person typed: a percentage from 0 to 100, done at 100 %.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), ProgressError> {
         if let Some(p) = self.percent {
             if p < Decimal::ZERO || p > Decimal::ONE_HUNDRED {
-                return Err(format!("percent {p} is outside 0–100"));
+                return Err(ProgressError::OutOfRange(p));
             }
             if self.status == TaskStatus::Done && p != Decimal::ONE_HUNDRED {
-                return Err(format!("a task done is at 100 %, not {p} %"));
+                return Err(ProgressError::DoneBelowFull(p));
             }
         }
         Ok(())
     }
+}
+
+/// Why a progress report cannot be right.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProgressError {
+    #[error("percent {0} is outside 0–100")]
+    OutOfRange(Decimal),
+    #[error("a task done is at 100 %, not {0} %")]
+    DoneBelowFull(Decimal),
 }
 
 /// Reads milestones as a person types them, one per line:

@@ -521,15 +521,6 @@ accounts_impl!(PgStore, "BEGIN");
 drafts_impl!(SqliteStore, "BEGIN IMMEDIATE");
 drafts_impl!(PgStore, "BEGIN");
 
-macro_rules! delegate {
-    ($self:ident, $s:ident => $call:expr) => {
-        match $self {
-            crate::AnyStore::Sqlite($s) => $call.await,
-            crate::AnyStore::Postgres($s) => $call.await,
-        }
-    };
-}
-
 impl Accounts for crate::AnyStore {
     async fn create_user(&self, u: &NewUser, by: &str) -> Result<i64, StoreError> {
         delegate!(self, s => s.create_user(u, by))

@@ -8,6 +8,17 @@
 //! the history stays. A figure submitted against a version that is no longer
 //! the latest is refused as a conflict, not silently lost.
 
+/// `AnyStore`'s methods call the same method of the backend it holds.
+/// Defined before the modules so that each trait's impl for `AnyStore` uses it.
+macro_rules! delegate {
+    ($self:ident, $s:ident => $call:expr) => {
+        match $self {
+            $crate::AnyStore::Sqlite($s) => $call.await,
+            $crate::AnyStore::Postgres($s) => $call.await,
+        }
+    };
+}
+
 mod accounts;
 pub mod judge;
 pub use accounts::{Accounts, Comment, Draft, Drafts, Move, NewUser, Submission, User};
@@ -790,15 +801,6 @@ impl AnyStore {
             Ok(Self::Sqlite(SqliteStore::open(&format!("sqlite://{path}")).await?))
         }
     }
-}
-
-macro_rules! delegate {
-    ($self:ident, $s:ident => $call:expr) => {
-        match $self {
-            AnyStore::Sqlite($s) => $call.await,
-            AnyStore::Postgres($s) => $call.await,
-        }
-    };
 }
 
 impl Store for AnyStore {

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kehoach_domain::access::Action;
 use kehoach_domain::check::{Severity, check};
-use kehoach_domain::org::{OrgLevel, OrgUnit};
+use kehoach_domain::org::OrgUnit;
 use kehoach_store::{Draft, Drafts};
 
 use crate::State;
@@ -282,20 +282,12 @@ pub(crate) async fn save(
     if !errors.is_empty() {
         return refuse(&format!("Còn {} lỗi phải sửa trước khi xác nhận: {}", errors.len(), errors.join("; ")));
     }
-    let province = OrgUnit {
-        code: plan.region.clone(),
-        name: plan.region.clone(),
-        level: OrgLevel::Province,
-        parent: None,
-        valid_from: None,
-        valid_to: None,
-        successor: None,
-    };
     let units = match kehoach_store::Store::org_units(&state.store).await {
         Ok(u) => u,
         Err(e) => return failure(&e),
     };
-    let province = kehoach_domain::org::find(&units, &plan.region).cloned().unwrap_or(province);
+    let province =
+        kehoach_domain::org::find(&units, &plan.region).cloned().unwrap_or_else(|| OrgUnit::province(&plan.region));
     match state.store.confirm_draft(id, &plan, &province, &by).await {
         Ok(plan_id) => {
             state.follow(plan_id);

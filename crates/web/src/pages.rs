@@ -1125,13 +1125,13 @@ pub(crate) async fn report_progress(
     let progress =
         TaskProgress { task: key.clone(), status, percent, milestones, narrative: form.narrative.trim().into() };
     if let Err(e) = progress.validate() {
-        let error = if e.contains("100") && status == TaskStatus::Done {
-            "Nhiệm vụ hoàn thành thì tiến độ là 100%.".to_string()
-        } else {
-            "Tiến độ phải từ 0 đến 100%.".to_string()
+        let error = match e {
+            kehoach_domain::progress::ProgressError::DoneBelowFull(_) => "Nhiệm vụ hoàn thành thì tiến độ là 100%.",
+            kehoach_domain::progress::ProgressError::OutOfRange(_) => "Tiến độ phải từ 0 đến 100%.",
         };
-        return tasks_page(&state, &viewer, Some(refuse(&error)), "").await;
+        return tasks_page(&state, &viewer, Some(refuse(error)), "").await;
     }
+
     let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
     match state.store.report_progress(state.plan(), &progress, form.version, &by).await {
         Ok(_) => Redirect::to(&format!("/tasks?saved={}", crate::auth::encode(&key))).into_response(),
