@@ -3,6 +3,7 @@
 
 mod config;
 mod demo;
+mod report_commands;
 mod store_commands;
 mod web_commands;
 
@@ -101,6 +102,40 @@ enum Command {
     /// The reporting periods of a year: calendar bounds and the Decree
     /// 09/2019 reporting windows (15th to 14th) side by side.
     Periods { year: i32 },
+    /// Write the report of a period: the XLSX appendix of the main targets,
+    /// the DOCX report laid out per Decree 30/2020, or the same as PDF.
+    Report {
+        /// 2025, 2025-H1, 2025-9M, 2025-Q3 or 2025-09.
+        #[arg(long)]
+        period: String,
+        /// xlsx, docx or pdf [default: from the output file's extension].
+        #[arg(long, value_enum)]
+        format: Option<report_commands::Format>,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        /// Judge against the targets as adopted or as revised since.
+        #[arg(long, value_enum, default_value = "current")]
+        against: AgainstArg,
+        /// The report's date (YYYY-MM-DD) [default: today].
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+        #[arg(long = "plan")]
+        plan_id: Option<i64>,
+    },
+    /// Write an Excel data-entry template: the measures an agency leads, for
+    /// one period, to fill in and bring back with `values import FILE.xlsx`.
+    Template {
+        /// The agency's code (SCT) or name.
+        #[arg(long)]
+        agency: String,
+        /// 2025, 2025-H1, 2025-9M, 2025-Q3 or 2025-09.
+        #[arg(long)]
+        period: String,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        #[arg(long = "plan")]
+        plan_id: Option<i64>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -125,7 +160,8 @@ enum UserCommand {
 
 #[derive(Subcommand)]
 enum ValuesCommand {
-    /// Import figures from CSV (measure,period,org_unit,value,status,note), all or nothing.
+    /// Import figures, all or nothing: a CSV (measure,period,org_unit,value,
+    /// status,note) or an XLSX template filled in (`kehoach template`).
     Import {
         file: PathBuf,
         #[arg(long = "plan")]
@@ -189,6 +225,15 @@ enum AgainstArg {
     Current,
 }
 
+impl From<AgainstArg> for kehoach_store::Against {
+    fn from(a: AgainstArg) -> Self {
+        match a {
+            AgainstArg::Original => Self::Original,
+            AgainstArg::Current => Self::Current,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
@@ -226,7 +271,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Values(ValuesCommand::Import { file, plan_id }) => {
-            store_commands::import_values(database, &file, plan_id).await?;
+            if report_commands::Format::of(&file) == Some(report_commands::Format::Xlsx) {
+                report_commands::import_template(database, &file, plan_id).await?;
+            } else {
+                store_commands::import_values(database, &file, plan_id).await?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Plan(PlanCommand::Revise { key, target, decision, date, plan_id }) => {
@@ -261,11 +310,23 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Status { period, json, against, illustrative, plan_id } => {
             let period: kehoach_domain::period::Period = period.parse()?;
-            let against = match against {
-                AgainstArg::Original => kehoach_store::Against::Original,
-                AgainstArg::Current => kehoach_store::Against::Current,
+            store_commands::status(database, period, against.into(), json, illustrative, plan_id).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report { period, format, output, against, date, plan_id } => {
+            let args = report_commands::ReportArgs {
+                period: period.parse()?,
+                format,
+                output: &output,
+                against: against.into(),
+                date,
+                plan: plan_id,
             };
-            store_commands::status(database, period, against, json, illustrative, plan_id).await?;
+            report_commands::report(database, args).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Template { agency, period, output, plan_id } => {
+            report_commands::template(database, &agency, period.parse()?, &output, plan_id).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Periods { year } => {
@@ -365,7 +426,7 @@ pub(crate) fn load_plan(path: &Path) -> Result<kehoach_domain::Plan> {
 
 /// Writes to a temporary file beside the target and renames it, so a failed
 /// run never leaves half a file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if !dir.is_dir() {
         bail!("cannot write {}: folder {} does not exist", path.display(), dir.display());

@@ -20,7 +20,7 @@ const PUBLISHED: &str = include_str!("../../../data/ben-tre-published.csv");
 const BUILT_IN_AGENCIES: &str = include_str!("../../../data/agencies/ben-tre.toml");
 
 /// Who the command line acts as in the audit log.
-fn actor() -> String {
+pub(crate) fn actor() -> String {
     std::env::var("USER").map(|u| format!("cli:{u}")).unwrap_or_else(|_| "cli".into())
 }
 
@@ -103,7 +103,7 @@ fn new_value(row: kehoach_values::ValueRow, origin: Origin) -> NewValue {
 }
 
 /// The plan a command works on: the one asked for, or the only one.
-async fn plan_id(store: &AnyStore, asked: Option<PlanId>) -> Result<PlanId> {
+pub(crate) async fn plan_id(store: &AnyStore, asked: Option<PlanId>) -> Result<PlanId> {
     let plans = store.plans().await?;
     match asked {
         Some(id) if plans.iter().any(|p| p.0 == id) => Ok(id),

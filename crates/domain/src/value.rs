@@ -1,7 +1,10 @@
 //! Reported figures (số liệu báo cáo): estimate first, then preliminary,
 //! then official; each later figure revises the one before.
 
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+
+use crate::plan::MeasureKind;
 use std::fmt;
 use std::str::FromStr;
 
@@ -95,6 +98,43 @@ impl FromStr for Origin {
     }
 }
 
+/// The values a figure of a measure can take: a share or a coverage rate in
+/// per cent lies within 0–100; levels, ratios and counts are not negative;
+/// counts are whole. Growth rates and changes may be anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Range {
+    pub min: Option<Decimal>,
+    pub max: Option<Decimal>,
+    pub whole: bool,
+}
+
+impl Range {
+    pub fn of(kind: MeasureKind, unit: &str) -> Self {
+        let percent = unit == "%";
+        match kind {
+            MeasureKind::Growth | MeasureKind::Change => Self { min: None, max: None, whole: false },
+            MeasureKind::Count | MeasureKind::Zero => Self { min: Some(Decimal::ZERO), max: None, whole: true },
+            _ if percent => Self { min: Some(Decimal::ZERO), max: Some(Decimal::ONE_HUNDRED), whole: false },
+            _ => Self { min: Some(Decimal::ZERO), max: None, whole: false },
+        }
+    }
+
+    /// Why `value` is out of range, in Vietnamese for the person who typed it.
+    pub fn check(&self, value: Decimal) -> Result<(), String> {
+        use crate::number::format_vi;
+        if self.whole && !value.fract().is_zero() {
+            return Err(format!("{} không phải số nguyên (chỉ tiêu đếm số lượng)", format_vi(value)));
+        }
+        match (self.min, self.max) {
+            (Some(min), Some(max)) if value < min || value > max => {
+                Err(format!("{} nằm ngoài khoảng {} – {}", format_vi(value), format_vi(min), format_vi(max)))
+            }
+            (Some(min), _) if value < min => Err(format!("{} nhỏ hơn {}", format_vi(value), format_vi(min))),
+            _ => Ok(()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +146,15 @@ mod tests {
         assert_eq!("ước tính".parse(), Ok(ValueStatus::Estimate));
         assert!("final".parse::<ValueStatus>().is_err());
         assert!(ValueStatus::Estimate < ValueStatus::Official);
+    }
+
+    #[test]
+    fn ranges_follow_the_kind_of_measure() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert!(Range::of(MeasureKind::Level, "%").check(d("100.5")).is_err());
+        assert!(Range::of(MeasureKind::Level, "%").check(d("99.5")).is_ok());
+        assert!(Range::of(MeasureKind::Growth, "%").check(d("-3.2")).is_ok());
+        assert!(Range::of(MeasureKind::Count, "doanh nghiệp").check(d("12.5")).is_err());
+        assert!(Range::of(MeasureKind::Level, "tỷ đồng").check(d("-1")).is_err());
     }
 }

@@ -57,30 +57,17 @@ pub(crate) async fn upload(AxumState(state): AxumState<State>, viewer: Viewer, m
     if let Err(r) = viewer.require(Action::Plan, None, "/plan/import") {
         return r;
     }
-    let (mut csrf, mut file) = (None, None);
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("csrf") => csrf = field.text().await.ok(),
-                Some("file") => {
-                    let name = field.file_name().unwrap_or("nghi-quyet").to_string();
-                    match field.bytes().await {
-                        Ok(bytes) => file = Some((name, bytes)),
-                        Err(_) => {
-                            let problem = "Không nhận được tệp (quá lớn, tối đa 10 MB, hoặc bị ngắt).";
-                            return import_page(&state, &viewer, StatusCode::PAYLOAD_TOO_LARGE, problem).await;
-                        }
-                    }
-                }
-                _ => {}
-            },
-            Ok(None) => break,
-            Err(_) => {
-                let problem = "Biểu mẫu tải lên không hợp lệ hoặc tệp quá lớn (tối đa 10 MB).";
-                return import_page(&state, &viewer, StatusCode::BAD_REQUEST, problem).await;
-            }
+    let (csrf, file) = match read_upload(&mut form).await {
+        Ok(parts) => parts,
+        Err(UploadError::TooLarge) => {
+            let problem = "Không nhận được tệp (quá lớn, tối đa 10 MB, hoặc bị ngắt).";
+            return import_page(&state, &viewer, StatusCode::PAYLOAD_TOO_LARGE, problem).await;
         }
-    }
+        Err(UploadError::Malformed) => {
+            let problem = "Biểu mẫu tải lên không hợp lệ hoặc tệp quá lớn (tối đa 10 MB).";
+            return import_page(&state, &viewer, StatusCode::BAD_REQUEST, problem).await;
+        }
+    };
     if let Err(r) = viewer.check_csrf(csrf.as_deref()) {
         return r;
     }
@@ -106,6 +93,36 @@ pub(crate) async fn upload(AxumState(state): AxumState<State>, viewer: Viewer, m
     match state.store.create_draft(&name, &imported.source, &kehoach_planfile::to_toml(&plan), &by).await {
         Ok(id) => Redirect::to(&format!("/plan/drafts/{id}")).into_response(),
         Err(e) => failure(&e),
+    }
+}
+
+/// Why an upload form could not be read.
+pub(crate) enum UploadError {
+    /// The file did not arrive whole (over the size limit, or cut off).
+    TooLarge,
+    /// Not a multipart form.
+    Malformed,
+}
+
+/// Reads an upload form: its CSRF token and its one file (name, bytes).
+pub(crate) async fn read_upload(
+    form: &mut Multipart,
+) -> Result<(Option<String>, Option<(String, axum::body::Bytes)>), UploadError> {
+    let (mut csrf, mut file) = (None, None);
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("csrf") => csrf = field.text().await.ok(),
+                Some("file") => {
+                    let name = field.file_name().unwrap_or("tep").to_string();
+                    let bytes = field.bytes().await.map_err(|_| UploadError::TooLarge)?;
+                    file = Some((name, bytes));
+                }
+                _ => {}
+            },
+            Ok(None) => return Ok((csrf, file)),
+            Err(_) => return Err(UploadError::Malformed),
+        }
     }
 }
 

@@ -15,6 +15,7 @@ mod chart;
 mod drafts;
 mod i18n;
 mod pages;
+mod reports;
 mod view;
 
 use axum::Router;
@@ -115,6 +116,14 @@ pub async fn app(store: AnyStore, settings: Settings) -> Result<Router, WebError
         )
         .route("/plan/{key}/revise", post(admin::revise))
         .route("/plan/{key}/assign", post(admin::assign))
+        .route("/reports", get(reports::reports))
+        .route("/reports/download", get(reports::download))
+        .route(
+            "/reports/template",
+            get(reports::template)
+                .post(reports::upload)
+                .layer(DefaultBodyLimit::max(reports::MAX_TEMPLATE + 64 * 1024)),
+        )
         .route("/audit", get(pages::audit))
         .route("/public", get(pages::public))
         .route("/public/measures/{key}", get(pages::public_measure))

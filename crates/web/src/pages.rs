@@ -32,7 +32,7 @@ struct MessagePage {
     text: String,
 }
 
-fn message(viewer: &Viewer, status: StatusCode, heading: &str, text: &str) -> Response {
+pub(crate) fn message(viewer: &Viewer, status: StatusCode, heading: &str, text: &str) -> Response {
     let page = MessagePage { chrome: Chrome::new(viewer, heading, ""), heading: heading.into(), text: text.into() };
     (status, html(&page)).into_response()
 }
@@ -119,13 +119,13 @@ fn against_of(asked: Option<&str>) -> Against {
     if asked == Some("original") { Against::Original } else { Against::Current }
 }
 
-struct PeriodOption {
-    code: String,
-    label: String,
-    selected: bool,
+pub(crate) struct PeriodOption {
+    pub code: String,
+    pub label: String,
+    pub selected: bool,
 }
 
-fn period_options(year: i32, chosen: Period) -> Vec<PeriodOption> {
+pub(crate) fn period_options(year: i32, chosen: Period) -> Vec<PeriodOption> {
     Period::all_of(year)
         .into_iter()
         .map(|p| PeriodOption { code: p.to_string(), label: p.label_vi(), selected: p == chosen })

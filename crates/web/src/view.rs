@@ -45,6 +45,7 @@ impl Chrome {
         item("/tasks", "Nhiệm vụ", "tasks", inside);
         item("/entry", "Nhập số liệu", "entry", viewer.may(Action::Enter, viewer.agency()));
         item("/approvals", "Duyệt số liệu", "approvals", viewer.may(Action::Approve, None));
+        item("/reports", "Báo cáo", "reports", inside);
         item("/plan", "Kế hoạch", "plan", viewer.may(Action::Plan, None));
         item("/audit", "Nhật ký", "audit", viewer.may(Action::Audit, None));
         item("/public", "Công khai", "public", true);

@@ -50,6 +50,8 @@ struct Answer {
     status: u16,
     headers: Vec<(String, String)>,
     body: String,
+    /// The body as sent (a download).
+    bytes: Vec<u8>,
 }
 
 impl Answer {
@@ -82,7 +84,7 @@ impl Answer {
 /// One HTTP/1.1 exchange of a form (or none); the connection closes after it.
 async fn http(server: &Server, method: &str, path: &str, cookie: &str, form: &str, extra: &[(&str, &str)]) -> Answer {
     let content_type = (method == "POST").then_some("application/x-www-form-urlencoded");
-    exchange(server, method, path, cookie, content_type, form, extra).await
+    exchange(server, method, path, cookie, content_type, form.as_bytes(), extra).await
 }
 
 /// Sends a request as written and reads the whole answer.
@@ -92,7 +94,7 @@ async fn exchange(
     path: &str,
     cookie: &str,
     content_type: Option<&str>,
-    body: &str,
+    body: &[u8],
     extra: &[(&str, &str)],
 ) -> Answer {
     let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
@@ -107,16 +109,18 @@ async fn exchange(
         request.push_str(&format!("Content-Type: {content_type}\r\nContent-Length: {}\r\n", body.len()));
     }
     request.push_str("\r\n");
-    request.push_str(body);
-    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut request = request.into_bytes();
+    request.extend_from_slice(body);
+    stream.write_all(&request).await.unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).await.unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(raw.len());
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let bytes = raw.get(split + 4..).unwrap_or_default().to_vec();
     let mut lines = head.lines();
     let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
     let headers = lines.filter_map(|l| l.split_once(": ")).map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    Answer { status, headers, body: body.to_string() }
+    Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes }
 }
 
 fn enc(s: &str) -> String {
@@ -216,6 +220,10 @@ async fn every_route_checks_role_and_agency_on_the_server() {
             "comparator=at_least&value=8&decision=01%2F2025%2FNQ-H%C4%90ND&date=2025-02-19",
             [Login, Allowed, Allowed, Denied, Denied, Denied],
         ),
+        ("GET", "/reports", "", [Login, Allowed, Allowed, Allowed, Allowed, Allowed]),
+        ("GET", "/reports/download?period=2025&format=xlsx", "", [Login, Allowed, Allowed, Allowed, Allowed, Allowed]),
+        ("GET", "/reports/template?agency=SCT&period=2025-Q1", "", [Login, Allowed, Allowed, Allowed, Denied, Denied]),
+        ("GET", "/reports/template?agency=SYT&period=2025-Q1", "", [Login, Allowed, Allowed, Denied, Denied, Denied]),
         ("GET", "/public", "", [Allowed; 6]),
         ("GET", "/public?period=2025", "", [Allowed; 6]),
         ("GET", "/public/measures/c.1", "", [Allowed; 6]),
@@ -398,19 +406,25 @@ async fn task_progress_is_reported_by_the_lead_and_kept_when_refused() {
     assert!(stale.body.contains("vừa được người khác cập nhật"));
 }
 
-fn multipart(csrf: &str, file_name: &str, bytes: &str) -> (String, String) {
+fn multipart(csrf: &str, file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
     let boundary = "----kehoach-test-boundary";
-    let body = format!(
+    let mut body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/plain\r\n\r\n{bytes}\r\n\
-         --{boundary}--\r\n"
-    );
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
+async fn upload_to(server: &Server, path: &str, s: &Session, file_name: &str, bytes: &[u8]) -> Answer {
+    let (content_type, body) = multipart(&s.csrf, file_name, bytes);
+    exchange(server, "POST", path, &s.cookie, Some(&content_type), &body, &[]).await
+}
+
 async fn upload(server: &Server, s: &Session, file_name: &str, text: &str) -> Answer {
-    let (content_type, body) = multipart(&s.csrf, file_name, text);
-    exchange(server, "POST", "/plan/import", &s.cookie, Some(&content_type), &body, &[]).await
+    upload_to(server, "/plan/import", s, file_name, text.as_bytes()).await
 }
 
 #[tokio::test]
@@ -484,4 +498,95 @@ async fn english_on_request_vietnamese_by_default() {
     assert!(en.body.contains(">Not achieved<") || en.body.contains(">No data<"), "statuses in English");
     assert!(en.body.contains("Tiếng Việt"), "and the way back");
     assert!(en.body.contains("Kim ngạch xuất khẩu"), "the plan's own words stay as the resolution wrote them");
+}
+
+/// Fills the value cell of measure `key` in a template, as a spreadsheet
+/// program saves it.
+fn fill(template: &[u8], key: &str, value: &str) -> Vec<u8> {
+    use std::io::{Read, Write};
+    // Which row holds the key: read it back.
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(template)).unwrap();
+    let sheet = book.worksheet_range("Nhập số liệu").unwrap();
+    let row = (0..sheet.height() as u32)
+        .find(|r| sheet.get_value((*r, 1)) == Some(&calamine::Data::String(key.into())))
+        .unwrap_or_else(|| panic!("{key} is in the template"));
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(template)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut file = zip.by_index(i).unwrap();
+        let name = file.name().unwrap().to_string();
+        let mut content = Vec::new();
+        file.read_to_end(&mut content).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            let xml = String::from_utf8(content).unwrap();
+            let cell = format!("G{}", row + 1);
+            let re = regex::Regex::new(&format!(r#"<c r="{cell}" s="(\d+)"/>"#)).unwrap();
+            content = re
+                .replace(&xml, format!(r#"<c r="{cell}" s="$1"><v>{value}</v></c>"#).as_str())
+                .into_owned()
+                .into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&content).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[tokio::test]
+async fn reports_download_and_a_filled_template_comes_back() {
+    let server = start().await;
+    let reporter = login(&server, "reporter", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let planner = login(&server, "planner", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let page = http(&server, "GET", "/reports", &reporter.cookie, "", &[]).await;
+    assert!(page.body.contains("Tải báo cáo") && page.body.contains("Biểu nhập số liệu"), "{}", page.body);
+    for (format, mime, magic) in [
+        ("xlsx", "spreadsheetml", &b"PK"[..]),
+        ("docx", "wordprocessingml", &b"PK"[..]),
+        ("pdf", "application/pdf", &b"%PDF"[..]),
+    ] {
+        let a = http(
+            &server,
+            "GET",
+            &format!("/reports/download?period=2025-H1&format={format}"),
+            &reporter.cookie,
+            "",
+            &[],
+        )
+        .await;
+        assert_eq!(a.status, 200, "{format}: {}", a.body.chars().take(300).collect::<String>());
+        assert!(a.header("content-type").is_some_and(|t| t.contains(mime)), "{format}");
+        assert_eq!(
+            a.header("content-disposition"),
+            Some(format!("attachment; filename=\"bao-cao-2025-H1.{format}\"").as_str())
+        );
+        assert!(a.bytes.starts_with(magic), "{format}");
+    }
+    let bad = http(&server, "GET", "/reports/download?period=2025&format=odt", &reporter.cookie, "", &[]).await;
+    assert_eq!(bad.status, 400);
+
+    let template = http(&server, "GET", "/reports/template?agency=SCT&period=2025-Q1", &reporter.cookie, "", &[]).await;
+    assert_eq!(template.status, 200);
+    let filled = fill(&template.bytes, "c.1", "437.25");
+    let done = upload_to(&server, "/reports/template", &reporter, "sct.xlsx", &filled).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.body.contains("Đã nhập 1 số liệu của SCT cho Quý I/2025"), "{}", done.body);
+    let measure = http(&server, "GET", "/measures/c.1", &reporter.cookie, "", &[]).await;
+    assert!(measure.body.contains("437,25"), "the figure is stored");
+
+    // Another agency's workbook: refused, nothing stored.
+    let other = http(&server, "GET", "/reports/template?agency=SYT&period=2025-Q1", &planner.cookie, "", &[]).await;
+    assert_eq!(other.status, 200);
+    let key = {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(other.bytes.clone())).unwrap();
+        let sheet = book.worksheet_range("Nhập số liệu").unwrap();
+        sheet.get_value((5, 1)).unwrap().to_string()
+    };
+    let refused = upload_to(&server, "/reports/template", &reporter, "syt.xlsx", &fill(&other.bytes, &key, "12")).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("bạn không nhập số liệu cho cơ quan này"), "{}", refused.body);
+    let garbage = upload_to(&server, "/reports/template", &reporter, "x.xlsx", b"not a workbook").await;
+    assert_eq!(garbage.status, 422);
+    assert!(garbage.body.contains("chưa nhập số liệu nào"), "{}", garbage.body);
 }

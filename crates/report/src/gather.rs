@@ -1,0 +1,149 @@
+//! Reads what a report needs from the store: the one path the command line
+//! and the web application both take.
+
+use chrono::NaiveDate;
+use kehoach_domain::org::Assignment;
+use kehoach_domain::period::Period;
+use kehoach_domain::progress::TaskProgress;
+use kehoach_domain::value::Origin;
+use kehoach_store::judge::Book;
+use kehoach_store::{Against, PlanId, Store, StoreError};
+use std::collections::HashMap;
+
+use crate::model::{Extra, Issuer, Report};
+
+/// Why a report could not be put together.
+#[derive(Debug, thiserror::Error)]
+pub enum GatherError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the plan's formulas cannot be worked out: {0}")]
+    Formula(String),
+    #[error("{period} is not a period of the {year} plan")]
+    OutsidePlan { period: Period, year: i32 },
+}
+
+/// What a report is asked for.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub plan: PlanId,
+    pub period: Period,
+    pub against: Against,
+    /// The report's date (and the day milestones are judged overdue on).
+    pub date: NaiveDate,
+    /// Who issues it; the planning department of the plan's province when
+    /// not given.
+    pub issuer: Option<Issuer>,
+}
+
+/// Loads the plan, judges it for the period with the figures of record
+/// (never the illustrative ones), and reads the tasks' latest progress.
+pub async fn gather(store: &impl Store, request: &Request) -> Result<Report, GatherError> {
+    let book = Book::load(store, request.plan, request.against, |v| v.origin != Origin::Illustrative).await?;
+    if request.period.year() != book.plan.year {
+        return Err(GatherError::OutsidePlan { period: request.period, year: book.plan.year });
+    }
+    let agencies: HashMap<String, String> = store.agencies().await?.into_iter().map(|a| (a.code, a.name)).collect();
+    let leads: HashMap<String, String> = store
+        .assignments(request.plan)
+        .await?
+        .into_iter()
+        .map(|a: Assignment| {
+            let name = agencies.get(&a.lead).cloned().unwrap_or(a.lead);
+            (a.measure, name)
+        })
+        .collect();
+    let mut progress: HashMap<String, TaskProgress> = HashMap::new();
+    for t in &book.plan.tasks {
+        if let Some((_, p, _, _)) = store.task_history(request.plan, &t.key).await?.pop() {
+            progress.insert(t.key.clone(), p);
+        }
+    }
+    let issuer = request.issuer.clone().unwrap_or_else(|| Issuer::planning_department(&book.plan, request.date));
+    from_book(&book, request.period, request.against, &progress, &leads, issuer, request.date)
+}
+
+/// The report of a judged plan: what [`gather`] does once it has read the
+/// store, and what the benchmark times.
+pub fn from_book(
+    book: &Book,
+    period: Period,
+    against: Against,
+    progress: &HashMap<String, TaskProgress>,
+    leads: &HashMap<String, String>,
+    issuer: Issuer,
+    today: NaiveDate,
+) -> Result<Report, GatherError> {
+    let mut results = book.evaluate(&[period]).map_err(|e| GatherError::Formula(e.to_string()))?;
+    let results = results.pop().unwrap_or_default();
+    let extra: HashMap<String, Extra> = book
+        .with_figures(|figure| {
+            results
+                .iter()
+                .map(|(m, _)| {
+                    let last_year = figure(&m.key, Period::Year(book.plan.year - 1));
+                    let same = figure(&m.key, period.year_before());
+                    (m.key.clone(), Extra { last_year, same_period_last_year: same })
+                })
+                .collect()
+        })
+        .map_err(|e| GatherError::Formula(e.to_string()))?;
+    Ok(Report::new(&book.plan, period, against == Against::Original, &results, &extra, progress, leads, issuer, today))
+}
+
+/// Why a template could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("no agency “{0}” (see the plan's agencies)")]
+    UnknownAgency(String),
+    #[error("{period} is not a period of the {year} plan")]
+    OutsidePlan { period: Period, year: i32 },
+    #[error("the agency {0} leads no measure of the plan: assign some first (`kehoach plan assign`)")]
+    NothingToReport(String),
+}
+
+/// What the data-entry template of `agency` for `period` holds: the
+/// measures it leads, for the plan's unit in that period, with the latest
+/// figure of each.
+pub async fn template_spec(
+    store: &impl Store,
+    plan: PlanId,
+    agency: &str,
+    period: Period,
+) -> Result<crate::template::Spec, TemplateError> {
+    let book = Book::load(store, plan, Against::Current, |v| v.origin != Origin::Illustrative).await?;
+    if period.year() != book.plan.year {
+        return Err(TemplateError::OutsidePlan { period, year: book.plan.year });
+    }
+    let agencies = store.agencies().await?;
+    let found = agencies
+        .iter()
+        .find(|a| a.code.eq_ignore_ascii_case(agency) || a.name == agency)
+        .ok_or_else(|| TemplateError::UnknownAgency(agency.to_string()))?;
+    let leads: HashMap<String, String> =
+        store.assignments(plan).await?.into_iter().map(|a| (a.measure, a.lead)).collect();
+    let unit = book.unit_for(period).to_string();
+    let unit_name = book.units.iter().find(|u| u.code == unit).map_or_else(|| unit.clone(), |u| u.name.clone());
+    let latest: HashMap<String, (rust_decimal::Decimal, kehoach_domain::value::ValueStatus)> = store
+        .latest_values(plan)
+        .await?
+        .into_iter()
+        .filter(|v| v.period == period && v.org_unit == unit && v.origin != Origin::Illustrative)
+        .map(|v| (v.measure, (v.value, v.status)))
+        .collect();
+    let spec = crate::template::Spec::for_agency(
+        &book.plan,
+        plan,
+        period,
+        (&found.code, &found.name),
+        (&unit, &unit_name),
+        &leads,
+        |key| latest.get(key).copied(),
+    );
+    if spec.rows.is_empty() {
+        return Err(TemplateError::NothingToReport(found.code.clone()));
+    }
+    Ok(spec)
+}

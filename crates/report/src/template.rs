@@ -1,0 +1,527 @@
+//! Excel data-entry templates (biểu nhập số liệu): a workbook with an
+//! agency's measures for one period, filled in offline and read back.
+//!
+//! The workbook carries a hidden sheet that says what it was made for (plan,
+//! period, agency, unit) and which measure each row holds, so that reading
+//! it back can tell a filled-in template from a workbook that is not ours,
+//! and a row whose label was edited, moved or deleted from a good one.
+//! Reading is all or nothing: every cell that is wrong is reported by sheet,
+//! cell and reason, and no figure is returned unless every cell is right.
+
+use calamine::{Data, Reader, Xlsx};
+use kehoach_domain::Plan;
+use kehoach_domain::number::{format_vi, parse_decimal};
+use kehoach_domain::period::Period;
+use kehoach_domain::value::{Range, ValueStatus};
+use kehoach_import::legacy::{convert_legacy_unicode, detect_legacy_unicode};
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{
+    DataValidation, DataValidationRule, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+use std::fmt;
+use std::io::Cursor;
+use unicode_normalization::UnicodeNormalization;
+
+/// The sheet people fill in.
+pub const ENTRY_SHEET: &str = "Nhập số liệu";
+/// The hidden sheet that says what the workbook is for.
+pub const META_SHEET: &str = "_kehoach";
+/// The first line of the hidden sheet: which program and layout made it.
+const MARKER: &str = "kehoach-template/1";
+/// The first data row (0-based) of the entry sheet.
+const FIRST_ROW: u32 = 5;
+/// Columns of the entry sheet.
+const COLUMNS: [(&str, f64); 9] = [
+    ("STT", 5.0),
+    ("Mã", 7.0),
+    ("Chỉ tiêu", 44.0),
+    ("Đơn vị tính", 12.0),
+    ("Kế hoạch năm", 14.0),
+    ("Số liệu đã có", 16.0),
+    ("Số liệu kỳ này", 15.0),
+    ("Loại số liệu", 13.0),
+    ("Ghi chú, nguồn số liệu", 30.0),
+];
+const KEY: u16 = 1;
+const NAME: u16 = 2;
+const UNIT: u16 = 3;
+const VALUE: u16 = 6;
+const STATUS: u16 = 7;
+const NOTE: u16 = 8;
+
+/// What a template is made for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spec {
+    pub plan_id: i64,
+    pub region: String,
+    pub year: i32,
+    pub period: Period,
+    pub agency: String,
+    pub agency_name: String,
+    /// The unit the figures are for (its code).
+    pub unit: String,
+    pub unit_name: String,
+    pub rows: Vec<SpecRow>,
+}
+
+/// One measure of the template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpecRow {
+    pub key: String,
+    pub name: String,
+    pub unit: String,
+    pub target: String,
+    pub range: Range,
+    /// The latest figure stored for the period, shown for reference.
+    pub latest: Option<(Decimal, ValueStatus)>,
+}
+
+impl Spec {
+    /// The measures `agency` leads, in plan order.
+    pub fn for_agency(
+        plan: &Plan,
+        plan_id: i64,
+        period: Period,
+        agency: (&str, &str),
+        unit: (&str, &str),
+        leads: &std::collections::HashMap<String, String>,
+        latest: impl Fn(&str) -> Option<(Decimal, ValueStatus)>,
+    ) -> Self {
+        let rows = plan
+            .measures()
+            .filter(|m| leads.get(&m.key).map(String::as_str) == Some(agency.0))
+            .map(|m| SpecRow {
+                key: m.key.clone(),
+                name: m.name.clone(),
+                unit: m.unit.clone(),
+                target: m.target_text(),
+                range: Range::of(m.kind, &m.unit),
+                latest: latest(&m.key),
+            })
+            .collect();
+        Self {
+            plan_id,
+            region: plan.region.clone(),
+            year: plan.year,
+            period,
+            agency: agency.0.into(),
+            agency_name: agency.1.into(),
+            unit: unit.0.into(),
+            unit_name: unit.1.into(),
+            rows,
+        }
+    }
+}
+
+/// The template as XLSX bytes.
+pub fn write(spec: &Spec) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    entry_sheet(book.add_worksheet(), spec)?;
+    meta_sheet(book.add_worksheet(), spec)?;
+    book.save_to_buffer()
+}
+
+fn font() -> Format {
+    Format::new().set_font_name("Times New Roman").set_font_size(12)
+}
+
+fn entry_sheet(sheet: &mut Worksheet, spec: &Spec) -> Result<(), XlsxError> {
+    sheet.set_name(ENTRY_SHEET)?;
+    let last = (COLUMNS.len() - 1) as u16;
+    let bold = font().set_bold();
+    sheet.merge_range(
+        0,
+        0,
+        0,
+        last,
+        &format!("BIỂU NHẬP SỐ LIỆU CHỈ TIÊU {}", spec.period.label_vi().to_uppercase()),
+        &bold.clone().set_align(FormatAlign::Center),
+    )?;
+    sheet.merge_range(
+        1,
+        0,
+        1,
+        last,
+        &format!(
+            "Kế hoạch phát triển KT-XH năm {} – {}. Cơ quan: {}. Đơn vị báo cáo: {}. Kỳ: {} ({}).",
+            spec.year,
+            spec.region,
+            spec.agency_name,
+            spec.unit_name,
+            spec.period.label_vi(),
+            spec.period
+        ),
+        &font().set_align(FormatAlign::Center).set_text_wrap(),
+    )?;
+    sheet.set_row_height(1, 32)?;
+    sheet.merge_range(
+        2,
+        0,
+        2,
+        last,
+        "Chỉ nhập vào các ô nền vàng (số liệu, loại số liệu, ghi chú). Số thập phân viết 1.850,5 hoặc 1850.5. \
+         Không sửa, thêm hay xóa dòng; ô để trống thì không nhập.",
+        &font().set_italic().set_text_wrap(),
+    )?;
+    sheet.set_row_height(2, 32)?;
+    let header = font()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_text_wrap()
+        .set_background_color(0xE8EEF4);
+    for (c, (name, width)) in COLUMNS.iter().enumerate() {
+        sheet.set_column_width(c as u16, *width)?;
+        sheet.write_string_with_format(4, c as u16, *name, &header)?;
+    }
+    sheet.set_row_height(4, 32)?;
+    sheet.set_freeze_panes(FIRST_ROW, 3)?;
+
+    let locked = font().set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::VerticalCenter);
+    let input = font().set_border(FormatBorder::Thin).set_unlocked().set_background_color(0xFFF6CC);
+    let number = input.clone().set_num_format("[$-42A]#,##0.####");
+    for (i, r) in spec.rows.iter().enumerate() {
+        let row = FIRST_ROW + i as u32;
+        sheet.write_number_with_format(row, 0, (i + 1) as u32, &locked)?;
+        sheet.write_string_with_format(row, KEY, &r.key, &locked)?;
+        sheet.write_string_with_format(row, NAME, &r.name, &locked)?;
+        sheet.write_string_with_format(row, UNIT, &r.unit, &locked)?;
+        sheet.write_string_with_format(row, 4, &r.target, &locked)?;
+        let latest = r.latest.map(|(v, s)| format!("{} ({})", format_vi(v), s.label_vi())).unwrap_or_default();
+        sheet.write_string_with_format(row, 5, &latest, &locked)?;
+        let tallest = crate::xlsx::lines(&r.name, COLUMNS[2].1).max(crate::xlsx::lines(&r.target, COLUMNS[4].1));
+        if tallest > 1 {
+            sheet.set_row_height(row, crate::xlsx::height(tallest))?;
+        }
+        sheet.write_blank(row, VALUE, &number)?;
+        sheet.write_blank(row, STATUS, &input)?;
+        sheet.write_blank(row, NOTE, &input.clone().set_text_wrap())?;
+        let mut validation = match (r.range.min, r.range.max) {
+            (Some(min), Some(max)) => {
+                DataValidation::new().allow_decimal_number(DataValidationRule::Between(to_f64(min), to_f64(max)))
+            }
+            (Some(min), None) => {
+                DataValidation::new().allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(to_f64(min)))
+            }
+            _ => DataValidation::new().allow_decimal_number(DataValidationRule::Between(-1e15, 1e15)),
+        };
+        if r.range.whole {
+            validation = DataValidation::new().allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0));
+        }
+        let message = match r.range {
+            Range { whole: true, .. } => "Nhập một số nguyên không âm.",
+            Range { max: Some(_), .. } => "Nhập một tỷ lệ từ 0 đến 100.",
+            Range { min: Some(_), .. } => "Nhập một số không âm.",
+            _ => "Nhập một số.",
+        };
+        let validation = validation.set_error_title("Số liệu không hợp lệ")?.set_error_message(message)?;
+        sheet.add_data_validation(row, VALUE, row, VALUE, &validation)?;
+    }
+    if !spec.rows.is_empty() {
+        let last_row = FIRST_ROW + spec.rows.len() as u32 - 1;
+        let statuses = DataValidation::new()
+            .allow_list_strings(&["Ước tính", "Sơ bộ", "Chính thức"])?
+            .set_error_title("Loại số liệu")?
+            .set_error_message("Chọn Ước tính, Sơ bộ hoặc Chính thức.")?;
+        sheet.add_data_validation(FIRST_ROW, STATUS, last_row, STATUS, &statuses)?;
+        let note = DataValidation::new().allow_text_length(DataValidationRule::LessThanOrEqualTo(500));
+        sheet.add_data_validation(FIRST_ROW, NOTE, last_row, NOTE, &note)?;
+    }
+    sheet.protect();
+    sheet.set_landscape();
+    sheet.set_paper_size(9);
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(4, 4)?;
+    Ok(())
+}
+
+/// Excel keeps numbers as doubles; the validation bounds are the only place
+/// a decimal becomes one, and they are whole numbers here.
+fn to_f64(d: Decimal) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
+    d.to_f64().unwrap_or(0.0)
+}
+
+fn meta_sheet(sheet: &mut Worksheet, spec: &Spec) -> Result<(), XlsxError> {
+    sheet.set_name(META_SHEET)?;
+    let lines: [(&str, String); 6] = [
+        ("template", MARKER.into()),
+        ("plan", spec.plan_id.to_string()),
+        ("period", spec.period.to_string()),
+        ("agency", spec.agency.clone()),
+        ("unit", spec.unit.clone()),
+        ("rows", spec.rows.len().to_string()),
+    ];
+    for (i, (k, v)) in lines.iter().enumerate() {
+        sheet.write_string(i as u32, 0, *k)?;
+        sheet.write_string(i as u32, 1, v)?;
+    }
+    for (i, r) in spec.rows.iter().enumerate() {
+        let row = lines.len() as u32 + i as u32;
+        sheet.write_string(row, 0, &r.key)?;
+        sheet.write_string(row, 1, &r.name)?;
+        sheet.write_string(row, 2, &r.unit)?;
+    }
+    sheet.set_hidden(true);
+    sheet.protect();
+    Ok(())
+}
+
+/// What is wrong with one cell (or the workbook), and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellError {
+    /// The sheet; empty for the workbook as a whole.
+    pub sheet: String,
+    /// `G7`; empty for the sheet or workbook as a whole.
+    pub cell: String,
+    pub message: String,
+}
+
+impl fmt::Display for CellError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.sheet.is_empty(), self.cell.is_empty()) {
+            (true, _) => f.write_str(&self.message),
+            (false, true) => write!(f, "sheet “{}”: {}", self.sheet, self.message),
+            (false, false) => write!(f, "sheet “{}”, cell {}: {}", self.sheet, self.cell, self.message),
+        }
+    }
+}
+
+/// Every error of a rejected workbook.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} error(s), nothing imported:\n{}", .0.len(), .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+pub struct Rejected(pub Vec<CellError>);
+
+/// One figure read from a template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filled {
+    /// Where it was typed: `G7`.
+    pub cell: String,
+    pub measure: String,
+    pub value: Decimal,
+    pub status: ValueStatus,
+    pub note: String,
+}
+
+/// A template read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Read {
+    pub plan_id: i64,
+    pub period: Period,
+    pub agency: String,
+    pub unit: String,
+    pub figures: Vec<Filled>,
+    /// Cells whose text was typed in a legacy encoding and converted:
+    /// `I7: TCVN3 (ABC)`.
+    pub converted: Vec<String>,
+}
+
+impl Read {
+    /// The figures, ready for the store: entered by the person who filled
+    /// the template, for its unit and period.
+    pub fn new_values(&self) -> Vec<kehoach_store::NewValue> {
+        self.figures
+            .iter()
+            .map(|f| kehoach_store::NewValue {
+                measure: f.measure.clone(),
+                org_unit: self.unit.clone(),
+                period: self.period,
+                value: f.value,
+                status: f.status,
+                note: f.note.clone(),
+                origin: kehoach_domain::value::Origin::Entered,
+                expected_version: None,
+            })
+            .collect()
+    }
+}
+
+/// `G7` from a 0-based row and column.
+pub fn cell_name(row: u32, col: u16) -> String {
+    let mut col = u32::from(col) + 1;
+    let mut letters = Vec::new();
+    while col > 0 {
+        let r = (col - 1) % 26;
+        letters.push(char::from(b'A' + r as u8));
+        col = (col - 1) / 26;
+    }
+    letters.iter().rev().collect::<String>() + &(row + 1).to_string()
+}
+
+fn whole(message: impl Into<String>) -> Rejected {
+    Rejected(vec![CellError { sheet: String::new(), cell: String::new(), message: message.into() }])
+}
+
+/// Text of a cell as typed (NFC, trimmed); numbers as their shortest form.
+fn text_of(data: Option<&Data>) -> String {
+    match data {
+        None | Some(Data::Empty) => String::new(),
+        Some(Data::String(s)) => s.nfc().collect::<String>().trim().to_string(),
+        Some(Data::Float(f)) => f.to_string(),
+        Some(Data::Int(i)) => i.to_string(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// Reads a filled template for `plan`. Nothing is returned unless every
+/// cell is right.
+pub fn read(bytes: &[u8], plan: &Plan) -> Result<Read, Rejected> {
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
+        .map_err(|e| whole(format!("the file is not an Excel workbook (.xlsx) or it is damaged: {e}")))?;
+    let names = book.sheet_names();
+    if !names.iter().any(|n| n == META_SHEET) || !names.iter().any(|n| n == ENTRY_SHEET) {
+        return Err(whole(format!(
+            "this workbook was not made by `kehoach template`: it has no “{ENTRY_SHEET}” and “{META_SHEET}” sheets \
+             (sheets found: {})",
+            names.join(", ")
+        )));
+    }
+    let meta = book.worksheet_range(META_SHEET).map_err(|e| whole(format!("the sheet “{META_SHEET}”: {e}")))?;
+    let at = |r: u32, c: u32| text_of(meta.get_value((r, c)));
+    if at(0, 1) != MARKER {
+        return Err(whole(format!("this workbook was not made by `kehoach template` (marker “{}”)", at(0, 1))));
+    }
+    let bad_meta = |what: &str| whole(format!("the sheet “{META_SHEET}” was edited: “{what}” cannot be read"));
+    let plan_id: i64 = at(1, 1).parse().map_err(|_| bad_meta("plan"))?;
+    let period: Period = at(2, 1).parse().map_err(|_| bad_meta("period"))?;
+    let agency = at(3, 1);
+    let unit = at(4, 1);
+    let count: u32 = at(5, 1).parse().map_err(|_| bad_meta("rows"))?;
+    if period.year() != plan.year {
+        return Err(whole(format!("the template is for {period}, not a period of the {} plan", plan.year)));
+    }
+    let expected: Vec<(String, String, String)> =
+        (0..count).map(|i| (at(6 + i, 0), at(6 + i, 1), at(6 + i, 2))).collect();
+
+    let sheet = ENTRY_SHEET.to_string();
+    let mut errors = Vec::new();
+    let mut err = |row: u32, col: u16, message: String| {
+        errors.push(CellError { sheet: sheet.clone(), cell: cell_name(row, col), message })
+    };
+    let range = book.worksheet_range(ENTRY_SHEET).map_err(|e| whole(format!("the sheet “{ENTRY_SHEET}”: {e}")))?;
+    let formulas = book.worksheet_formula(ENTRY_SHEET).map_err(|e| whole(format!("formulas: {e}")))?;
+    let merged = book.merge_cells_by_sheet_name(ENTRY_SHEET).map_err(|e| whole(format!("merged cells: {e}")))?;
+    for d in &merged {
+        if d.end.0 >= FIRST_ROW {
+            err(
+                d.start.0,
+                d.start.1 as u16,
+                format!(
+                    "cells {}:{} were merged; the template's rows must stay as they were",
+                    cell_name(d.start.0, d.start.1 as u16),
+                    cell_name(d.end.0, d.end.1 as u16)
+                ),
+            );
+        }
+    }
+    for (r, c, f) in formulas.used_cells() {
+        let (row, col) =
+            (formulas.start().map_or(0, |s| s.0) + r as u32, formulas.start().map_or(0, |s| s.1) + c as u32);
+        if row >= FIRST_ROW && !f.is_empty() {
+            err(row, col as u16, format!("holds a formula (={f}); type the figure itself"));
+        }
+    }
+
+    let measures: std::collections::HashMap<&str, &kehoach_domain::Measure> =
+        plan.measures().map(|m| (m.key.as_str(), m)).collect();
+    let mut figures = Vec::new();
+    let mut converted = Vec::new();
+    for (i, (key, name, unit_label)) in expected.iter().enumerate() {
+        let row = FIRST_ROW + i as u32;
+        let cell = |c: u16| text_of(range.get_value((row, u32::from(c))));
+        if cell(KEY) != *key || cell(NAME) != *name || cell(UNIT) != *unit_label {
+            let found = cell(KEY);
+            let why = if found.is_empty() && cell(NAME).is_empty() {
+                format!("the row of {key} “{name}” was deleted")
+            } else if found != *key {
+                format!("expected the row of {key} “{name}”, found “{found}”: rows were moved, added or deleted")
+            } else {
+                format!("the label of {key} was edited (expected “{name}”, “{unit_label}”)")
+            };
+            err(row, KEY, why);
+            continue;
+        }
+        let Some(measure) = measures.get(key.as_str()) else {
+            err(row, KEY, format!("{key} is no longer a measure of the plan"));
+            continue;
+        };
+        let mut legacy = |c: u16, text: String| -> String {
+            match detect_legacy_unicode(&text) {
+                Some(enc) => {
+                    converted.push(format!("{}: {}", cell_name(row, c), enc.name()));
+                    convert_legacy_unicode(&text, enc)
+                }
+                None => text,
+            }
+        };
+        let note = legacy(NOTE, cell(NOTE));
+        let status_text = legacy(STATUS, cell(STATUS));
+        let value = match range.get_value((row, u32::from(VALUE))) {
+            None | Some(Data::Empty) => {
+                if !status_text.is_empty() || !note.is_empty() {
+                    err(row, VALUE, "a status or note was given but no figure".into());
+                }
+                continue;
+            }
+            Some(Data::Float(f)) => f.to_string().parse::<Decimal>().or_else(|_| Decimal::try_from(*f)).ok(),
+            Some(Data::Int(i)) => Some(Decimal::from(*i)),
+            Some(Data::String(s)) => match parse_decimal(s) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    err(row, VALUE, format!("“{s}” is not a number: {e}"));
+                    continue;
+                }
+            },
+            Some(other) => {
+                err(row, VALUE, format!("“{other}” is not a number"));
+                continue;
+            }
+        };
+        let Some(value) = value else {
+            err(row, VALUE, "the number is too large".into());
+            continue;
+        };
+        if let Err(why) = Range::of(measure.kind, &measure.unit).check(value) {
+            err(row, VALUE, why);
+        }
+        let status = if status_text.is_empty() {
+            ValueStatus::Estimate
+        } else {
+            match status_text.parse::<ValueStatus>() {
+                Ok(s) => s,
+                Err(e) => {
+                    err(row, STATUS, e);
+                    continue;
+                }
+            }
+        };
+        figures.push(Filled { cell: cell_name(row, VALUE), measure: key.clone(), value, status, note });
+    }
+    // Anything typed below the template's rows would be silently lost.
+    let end = FIRST_ROW + count;
+    for (r, c, d) in range.used_cells() {
+        let row = range.start().map_or(0, |s| s.0) + r as u32;
+        let col = range.start().map_or(0, |s| s.1) + c as u32;
+        if row >= end && !matches!(d, Data::Empty) {
+            err(row, col as u16, "rows were added below the template; add figures only in its yellow cells".into());
+            break;
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Rejected(errors));
+    }
+    Ok(Read { plan_id, period, agency, unit, figures, converted })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_names() {
+        assert_eq!(cell_name(0, 0), "A1");
+        assert_eq!(cell_name(6, 6), "G7");
+        assert_eq!(cell_name(9, 26), "AA10");
+    }
+}

@@ -1,0 +1,225 @@
+//! Data-entry templates: written, filled in the way Excel saves a workbook
+//! (values in the sheet's XML), and read back; and every kind of bad
+//! workbook refused with the sheet, the cell and the reason.
+
+use kehoach_domain::Plan;
+use kehoach_domain::period::Period;
+use kehoach_domain::value::ValueStatus;
+use kehoach_report::template::{self, Spec};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::io::{Read, Write};
+
+fn plan() -> Plan {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/plans/ben-tre-2025.toml"))
+        .expect("the built-in plan");
+    kehoach_planfile::from_toml(&text).expect("a valid plan")
+}
+
+/// The template of the Department of Industry and Trade (SCT), which leads
+/// exports (c.1, a level in million USD) and a share in per cent (b.1), for
+/// the first quarter.
+fn spec(plan: &Plan) -> Spec {
+    let leads: HashMap<String, String> =
+        ["c.1", "b.1", "d.1"].iter().map(|k| (k.to_string(), "SCT".to_string())).collect();
+    Spec::for_agency(
+        plan,
+        1,
+        Period::Quarter(2025, 1),
+        ("SCT", "Sở Công Thương"),
+        ("83", "Bến Tre"),
+        &leads,
+        |k| (k == "c.1").then(|| ("400.5".parse().unwrap(), ValueStatus::Estimate)),
+    )
+}
+
+/// Rewrites the entry sheet's XML as a spreadsheet program would save it.
+fn edit(bytes: &[u8], f: impl Fn(String) -> String) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut file = zip.by_index(i).unwrap();
+        let name = file.name().unwrap().to_string();
+        let mut content = Vec::new();
+        file.read_to_end(&mut content).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            content = f(String::from_utf8(content).unwrap()).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&content).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// Puts a value in an empty cell (`G6`): a number, or text typed in it.
+fn put(xml: String, cell: &str, value: &str) -> String {
+    let re = regex::Regex::new(&format!(r#"<c r="{cell}" s="(\d+)"/>"#)).unwrap();
+    assert!(re.is_match(&xml), "no empty cell {cell} in the template");
+    let content = if value.parse::<f64>().is_ok() {
+        format!(r#"<c r="{cell}" s="$1"><v>{value}</v></c>"#)
+    } else {
+        format!(r#"<c r="{cell}" s="$1" t="inlineStr"><is><t>{value}</t></is></c>"#)
+    };
+    re.replace(&xml, content.as_str()).into_owned()
+}
+
+fn row_of(spec: &Spec, key: &str) -> usize {
+    6 + spec.rows.iter().position(|r| r.key == key).expect("the key is in the template")
+}
+
+fn errors(result: Result<template::Read, template::Rejected>) -> String {
+    match result {
+        Ok(r) => panic!("accepted: {r:?}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn a_filled_template_round_trips_exactly() {
+    let plan = plan();
+    let spec = spec(&plan);
+    assert_eq!(spec.rows.iter().map(|r| r.key.as_str()).collect::<Vec<_>>(), ["b.1", "c.1", "d.1"]);
+    let blank = template::write(&spec).unwrap();
+
+    // Nothing typed: nothing read, and no error.
+    let read = template::read(&blank, &plan).unwrap();
+    assert_eq!((read.period, read.agency.as_str(), read.unit.as_str()), (Period::Quarter(2025, 1), "SCT", "83"));
+    assert!(read.figures.is_empty());
+
+    let (c1, b1) = (row_of(&spec, "c.1"), row_of(&spec, "b.1"));
+    let filled = edit(&blank, |xml| {
+        let xml = put(xml, &format!("G{c1}"), "412.37");
+        let xml = put(xml, &format!("H{c1}"), "Sơ bộ");
+        let xml = put(xml, &format!("I{c1}"), "Cục Thống kê, 04/2025");
+        // Typed as text the Vietnamese way: 1.234,5678 is still exact.
+        let xml = put(xml, &format!("G{b1}"), "38,0125");
+        put(xml, &format!("H{b1}"), "chính thức")
+    });
+    let read = template::read(&filled, &plan).unwrap();
+    let got: Vec<(String, Decimal, ValueStatus, String)> =
+        read.figures.iter().map(|f| (f.measure.clone(), f.value, f.status, f.note.clone())).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("b.1".into(), "38.0125".parse().unwrap(), ValueStatus::Official, String::new()),
+            ("c.1".into(), "412.37".parse().unwrap(), ValueStatus::Preliminary, "Cục Thống kê, 04/2025".into()),
+        ]
+    );
+    assert_eq!(read.figures[1].cell, format!("G{c1}"));
+}
+
+#[test]
+fn text_typed_in_a_legacy_encoding_is_converted_and_said() {
+    let plan = plan();
+    let spec = spec(&plan);
+    let c1 = row_of(&spec, "c.1");
+    // "Số liệu ước tính" typed with a .VnTime (TCVN3) font: the cell holds
+    // the font's bytes read as Windows-1252 letters.
+    let bytes =
+        kehoach_import::legacy::encode_legacy("Số liệu ước tính", kehoach_import::legacy::LegacyEncoding::Tcvn3)
+            .expect("TCVN3 has every letter");
+    let (typed, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
+    assert_ne!(typed, "Số liệu ước tính");
+    let filled = edit(&template::write(&spec).unwrap(), |xml| {
+        put(put(xml, &format!("G{c1}"), "400"), &format!("I{c1}"), &typed)
+    });
+    let read = template::read(&filled, &plan).unwrap();
+    assert_eq!(read.figures[0].note, "Số liệu ước tính");
+    assert_eq!(read.converted, vec![format!("I{c1}: TCVN3 (ABC)")]);
+}
+
+#[test]
+fn every_bad_cell_is_named_and_nothing_is_read() {
+    let plan = plan();
+    let spec = spec(&plan);
+    let blank = template::write(&spec).unwrap();
+    let (b1, c1, d1) = (row_of(&spec, "b.1"), row_of(&spec, "c.1"), row_of(&spec, "d.1"));
+    let bad = edit(&blank, |xml| {
+        let xml = put(xml, &format!("G{b1}"), "120"); // a share above 100 %
+        let xml = put(xml, &format!("G{c1}"), "-5"); // exports below zero
+        put(xml, &format!("G{d1}"), "nhiều") // not a number
+    });
+    let said = errors(template::read(&bad, &plan));
+    assert!(said.starts_with("3 error(s), nothing imported"), "{said}");
+    assert!(said.contains(&format!("sheet “Nhập số liệu”, cell G{b1}: 120 nằm ngoài khoảng 0 – 100")), "{said}");
+    assert!(said.contains(&format!("cell G{c1}: -5 nhỏ hơn 0")), "{said}");
+    assert!(said.contains(&format!("cell G{d1}: “nhiều” is not a number")), "{said}");
+}
+
+#[test]
+fn a_formula_in_an_input_cell_is_refused() {
+    let plan = plan();
+    let spec = spec(&plan);
+    let c1 = row_of(&spec, "c.1");
+    let bad = edit(&template::write(&spec).unwrap(), |xml| {
+        let re = regex::Regex::new(&format!(r#"<c r="G{c1}" s="(\d+)"/>"#)).unwrap();
+        re.replace(&xml, format!(r#"<c r="G{c1}" s="$1"><f>400+12</f><v>412</v></c>"#).as_str()).into_owned()
+    });
+    let said = errors(template::read(&bad, &plan));
+    assert!(said.contains(&format!("cell G{c1}: holds a formula (=400+12); type the figure itself")), "{said}");
+}
+
+#[test]
+fn edited_labels_deleted_rows_and_merged_cells_are_refused() {
+    let plan = plan();
+    let spec = spec(&plan);
+    let blank = template::write(&spec).unwrap();
+    let c1 = row_of(&spec, "c.1");
+    let d1 = row_of(&spec, "d.1");
+
+    // A label rewritten in the cell.
+    let edited = edit(&blank, |xml| {
+        let re = regex::Regex::new(&format!(r#"<c r="C{c1}" s="(\d+)" t="s"><v>\d+</v></c>"#)).unwrap();
+        assert!(re.is_match(&xml));
+        re.replace(&xml, format!(r#"<c r="C{c1}" s="$1" t="inlineStr"><is><t>Xuất khẩu</t></is></c>"#).as_str())
+            .into_owned()
+    });
+    let said = errors(template::read(&edited, &plan));
+    assert!(said.contains(&format!("cell B{c1}: the label of c.1 was edited")), "{said}");
+
+    // A row deleted: the rows below move up, the last row is empty.
+    let deleted = edit(&blank, |xml| {
+        let re = regex::Regex::new(&format!(r#"<row r="{c1}"[^>]*>.*?</row>"#)).unwrap();
+        let xml = re.replace(&xml, "").into_owned();
+        xml.replace(&format!(r#"<row r="{d1}""#), &format!(r#"<row r="{c1}""#))
+            .replace(&format!(r#"r="A{d1}""#), &format!(r#"r="A{c1}""#))
+            .replace(&format!(r#"r="B{d1}""#), &format!(r#"r="B{c1}""#))
+            .replace(&format!(r#"r="C{d1}""#), &format!(r#"r="C{c1}""#))
+            .replace(&format!(r#"r="D{d1}""#), &format!(r#"r="D{c1}""#))
+    });
+    let said = errors(template::read(&deleted, &plan));
+    assert!(said.contains(&format!("cell B{c1}: expected the row of c.1")), "{said}");
+    assert!(said.contains(&format!("cell B{d1}: the row of d.1")), "{said}");
+
+    // Two input cells merged.
+    let merged = edit(&blank, |xml| {
+        let at = xml.find("</sheetData>").unwrap() + "</sheetData>".len();
+        let (head, tail) = xml.split_at(at);
+        let tail = match tail.find("<mergeCells") {
+            Some(_) => tail.replacen("<mergeCells count=\"", "<mergeCells count=\"1", 1).replacen(
+                "\">",
+                &format!("\"><mergeCell ref=\"G{c1}:G{d1}\"/>"),
+                1,
+            ),
+            None => format!("<mergeCells count=\"1\"><mergeCell ref=\"G{c1}:G{d1}\"/></mergeCells>{tail}"),
+        };
+        format!("{head}{tail}")
+    });
+    let said = errors(template::read(&merged, &plan));
+    assert!(said.contains(&format!("cells G{c1}:G{d1} were merged")), "{said}");
+}
+
+#[test]
+fn a_workbook_that_is_not_ours_or_is_broken_is_refused_whole() {
+    let plan = plan();
+    let mut other = rust_xlsxwriter::Workbook::new();
+    other.add_worksheet().write_string(0, 0, "Chỉ tiêu").unwrap();
+    let said = errors(template::read(&other.save_to_buffer().unwrap(), &plan));
+    assert!(said.contains("this workbook was not made by `kehoach template`"), "{said}");
+
+    let good = template::write(&spec(&plan)).unwrap();
+    let said = errors(template::read(&good[..good.len() / 2], &plan));
+    assert!(said.contains("not an Excel workbook (.xlsx) or it is damaged"), "{said}");
+    let said = errors(template::read(b"measure,period,value\n", &plan));
+    assert!(said.contains("not an Excel workbook"), "{said}");
+}

@@ -1,0 +1,239 @@
+//! Reports and Excel templates from the web: download a period's report
+//! (XLSX appendix, DOCX per Decree 30/2020, PDF), download an agency's
+//! data-entry template, and upload it filled in (all or nothing, every bad
+//! cell named).
+
+use askama::Template;
+use axum::extract::{Multipart, Query, State as AxumState};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use kehoach_domain::access::Action;
+use kehoach_domain::period::Period;
+use kehoach_store::{Against, Store};
+use serde::Deserialize;
+
+use crate::State;
+use crate::auth::Viewer;
+use crate::pages::{PeriodOption, failure, message};
+use crate::view::{Chrome, html};
+
+/// The largest template accepted.
+pub(crate) const MAX_TEMPLATE: usize = 5 * 1024 * 1024;
+
+#[derive(Template)]
+#[template(path = "reports.html")]
+struct ReportsPage {
+    chrome: Chrome,
+    periods: Vec<PeriodOption>,
+    /// Agencies whose template the viewer may download and upload.
+    agencies: Vec<(String, String)>,
+    /// What an upload did: stored figures, or every error.
+    done: String,
+    problems: Vec<String>,
+}
+
+async fn page(state: &State, viewer: &Viewer, status: StatusCode, done: String, problems: Vec<String>) -> Response {
+    let plan = match state.store.plan(state.plan(), Against::Current).await {
+        Ok(p) => p,
+        Err(e) => return failure(&e),
+    };
+    let mut agencies: Vec<(String, String)> = match state.store.agencies().await {
+        Ok(a) => a.into_iter().filter(|a| viewer.may(Action::Enter, Some(&a.code))).map(|a| (a.code, a.name)).collect(),
+        Err(e) => return failure(&e),
+    };
+    crate::view::sort_vi(&mut agencies, |a| a.1.as_str());
+    let today = chrono::Utc::now().date_naive();
+    // The latest period already over, the longest of those ending that day
+    // (the year rather than December once the year is over).
+    let current = Period::all_of(plan.year)
+        .into_iter()
+        .filter(|p| p.calendar().1 <= today)
+        .max_by_key(|p| (p.calendar().1, p.calendar().1 - p.calendar().0))
+        .unwrap_or(Period::Month(plan.year, 1));
+    let periods = crate::pages::period_options(plan.year, current);
+    let page = ReportsPage { chrome: Chrome::new(viewer, "Báo cáo", "reports"), periods, agencies, done, problems };
+    (status, html(&page)).into_response()
+}
+
+pub(crate) async fn reports(AxumState(state): AxumState<State>, viewer: Viewer) -> Response {
+    if let Err(r) = viewer.require(Action::Read, None, "/reports") {
+        return r;
+    }
+    page(&state, &viewer, StatusCode::OK, String::new(), Vec::new()).await
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Download {
+    period: Option<String>,
+    format: Option<String>,
+    against: Option<String>,
+}
+
+fn attachment(bytes: Vec<u8>, mime: &'static str, name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `/reports/download?period=2025-H1&format=docx`.
+pub(crate) async fn download(
+    AxumState(state): AxumState<State>,
+    viewer: Viewer,
+    Query(q): Query<Download>,
+) -> Response {
+    if let Err(r) = viewer.require(Action::Read, None, "/reports") {
+        return r;
+    }
+    let Some(period) = q.period.as_deref().and_then(|p| p.parse::<Period>().ok()) else {
+        return message(&viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", "Chọn kỳ báo cáo.");
+    };
+    let against = if q.against.as_deref() == Some("original") { Against::Original } else { Against::Current };
+    let request = kehoach_report::Request {
+        plan: state.plan(),
+        period,
+        against,
+        date: chrono::Utc::now().date_naive(),
+        issuer: None,
+    };
+    let report = match kehoach_report::gather(&state.store, &request).await {
+        Ok(r) => r,
+        Err(kehoach_report::GatherError::Store(e)) => return failure(&e),
+        Err(e) => return message(&viewer, StatusCode::BAD_REQUEST, "Không lập được báo cáo", &e.to_string()),
+    };
+    let format = q.format.unwrap_or_default();
+    let stem = format!("bao-cao-{period}");
+    // Typesetting takes a few hundred milliseconds of CPU: off the async workers.
+    let made = tokio::task::spawn_blocking(move || -> Result<(Vec<u8>, &'static str, &'static str), String> {
+        match format.as_str() {
+            "xlsx" => kehoach_report::xlsx::appendix(&report)
+                .map(|b| (b, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"))
+                .map_err(|e| e.to_string()),
+            "docx" => kehoach_report::docx::report(&report)
+                .map(|b| (b, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"))
+                .map_err(|e| e.to_string()),
+            "pdf" => kehoach_pdf::report(&report).map(|b| (b, "application/pdf", "pdf")).map_err(|e| e.to_string()),
+            other => Err(format!("“{other}” không phải định dạng báo cáo: chọn xlsx, docx hoặc pdf.")),
+        }
+    })
+    .await;
+    match made {
+        Ok(Ok((bytes, mime, ext))) => attachment(bytes, mime, &format!("{stem}.{ext}")),
+        Ok(Err(e)) => message(&viewer, StatusCode::BAD_REQUEST, "Không lập được báo cáo", &e),
+        Err(e) => message(&viewer, StatusCode::INTERNAL_SERVER_ERROR, "Không lập được báo cáo", &e.to_string()),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct TemplateQuery {
+    agency: Option<String>,
+    period: Option<String>,
+}
+
+/// `/reports/template?agency=SCT&period=2025-Q1`: the agency's workbook.
+pub(crate) async fn template(
+    AxumState(state): AxumState<State>,
+    viewer: Viewer,
+    Query(q): Query<TemplateQuery>,
+) -> Response {
+    let agency = q.agency.unwrap_or_default();
+    if let Err(r) = viewer.require(Action::Enter, Some(&agency), "/reports") {
+        return r;
+    }
+    let Some(period) = q.period.as_deref().and_then(|p| p.parse::<Period>().ok()) else {
+        return message(&viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", "Chọn kỳ báo cáo.");
+    };
+    let spec = match kehoach_report::gather::template_spec(&state.store, state.plan(), &agency, period).await {
+        Ok(s) => s,
+        Err(kehoach_report::gather::TemplateError::Store(e)) => return failure(&e),
+        Err(e) => return message(&viewer, StatusCode::BAD_REQUEST, "Không lập được biểu nhập", &e.to_string()),
+    };
+    match kehoach_report::template::write(&spec) {
+        Ok(bytes) => attachment(
+            bytes,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            &format!("bieu-nhap-{}-{period}.xlsx", spec.agency),
+        ),
+        Err(e) => message(&viewer, StatusCode::INTERNAL_SERVER_ERROR, "Không lập được biểu nhập", &e.to_string()),
+    }
+}
+
+/// A filled template uploaded: read whole, checked against the uploader's
+/// agency, stored whole or not at all.
+pub(crate) async fn upload(AxumState(state): AxumState<State>, viewer: Viewer, mut form: Multipart) -> Response {
+    if viewer.user.is_none() {
+        return axum::response::Redirect::to("/login?next=%2Freports").into_response();
+    }
+    let (csrf, file) = match crate::drafts::read_upload(&mut form).await {
+        Ok(parts) => parts,
+        Err(crate::drafts::UploadError::TooLarge) => {
+            let problem = "Không nhận được tệp (quá lớn, tối đa 5 MB, hoặc bị ngắt).".to_string();
+            return page(&state, &viewer, StatusCode::PAYLOAD_TOO_LARGE, String::new(), vec![problem]).await;
+        }
+        Err(crate::drafts::UploadError::Malformed) => {
+            let problem = "Biểu mẫu tải lên không hợp lệ hoặc tệp quá lớn (tối đa 5 MB).".to_string();
+            return page(&state, &viewer, StatusCode::BAD_REQUEST, String::new(), vec![problem]).await;
+        }
+    };
+    if let Err(r) = viewer.check_csrf(csrf.as_deref()) {
+        return r;
+    }
+    let refuse =
+        |problems: Vec<String>| page(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, String::new(), problems);
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return refuse(vec!["Chọn tệp biểu nhập đã điền (.xlsx).".into()]).await;
+    };
+    let plan = match state.store.plan(state.plan(), Against::Current).await {
+        Ok(p) => p,
+        Err(e) => return failure(&e),
+    };
+    let read = match kehoach_report::template::read(&bytes, &plan) {
+        Ok(r) => r,
+        Err(rejected) => {
+            let mut problems = vec![format!("“{name}”: {} lỗi, chưa nhập số liệu nào.", rejected.0.len())];
+            problems.extend(rejected.0.iter().map(ToString::to_string));
+            return refuse(problems).await;
+        }
+    };
+    if read.plan_id != state.plan() {
+        return refuse(vec![format!(
+            "“{name}” được lập cho kế hoạch {}, không phải kế hoạch đang theo dõi.",
+            read.plan_id
+        )])
+        .await;
+    }
+    if !viewer.may(Action::Enter, Some(&read.agency)) {
+        return refuse(vec![format!(
+            "“{name}” là biểu của cơ quan {}: bạn không nhập số liệu cho cơ quan này.",
+            read.agency
+        )])
+        .await;
+    }
+    let values = read.new_values();
+    let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
+    match state.store.submit_values(state.plan(), &values, &by).await {
+        Ok(_) => {
+            let mut done = format!(
+                "Đã nhập {} số liệu của {} cho {} từ “{name}”.",
+                values.len(),
+                read.agency,
+                read.period.label_vi()
+            );
+            if !read.converted.is_empty() {
+                done.push_str(&format!(
+                    " Đã chuyển sang Unicode các ô gõ bằng bảng mã cũ: {}.",
+                    read.converted.join(", ")
+                ));
+            }
+            page(&state, &viewer, StatusCode::OK, done, Vec::new()).await
+        }
+        Err(e @ (kehoach_store::StoreError::Locked { .. } | kehoach_store::StoreError::Conflict { .. })) => {
+            refuse(vec![format!("Chưa nhập số liệu nào: {e}")]).await
+        }
+        Err(e) => failure(&e),
+    }
+}
