@@ -7,7 +7,7 @@
 // last line is `N passed, M failed`. Exit code 1 if anything failed.
 // Screenshots go to e2e/screenshots/NAME-1280.png and NAME-360.png (full page).
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -309,6 +309,31 @@ test('a planner reads a resolution and reviews it beside its text', async (t) =>
   assert((await line.getAttribute('class')) === 'marked', 'the source line of c.1 is not marked');
   assert(oneLine(await line.innerText()).includes('Kim ngạch xuất khẩu'), 'line 10 is not the exports sentence');
   await screenshots(page, 'draft');
+});
+
+test('a reporter downloads the report and the template, and uploads the template filled', async (t) => {
+  const context = await t.context();
+  const page = await login(context, 'reporter1', 'reporter-pass-1');
+  const res = await page.goto(url('/reports'));
+  assert(res && res.status() === 200, `GET /reports answered ${res && res.status()}`);
+  await page.locator('select#period').selectOption('2025-H1');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('button[name=format][value=docx]').click(),
+  ]);
+  assert(download.suggestedFilename() === 'bao-cao-2025-H1.docx', `the report downloads as ${download.suggestedFilename()}`);
+  const [template] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('form[action="/reports/template"][method=get] button[type=submit]').click(),
+  ]);
+  assert(template.suggestedFilename().endsWith('.xlsx'), `the template downloads as ${template.suggestedFilename()}`);
+  // Uploaded as it came (nothing typed): accepted, nothing stored.
+  const path = await template.path();
+  await page.locator('input#file').setInputFiles({ name: 'bieu.xlsx', mimeType: 'application/octet-stream', buffer: readFileSync(path) });
+  await Promise.all([page.waitForLoadState('load'), page.locator('form[enctype="multipart/form-data"] button[type=submit]').click()]);
+  const flash = oneLine(await page.locator('.flash').innerText());
+  assert(flash.includes('không có ô số liệu nào được điền'), `after the upload the page says "${flash}"`);
+  await screenshots(page, 'reports');
 });
 
 // ---------------------------------------------------------------- runner

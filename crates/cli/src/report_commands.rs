@@ -113,6 +113,10 @@ pub async fn import_template(database: &str, file: &Path, plan: Option<i64>) -> 
         eprintln!("{}: {c}: text in a legacy encoding, converted to Unicode", file.display());
     }
     let values = read.new_values();
+    if values.is_empty() {
+        println!("{}: no figure was filled in; nothing to import", file.display());
+        return Ok(());
+    }
     store
         .submit_values(id, &values, &actor())
         .await

@@ -81,7 +81,7 @@ pub fn source(report: &Report) -> String {
     );
     let _ = writeln!(
         t,
-        r#"#grid(columns: (38%, 62%), align: center + top, row-gutter: 0.3em,
+        r#"#grid(columns: (38%, 62%), align: center + top, row-gutter: 0.45em,
   text(size: 13pt, {s_parent}), text(size: 13pt, weight: "bold", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
   text(size: 13pt, weight: "bold", {s_agency}), text(size: 14pt, weight: "bold", "Độc lập - Tự do - Hạnh phúc"),
   line-rule(30%), line-rule(55%),
@@ -91,7 +91,7 @@ pub fn source(report: &Report) -> String {
 #align(center, text(weight: "bold", "BÁO CÁO"))
 #v(-0.4em)
 #align(center, text(weight: "bold", {s_title}))
-#v(-0.2em)
+#v(0.25em)
 #align(center, line-rule(25%))
 #v(0.6em)"#,
         s_parent = s(&issuer.parent),
@@ -111,9 +111,9 @@ pub fn source(report: &Report) -> String {
             Block::Item(text) => {
                 let _ = writeln!(t, "#par(first-line-indent: (amount: 1cm, all: true), {})", s(&format!("- {text}")));
             }
+            Block::Chart => t.push_str(&chart(report)),
         }
     }
-    t.push_str(&chart(report));
     // Recipients and signature.
     let recipients: Vec<String> = issuer.recipients.iter().map(|r| s(&format!("- {r}"))).collect();
     let titles: Vec<String> = issuer.signer_title.iter().map(|r| s(r)).collect();
@@ -141,23 +141,12 @@ pub fn source(report: &Report) -> String {
 /// A bar per verdict: how many measures have it.
 fn chart(report: &Report) -> String {
     let c = Counts::of(report.rows());
-    let bars = [
-        (Status::Exceeded, c.exceeded, "rgb(\"#1b7a3d\")"),
-        (Status::Achieved, c.achieved, "rgb(\"#4caf50\")"),
-        (Status::OnTrack, c.on_track, "rgb(\"#7cb342\")"),
-        (Status::AtRisk, c.at_risk, "rgb(\"#f0a30a\")"),
-        (Status::NotAchieved, c.not_achieved, "rgb(\"#c62828\")"),
-        (Status::NoData, c.no_data, "rgb(\"#9e9e9e\")"),
-    ];
     let total = c.total().max(1);
     let mut rows = String::new();
-    for (status, n, colour) in bars {
-        if n == 0 {
-            continue;
-        }
+    for (status, n, colour) in c.bars() {
         let _ = writeln!(
             rows,
-            "  text(size: 11pt, {}), box(width: {}.{}%, height: 0.8em, fill: {colour}), text(size: 11pt, \"{n}\"),",
+            "  text(size: 11pt, {}), box(width: {}.{}%, height: 0.8em, fill: rgb(\"#{colour}\")), text(size: 11pt, \"{n}\"),",
             s(status.label_vi()),
             n * 900 / total / 10,
             n * 900 / total % 10,

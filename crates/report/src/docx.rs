@@ -7,13 +7,14 @@
 
 use docx_rs::{
     AlignmentType, Docx, Header, LineSpacing, PageMargin, PageNum, PageOrientationType, Paragraph, Run, RunFonts,
-    Section, SpecialIndentType, Table, TableCell, TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
+    Section, Shading, ShdType, SpecialIndentType, Table, TableCell, TableLayoutType, TableRow, VAlignType, VMergeType,
+    WidthType,
 };
 use kehoach_domain::evaluate::Status;
 use kehoach_domain::number::format_vi;
 use rust_decimal::Decimal;
 
-use crate::model::{Report, roman};
+use crate::model::{Counts, Report, roman};
 use crate::prose::{self, Block};
 
 /// The body's font, as the Decree asks for.
@@ -46,7 +47,10 @@ pub fn report(report: &Report) -> Result<Vec<u8>, DocxError> {
         letter = letter.add_paragraph(p);
     }
     for block in prose::body(report) {
-        letter = letter.add_paragraph(block_paragraph(&block));
+        letter = match block {
+            Block::Chart => letter.add_table(chart(report)).add_paragraph(Paragraph::new()),
+            block => letter.add_paragraph(block_paragraph(&block)),
+        };
     }
     letter = letter.add_paragraph(Paragraph::new()).add_table(signature(report));
 
@@ -153,7 +157,60 @@ fn block_paragraph(block: &Block) -> Paragraph {
         Block::Heading(_, text) => body(Paragraph::new().add_run(run(text).bold())).keep_next(true),
         Block::Paragraph(text) => body(Paragraph::new().add_run(run(text))),
         Block::Item(text) => body(Paragraph::new().add_run(run(&format!("- {text}")))),
+        Block::Chart => Paragraph::new(),
     }
+}
+
+/// The measures by verdict as a bar chart drawn with the document's own
+/// table cells (a shaded cell as wide as the share of measures), so that it
+/// prints the same in every word processor and stays editable.
+fn chart(report: &Report) -> Table {
+    const LABEL: usize = 2800;
+    const BARS: usize = 5600;
+    const COUNT: usize = 700;
+    let counts = Counts::of(report.rows());
+    let total = counts.total().max(1);
+    let mut rows = vec![TableRow::new(vec![
+        plain_cell(
+            LABEL + BARS + COUNT,
+            vec![centred(
+                run(&format!("Đánh giá {} chỉ tiêu chủ yếu {}", counts.total(), report.period_phrase()))
+                    .bold()
+                    .size(24),
+            )],
+        )
+        .grid_span(3),
+    ])];
+    for (status, n, colour) in counts.bars() {
+        let width = (BARS * n / total).max(60);
+        let bar = Table::without_borders(vec![TableRow::new(vec![
+            TableCell::new()
+                .width(width, WidthType::Dxa)
+                .shading(Shading::new().fill(colour).color("auto").shd_type(ShdType::Clear))
+                .clear_all_border()
+                .add_paragraph(Paragraph::new().line_spacing(tight()).add_run(run(" ").size(16))),
+        ])])
+        .set_grid(vec![width])
+        .layout(TableLayoutType::Fixed)
+        .width(width, WidthType::Dxa);
+        rows.push(TableRow::new(vec![
+            plain_cell(
+                LABEL,
+                vec![Paragraph::new().align(AlignmentType::Right).add_run(run(status.label_vi()).size(22))],
+            ),
+            TableCell::new()
+                .width(BARS, WidthType::Dxa)
+                .clear_all_border()
+                .vertical_align(VAlignType::Center)
+                .add_table(bar)
+                .add_paragraph(Paragraph::new().line_spacing(LineSpacing::new().before(0).after(0).line(20))),
+            plain_cell(COUNT, vec![Paragraph::new().add_run(run(&n.to_string()).size(22))]),
+        ]));
+    }
+    Table::without_borders(rows)
+        .set_grid(vec![LABEL, BARS, COUNT])
+        .layout(TableLayoutType::Fixed)
+        .width(LABEL + BARS + COUNT, WidthType::Dxa)
 }
 
 /// Nơi nhận on the left, the signature on the right.

@@ -165,6 +165,22 @@ impl Counts {
         c
     }
 
+    /// Each verdict with its count and a colour (RGB hex) for charts, in
+    /// the order reports list them; verdicts no measure has are left out.
+    pub fn bars(&self) -> Vec<(Status, usize, &'static str)> {
+        [
+            (Status::Exceeded, self.exceeded, "1B7A3D"),
+            (Status::Achieved, self.achieved, "4CAF50"),
+            (Status::OnTrack, self.on_track, "7CB342"),
+            (Status::AtRisk, self.at_risk, "F0A30A"),
+            (Status::NotAchieved, self.not_achieved, "C62828"),
+            (Status::NoData, self.no_data, "9E9E9E"),
+        ]
+        .into_iter()
+        .filter(|(_, n, _)| *n > 0)
+        .collect()
+    }
+
     pub fn total(&self) -> usize {
         self.exceeded + self.achieved + self.not_achieved + self.at_risk + self.on_track + self.no_data
     }

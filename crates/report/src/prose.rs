@@ -22,6 +22,8 @@ pub enum Block {
     Paragraph(String),
     /// A line introduced by a dash, as lists are written in reports.
     Item(String),
+    /// The chart of the measures by verdict (drawn by each format).
+    Chart,
 }
 
 /// The body from the opening sentence to the closing one.
@@ -45,6 +47,9 @@ pub fn body(report: &Report) -> Vec<Block> {
         all.total(),
         tally(&all, report.period)
     )));
+    if all.total() > all.no_data {
+        out.push(Block::Chart);
+    }
     for (i, sector) in report.sectors.iter().enumerate() {
         let title = if sector.name.is_empty() { "Các chỉ tiêu khác".to_string() } else { sector.name.clone() };
         out.push(Block::Heading(2, format!("{}. {title}", i + 1)));

@@ -53,9 +53,18 @@ fn edit(bytes: &[u8], f: impl Fn(String) -> String) -> Vec<u8> {
 
 /// Puts a value in an empty cell (`G6`): a number, or text typed in it.
 fn put(xml: String, cell: &str, value: &str) -> String {
+    put_as(xml, cell, value, value.parse::<f64>().is_ok())
+}
+
+/// Puts text in an empty cell, even text that looks like a number.
+fn put_text(xml: String, cell: &str, value: &str) -> String {
+    put_as(xml, cell, value, false)
+}
+
+fn put_as(xml: String, cell: &str, value: &str, number: bool) -> String {
     let re = regex::Regex::new(&format!(r#"<c r="{cell}" s="(\d+)"/>"#)).unwrap();
     assert!(re.is_match(&xml), "no empty cell {cell} in the template");
-    let content = if value.parse::<f64>().is_ok() {
+    let content = if number {
         format!(r#"<c r="{cell}" s="$1"><v>{value}</v></c>"#)
     } else {
         format!(r#"<c r="{cell}" s="$1" t="inlineStr"><is><t>{value}</t></is></c>"#)
@@ -222,4 +231,34 @@ fn a_workbook_that_is_not_ours_or_is_broken_is_refused_whole() {
     assert!(said.contains("not an Excel workbook (.xlsx) or it is damaged"), "{said}");
     let said = errors(template::read(b"measure,period,value\n", &plan));
     assert!(said.contains("not an Excel workbook"), "{said}");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Any figure a person can type (up to 15 significant digits, which is
+    /// what a spreadsheet keeps) comes back exactly, as a number or as text
+    /// written the Vietnamese way.
+    #[test]
+    fn typed_figures_round_trip_exactly(
+        mantissa in proptest::prop_oneof![0i64..1_000_000, 0i64..999_999_999_999_999],
+        scale in 0u32..=4,
+        as_text: bool,
+    ) {
+        let plan = plan();
+        let spec = spec(&plan);
+        let value = Decimal::new(mantissa, scale);
+        let c1 = row_of(&spec, "c.1");
+        let cell = format!("G{c1}");
+        let filled = edit(&template::write(&spec).unwrap(), |xml| {
+            if as_text {
+                put_text(xml, &cell, &kehoach_domain::number::format_vi(value))
+            } else {
+                put(xml, &cell, &value.to_string())
+            }
+        });
+        let read = template::read(&filled, &plan).unwrap();
+        proptest::prop_assert_eq!(read.figures.len(), 1);
+        proptest::prop_assert_eq!(read.figures[0].value.normalize(), value.normalize());
+    }
 }

@@ -214,6 +214,10 @@ pub(crate) async fn upload(AxumState(state): AxumState<State>, viewer: Viewer, m
         .await;
     }
     let values = read.new_values();
+    if values.is_empty() {
+        let done = format!("“{name}” không có ô số liệu nào được điền: không có gì để nhập.");
+        return page(&state, &viewer, StatusCode::OK, done, Vec::new()).await;
+    }
     let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
     match state.store.submit_values(state.plan(), &values, &by).await {
         Ok(_) => {
