@@ -87,7 +87,7 @@ pub async fn template(database: &str, agency: &str, period: Period, output: &Pat
     let bytes = kehoach_report::template::write(&spec).context("the template")?;
     crate::write_atomically(output, &bytes)?;
     println!(
-        "{}: template of {} ({}) for {}: {} measures of {}",
+        "{}: template of {} ({}) for {}: {} measure(s) of {}",
         output.display(),
         spec.agency_name,
         spec.agency,
@@ -122,7 +122,7 @@ pub async fn import_template(database: &str, file: &Path, plan: Option<i64>) -> 
         .await
         .with_context(|| format!("{}: nothing imported", file.display()))?;
     println!(
-        "{}: {} figures of {} for {} stored in plan {id}",
+        "{}: {} figure(s) of {} for {} stored in plan {id}",
         file.display(),
         values.len(),
         read.agency,

@@ -176,7 +176,7 @@ fn a_template_filled_in_comes_back_through_values_import() {
     let filled = rezip(&path, "xl/worksheets/sheet1.xml", &filled_xml);
     std::fs::write(dir.path().join("filled.xlsx"), filled).unwrap();
     let said = ok(&["values", "import", "filled.xlsx"], dir.path());
-    assert!(said.contains("filled.xlsx: 1 figures of SCT for Quý I/2025 stored"), "{said}");
+    assert!(said.contains("filled.xlsx: 1 figure(s) of SCT for Quý I/2025 stored"), "{said}");
     let status = ok(&["status", "--period", "2025-Q1", "--json"], dir.path());
     let status: serde_json::Value = serde_json::from_str(&status).unwrap();
     let c1 = status["measures"].as_array().unwrap().iter().find(|m| m["key"] == "c.1").unwrap();
