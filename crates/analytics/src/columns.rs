@@ -127,17 +127,20 @@ pub struct Columns {
     pub(crate) first: i32,
     /// `blocks[measure][month − first]`.
     pub(crate) blocks: Vec<Vec<Option<Block>>>,
+    /// Whether `first` is set (any block was ever made).
+    started: bool,
 }
 
 impl Columns {
     pub fn new(n_measures: usize, n_units: usize) -> Self {
-        Self { n_units, scales: vec![0; n_measures], first: 0, blocks: vec![Vec::new(); n_measures] }
+        Self { n_units, scales: vec![0; n_measures], first: 0, blocks: vec![Vec::new(); n_measures], started: false }
     }
 
     /// Makes room for an absolute month; returns its offset.
     fn offset(&mut self, month: i32) -> usize {
-        if self.blocks.iter().all(Vec::is_empty) {
+        if !self.started {
             self.first = month;
+            self.started = true;
         }
         if month < self.first {
             let shift = (self.first - month) as usize;
@@ -151,9 +154,19 @@ impl Columns {
         (month - self.first) as usize
     }
 
+    /// Whether any block was ever made (so `first` means something).
+    pub(crate) fn started(&self) -> bool {
+        self.started
+    }
+
     pub fn block(&self, measure: usize, month: i32) -> Option<&Block> {
         let off = usize::try_from(month - self.first).ok()?;
         self.blocks[measure].get(off)?.as_ref()
+    }
+
+    /// Slots per block: the number of units.
+    pub fn units(&self) -> usize {
+        self.n_units
     }
 
     /// The measure's scale.

@@ -282,7 +282,7 @@ impl Engine {
         scale: u32,
     ) -> Result<Option<Decimal>, Overflow> {
         self.rescale(m, scale)?;
-        let (old_first, was_empty) = (self.cols.first, self.cols.blocks.iter().all(Vec::is_empty));
+        let (old_first, was_empty) = (self.cols.first, !self.cols.started());
         let old = self.cols.put(m, month, u, mantissa, scale)?;
         self.align(old_first, was_empty);
         let s = self.cols.scale(m);

@@ -1,6 +1,7 @@
 //! `kehoach`: follows a Vietnamese socio-economic development plan from the
 //! resolution that adopts it to the reports that judge it.
 
+mod bench;
 mod config;
 mod demo;
 mod store_commands;
@@ -101,6 +102,9 @@ enum Command {
     /// The reporting periods of a year: calendar bounds and the Decree
     /// 09/2019 reporting windows (15th to 14th) side by side.
     Periods { year: i32 },
+    /// A synthetic national dataset and the analytics engine timed on it.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
 }
 
 #[derive(Subcommand)]
@@ -210,6 +214,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     let config = config::load(cli.config.as_deref(), std::env::vars())?;
     let database = cli.database.as_deref().unwrap_or(config.database.as_str());
     match cli.command {
+        Command::Bench(command) => {
+            bench::run(command)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Init { plan, demo } => {
             store_commands::init(database, plan.as_deref(), demo).await?;
             Ok(ExitCode::SUCCESS)
