@@ -1,6 +1,7 @@
 //! `kehoach`: follows a Vietnamese socio-economic development plan from the
 //! resolution that adopts it to the reports that judge it.
 
+mod analytics_commands;
 mod bench;
 mod config;
 mod demo;
@@ -105,6 +106,9 @@ enum Command {
     /// A synthetic national dataset and the analytics engine timed on it.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// The in-memory analytics engine.
+    #[command(subcommand)]
+    Analytics(analytics_commands::AnalyticsCommand),
 }
 
 #[derive(Subcommand)]
@@ -216,6 +220,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Bench(command) => {
             bench::run(command)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Analytics(command) => {
+            analytics_commands::run(database, command).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Init { plan, demo } => {

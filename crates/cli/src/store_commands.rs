@@ -103,7 +103,7 @@ fn new_value(row: kehoach_values::ValueRow, origin: Origin) -> NewValue {
 }
 
 /// The plan a command works on: the one asked for, or the only one.
-async fn plan_id(store: &AnyStore, asked: Option<PlanId>) -> Result<PlanId> {
+pub(crate) async fn plan_id(store: &AnyStore, asked: Option<PlanId>) -> Result<PlanId> {
     let plans = store.plans().await?;
     match asked {
         Some(id) if plans.iter().any(|p| p.0 == id) => Ok(id),

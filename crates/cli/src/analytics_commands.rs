@@ -1,0 +1,117 @@
+//! The analytics engine fed from the store: built at start-up from the
+//! latest version of every figure, then kept current by every save (on
+//! PostgreSQL, by the notices of all processes sharing the database).
+
+use anyhow::{Context, Result, bail};
+use kehoach_analytics::{Engine, MeasureDef, Scope};
+use kehoach_domain::Aggregation;
+use kehoach_domain::ledger::{self, Rule};
+use kehoach_domain::org;
+use kehoach_domain::period::Period;
+use kehoach_store::notify::{Heard, Listener};
+use kehoach_store::{Against, AnyStore, PlanId, Store};
+use std::io::Write;
+use std::str::FromStr;
+
+/// The engine over a plan's measures and components and the store's units,
+/// holding the latest version of every figure of the plan.
+pub async fn engine_from_store(store: &impl Store, id: PlanId) -> Result<Engine> {
+    let plan = store.plan(id, Against::Current).await?;
+    let mut formulas = ledger::derived(&plan).context("the plan's formulas")?;
+    let mut measures: Vec<MeasureDef> = plan
+        .measures()
+        .map(|m| match formulas.remove(&m.key) {
+            Some(expr) => MeasureDef::derived(m.key.clone(), expr),
+            None => MeasureDef::new(m.key.clone(), ledger::rule(m)),
+        })
+        .collect();
+    for c in &plan.components {
+        if !measures.iter().any(|m| m.key == c.key) {
+            let rule = if c.aggregation == Aggregation::Sum { Rule::Sum } else { Rule::Stock };
+            measures.push(MeasureDef::new(c.key.clone(), rule));
+        }
+    }
+    let mut engine = Engine::new(measures, store.org_units().await?);
+    for v in store.latest_values(id).await? {
+        engine
+            .apply(&v.measure, &v.org_unit, v.period, v.value)
+            .with_context(|| format!("{} {} {}", v.measure, v.org_unit, v.period))?;
+    }
+    Ok(engine)
+}
+
+/// Prints one figure, then again every time a save by any process sharing
+/// the PostgreSQL database changes it (`FIGURE <value>`, `-` for none).
+pub async fn watch(
+    database: &str,
+    measure: &str,
+    unit: Option<&str>,
+    period: &str,
+    plan: Option<PlanId>,
+) -> Result<()> {
+    let period = Period::from_str(period)?;
+    let store = crate::store_commands::open(database).await?;
+    let AnyStore::Postgres(pg) = &store else {
+        bail!("watch follows the saves of other processes through PostgreSQL: give a postgres:// database");
+    };
+    let id = crate::store_commands::plan_id(&store, plan).await?;
+    // Listen first, then read: a save committed in between is both read and heard.
+    let mut listener = Listener::new(pg).await?;
+    let mut engine = engine_from_store(&store, id).await?;
+    let code = match unit {
+        None => None,
+        Some(u) => Some(org::find(engine.units(), u).with_context(|| format!("no unit {u}"))?.code.clone()),
+    };
+    let figure = |engine: &Engine| -> Result<String> {
+        let scope = code.as_deref().map_or(Scope::Nation, Scope::Unit);
+        Ok(engine.figure(measure, scope, period)?.map_or("-".to_string(), |v| v.normalize().to_string()))
+    };
+    let mut out = std::io::stdout();
+    let mut last = figure(&engine)?;
+    writeln!(out, "FIGURE {last}")?;
+    out.flush()?;
+    loop {
+        match listener.recv().await? {
+            Heard::Saved(v) if v.plan_id == id => {
+                if let Err(e) = engine.apply(&v.measure, &v.org_unit, v.period, v.value) {
+                    eprintln!("kehoach: ignored a saved figure: {e}");
+                }
+            }
+            Heard::Saved(_) => continue,
+            Heard::Reconnected => engine = engine_from_store(&store, id).await?,
+        }
+        let now = figure(&engine)?;
+        if now != last {
+            writeln!(out, "FIGURE {now}")?;
+            out.flush()?;
+            last = now;
+        }
+    }
+}
+
+#[derive(clap::Subcommand)]
+pub enum AnalyticsCommand {
+    /// Print a figure from the analytics engine, then again whenever a save by
+    /// any kehoach process sharing the PostgreSQL database changes it.
+    Watch {
+        /// The measure, e.g. c.1.
+        #[arg(long)]
+        measure: String,
+        /// A unit by code or name; the nation when left out.
+        #[arg(long)]
+        unit: Option<String>,
+        /// 2025, 2025-H1, 2025-9M, 2025-Q3 or 2025-09.
+        #[arg(long)]
+        period: String,
+        #[arg(long = "plan")]
+        plan_id: Option<PlanId>,
+    },
+}
+
+pub async fn run(database: &str, command: AnalyticsCommand) -> Result<()> {
+    match command {
+        AnalyticsCommand::Watch { measure, unit, period, plan_id } => {
+            watch(database, &measure, unit.as_deref(), &period, plan_id).await
+        }
+    }
+}
