@@ -256,10 +256,11 @@ def main():
     print(f"# engines: kehoach (release), DuckDB {d['version']} (threads=2), {p['version']} "
           f"(shared_buffers={p['shared_buffers']}, 2 workers per query)", flush=True)
 
+    print("# rows: " + " ".join(f"{q}={len(ka[q])}" for q in ka), flush=True)
     for q in ("Q1", "Q2", "Q3", "Q4", "Q5"):
         ok = same(q, ka[q], d["answers"][q]) and same(q, ka[q], p["answers"][q])
         print(f"{q} kehoach_ms={kq[q]:.3g} duckdb_ms={d['queries'][q]:.1f} postgres_ms={p['queries'][q]:.0f} "
-              f"ratio_duckdb={kq[q] / d['queries'][q]:.4f} same_answers={'yes' if ok else 'no'} rows={len(ka[q])}")
+              f"ratio_duckdb={kq[q] / d['queries'][q]:.3g} same_answers={'yes' if ok else 'no'}")
     print(f"LOAD kehoach_ms={k['load_ms']:.0f} duckdb_ms={d['load_ms']:.0f} postgres_ms={p['load_ms']:.0f} "
           f"ratio_duckdb={k['load_ms'] / d['load_ms']:.2f}")
     print(f"MEM kehoach_mib={k['peak_mib']:.0f} duckdb_mib={d['peak_mib']:.0f}")
