@@ -441,6 +441,12 @@ impl Engine {
         }
         let def = &self.measures[m];
         if def.rule == Rule::Derived {
+            // A month's own figure wins over the formula, as in the ledger.
+            if span.0 == span.1
+                && let Some(v) = self.month_own(m, scope, span.0)
+            {
+                return Some(self.to_decimal(m, v));
+            }
             if depth >= MAX_DEPTH {
                 return None;
             }
