@@ -115,3 +115,31 @@ pub async fn run(database: &str, command: AnalyticsCommand) -> Result<()> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+
+    /// The built-in plan in SQLite: the engine built from the store gives the
+    /// published figures, follows Bến Tre into Vĩnh Long, and adds a district's
+    /// months into its province.
+    #[tokio::test]
+    async fn the_engine_built_from_the_store_gives_its_figures() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("k.db").display().to_string();
+        crate::store_commands::init(&db, None, false).await.unwrap();
+        let store = crate::store_commands::open(&db).await.unwrap();
+        let id = crate::store_commands::plan_id(&store, None).await.unwrap();
+        let mut engine = engine_from_store(&store, id).await.unwrap();
+        let d = |s: &str| Some(Decimal::from_str(s).unwrap());
+        assert_eq!(engine.figure("c.1", Scope::Unit("83"), Period::Year(2024)).unwrap(), d("1630"));
+        assert_eq!(engine.figure("a.1", Scope::Unit("86"), Period::Year(2025)).unwrap(), d("5.84"));
+        // A rate is never summed: the nation has no growth rate of its own here.
+        assert_eq!(engine.figure("a.1", Scope::Nation, Period::Year(2025)).unwrap(), None);
+        engine.apply("c.1", "829", Period::Month(2025, 3), Decimal::from(125)).unwrap();
+        engine.apply("c.1", "86", Period::Month(2025, 8), Decimal::from(70)).unwrap();
+        assert_eq!(engine.figure("c.1", Scope::Unit("83"), Period::FirstHalf(2025)).unwrap(), d("125"));
+        assert_eq!(engine.figure("c.1", Scope::Nation, Period::Year(2025)).unwrap(), d("195"));
+    }
+}
