@@ -1,6 +1,7 @@
-//! Two `kehoach` processes on one PostgreSQL: one holds the analytics engine
-//! (`analytics watch`), the other saves figures (`values import`); the
-//! engine's province aggregate shows each save within a second.
+//! `kehoach` processes on one PostgreSQL: two hold an analytics engine each
+//! (`analytics watch`, one on a province's half year, one on the nation's
+//! year), others save figures (`values import`); both engines' aggregates
+//! show each save within a second.
 //!
 //! Runs where `KEHOACH_TEST_POSTGRES` names a server (a fresh database,
 //! dropped after); fails loudly if it is set but unreachable, and under
@@ -23,14 +24,14 @@ fn kehoach(database: &str, args: &[&str]) {
 
 /// Kills the watcher and drops the database, also when the test fails.
 struct Cleanup {
-    child: Option<Child>,
+    children: Vec<Child>,
     admin: String,
     name: String,
 }
 
 impl Drop for Cleanup {
     fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
+        for c in &mut self.children {
             let _ = c.kill();
             let _ = c.wait();
         }
@@ -42,14 +43,14 @@ impl Drop for Cleanup {
 }
 
 #[test]
-fn a_save_in_one_process_is_in_the_other_process_engine_within_a_second() {
+fn a_save_in_one_process_is_in_the_other_processes_engines_within_a_second() {
     let Ok(admin) = std::env::var("KEHOACH_TEST_POSTGRES") else {
         assert!(std::env::var("CI").is_err(), "KEHOACH_TEST_POSTGRES is not set: under CI this test must run");
         eprintln!("KEHOACH_TEST_POSTGRES not set: the two-process analytics test is not run here");
         return;
     };
     let name = format!("kehoach_analytics_{}", std::process::id());
-    let mut cleanup = Cleanup { child: None, admin: admin.clone(), name: name.clone() };
+    let mut cleanup = Cleanup { children: Vec::new(), admin: admin.clone(), name: name.clone() };
     let created = Command::new("psql")
         .arg(&admin)
         .args(["-v", "ON_ERROR_STOP=1", "-qc", &format!("CREATE DATABASE {name}")])
@@ -64,28 +65,35 @@ fn a_save_in_one_process_is_in_the_other_process_engine_within_a_second() {
     let database = format!("{base}/{name}");
     kehoach(&database, &["init"]);
 
-    // Process 1: the engine, watching exports of Bến Tre (83) in the first half of 2025.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kehoach"))
-        .args(["--database", &database, "analytics", "watch", "--measure", "c.1", "--unit", "83"])
-        .args(["--period", "2025-H1"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the watcher starts");
-    let stdout = child.stdout.take().unwrap();
-    cleanup.child = Some(child);
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send((line, Instant::now())).is_err() {
-                break;
-            }
-        }
-    });
-    let (first, _) = rx.recv_timeout(Duration::from_secs(30)).expect("the watcher prints the figure");
-    assert_eq!(first, "FIGURE -", "no exports reported for the first half of 2025 yet");
+    // Two processes holding an engine: exports of Bến Tre (83) in the first
+    // half of 2025, and of the nation in 2025.
+    let watchers: Vec<_> = [&["--unit", "83", "--period", "2025-H1"][..], &["--period", "2025"][..]]
+        .into_iter()
+        .map(|args| {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_kehoach"))
+                .args(["--database", &database, "analytics", "watch", "--measure", "c.1"])
+                .args(args)
+                .stdout(Stdio::piped())
+                .spawn()
+                .expect("the watcher starts");
+            let stdout = child.stdout.take().unwrap();
+            cleanup.children.push(child);
+            let (tx, rx) = mpsc::channel();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stdout).lines() {
+                    let Ok(line) = line else { break };
+                    if tx.send((line, Instant::now())).is_err() {
+                        break;
+                    }
+                }
+            });
+            let (first, _) = rx.recv_timeout(Duration::from_secs(30)).expect("the watcher prints the figure");
+            assert_eq!(first, "FIGURE -", "no exports reported for 2025 yet");
+            rx
+        })
+        .collect();
 
-    // Process 2 (and 3): saves by district, a new figure and then a correction.
+    // Two more processes save by district: a new figure, then a correction.
     let dir = tempfile::tempdir().unwrap();
     for (value, want) in [("125", "FIGURE 125"), ("130", "FIGURE 130")] {
         let csv = dir.path().join(format!("{value}.csv"));
@@ -97,16 +105,18 @@ fn a_save_in_one_process_is_in_the_other_process_engine_within_a_second() {
         let start = Instant::now();
         kehoach(&database, &["values", "import", csv.to_str().unwrap()]);
         let saved = Instant::now();
-        let (line, at) = rx.recv_timeout(Duration::from_secs(5)).expect("the watcher hears the save");
-        assert_eq!(line, want);
-        // The save commits before the saving process exits; the notice may
-        // well arrive before the exit does.
-        let lag = at.saturating_duration_since(saved);
-        eprintln!(
-            "{want}: the saving process ran {:?}; the watcher printed it {:?} after it started, {lag:?} after it ended",
-            saved - start,
-            at - start
-        );
-        assert!(lag < Duration::from_secs(1), "seen {lag:?} after the save");
+        for rx in &watchers {
+            let (line, at) = rx.recv_timeout(Duration::from_secs(5)).expect("the watcher hears the save");
+            assert_eq!(line, want);
+            // The save commits before the saving process exits; the notice may
+            // well arrive before the exit does.
+            let lag = at.saturating_duration_since(saved);
+            eprintln!(
+                "{want}: the saving process ran {:?}; a watcher printed it {:?} after it started, {lag:?} after it ended",
+                saved - start,
+                at - start
+            );
+            assert!(lag < Duration::from_secs(1), "seen {lag:?} after the save");
+        }
     }
 }
