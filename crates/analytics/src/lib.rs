@@ -108,6 +108,8 @@ pub struct Engine {
     province_of_unit: Vec<Option<usize>>,
     /// The province each unit below province level was created under.
     home: Vec<Option<usize>>,
+    /// The nation's own unit, if the units name one: its own figures win.
+    nation: Option<usize>,
     cols: Columns,
     /// `aggs[measure][month − cols.first]`, aligned with the blocks.
     aggs: Vec<Vec<Option<Agg>>>,
@@ -145,7 +147,9 @@ impl Engine {
             })
             .collect();
         let n = measures.len();
+        let nation = units.iter().position(|u| u.level == OrgLevel::Nation);
         Self {
+            nation,
             cols: Columns::new(n, units.len()),
             aggs: vec![Vec::new(); n],
             measures,
@@ -370,6 +374,9 @@ impl Engine {
                 (agg.counts[p] > 0).then_some(agg.sums[p])
             }
             ScopeId::Nation => {
+                if let Some(v) = self.nation.and_then(|u| block.get(u)) {
+                    return Some(i128::from(v));
+                }
                 let agg = self.aggs[m].get(off).and_then(Option::as_ref);
                 let mut total = None;
                 for (p, &pu) in self.provinces.iter().enumerate() {
@@ -389,7 +396,7 @@ impl Engine {
         let u = match scope {
             ScopeId::Unit(u) => u,
             ScopeId::Province(p) => self.provinces[p],
-            ScopeId::Nation => return None,
+            ScopeId::Nation => self.nation?,
         };
         self.cols.block(m, month)?.get(u).map(i128::from)
     }
@@ -411,7 +418,7 @@ impl Engine {
         let u = match scope {
             ScopeId::Unit(u) => u,
             ScopeId::Province(p) => self.provinces[p],
-            ScopeId::Nation => return None,
+            ScopeId::Nation => self.nation?,
         };
         self.other.get(&(m, u, period)).copied()
     }
