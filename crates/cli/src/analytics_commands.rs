@@ -8,13 +8,15 @@ use kehoach_domain::Aggregation;
 use kehoach_domain::ledger::{self, Rule};
 use kehoach_domain::org;
 use kehoach_domain::period::Period;
+use kehoach_domain::value::Origin;
 use kehoach_store::notify::{Heard, Listener};
 use kehoach_store::{Against, AnyStore, PlanId, Store};
 use std::io::Write;
 use std::str::FromStr;
 
 /// The engine over a plan's measures and components and the store's units,
-/// holding the latest version of every figure of the plan.
+/// holding the latest version of every real figure of the plan (the
+/// illustrative ones of `init --demo` are left out, as on the pages).
 pub async fn engine_from_store(store: &impl Store, id: PlanId) -> Result<Engine> {
     let plan = store.plan(id, Against::Current).await?;
     let mut formulas = ledger::derived(&plan).context("the plan's formulas")?;
@@ -33,6 +35,9 @@ pub async fn engine_from_store(store: &impl Store, id: PlanId) -> Result<Engine>
     }
     let mut engine = Engine::new(measures, store.org_units().await?);
     for v in store.latest_values(id).await? {
+        if v.origin == Origin::Illustrative {
+            continue;
+        }
         engine
             .apply(&v.measure, &v.org_unit, v.period, v.value)
             .with_context(|| format!("{} {} {}", v.measure, v.org_unit, v.period))?;
@@ -72,7 +77,7 @@ pub async fn watch(
     out.flush()?;
     loop {
         match listener.recv().await? {
-            Heard::Saved(v) if v.plan_id == id => {
+            Heard::Saved(v) if v.plan_id == id && !v.illustrative => {
                 if let Err(e) = engine.apply(&v.measure, &v.org_unit, v.period, v.value) {
                     eprintln!("kehoach: ignored a saved figure: {e}");
                 }
@@ -128,7 +133,8 @@ mod tests {
     async fn the_engine_built_from_the_store_gives_its_figures() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("k.db").display().to_string();
-        crate::store_commands::init(&db, None, false).await.unwrap();
+        // With the illustrative year of `--demo`, which the engine leaves out.
+        crate::store_commands::init(&db, None, true).await.unwrap();
         let store = crate::store_commands::open(&db).await.unwrap();
         let id = crate::store_commands::plan_id(&store, None).await.unwrap();
         let mut engine = engine_from_store(&store, id).await.unwrap();

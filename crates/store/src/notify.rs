@@ -12,6 +12,7 @@
 
 use crate::{PgStore, PlanId, StoreError};
 use kehoach_domain::period::Period;
+use kehoach_domain::value::Origin;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -22,7 +23,7 @@ const INSTALL: [&str; 2] = [
     "CREATE OR REPLACE FUNCTION kehoach_notify_value() RETURNS trigger LANGUAGE plpgsql AS $$ \
      BEGIN \
        PERFORM pg_notify('kehoach_values', json_build_object('plan_id', NEW.plan_id, 'measure', NEW.measure, \
-         'org_unit', NEW.org_unit, 'period', NEW.period, 'version', NEW.version, 'value', NEW.value)::text); \
+         'org_unit', NEW.org_unit, 'period', NEW.period, 'version', NEW.version, 'value', NEW.value, 'origin', NEW.origin)::text); \
        RETURN NEW; \
      END $$",
     "CREATE OR REPLACE TRIGGER kehoach_notify_value AFTER INSERT ON value_versions \
@@ -50,6 +51,9 @@ pub struct SavedValue {
     pub period: Period,
     pub version: u32,
     pub value: Decimal,
+    /// Entered, published or illustrative (`init --demo`): an engine of
+    /// real figures skips the illustrative ones.
+    pub illustrative: bool,
 }
 
 impl SavedValue {
@@ -63,6 +67,8 @@ impl SavedValue {
             period: String,
             version: i64,
             value: String,
+            #[serde(default)]
+            origin: String,
         }
         let bad = |e: String| StoreError::Invalid(format!("notice {payload}: {e}"));
         let raw: Raw = serde_json::from_str(payload).map_err(|e| bad(e.to_string()))?;
@@ -71,6 +77,7 @@ impl SavedValue {
             period: Period::from_str(&raw.period).map_err(|e| bad(e.to_string()))?,
             value: Decimal::from_str(&raw.value).map_err(|e| bad(e.to_string()))?,
             version: u32::try_from(raw.version).map_err(|e| bad(e.to_string()))?,
+            illustrative: raw.origin == Origin::Illustrative.as_str(),
             measure: raw.measure,
             org_unit: raw.org_unit,
         })
@@ -114,11 +121,12 @@ mod tests {
     #[test]
     fn a_notice_reads_back() {
         let n = SavedValue::parse(
-            r#"{"plan_id": 3, "measure": "c.1", "org_unit": "829", "period": "2025-03", "version": 2, "value": "12.50"}"#,
+            r#"{"plan_id": 3, "measure": "c.1", "org_unit": "829", "period": "2025-03", "version": 2, "value": "12.50", "origin": "entered"}"#,
         )
         .unwrap();
         assert_eq!(n.period, Period::Month(2025, 3));
         assert_eq!(n.value, Decimal::new(1250, 2));
+        assert!(!n.illustrative);
         assert!(SavedValue::parse("{}").is_err());
     }
 }
