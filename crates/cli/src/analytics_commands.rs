@@ -3,46 +3,17 @@
 //! PostgreSQL, by the notices of all processes sharing the database).
 
 use anyhow::{Context, Result, bail};
-use kehoach_analytics::{Engine, MeasureDef, Scope};
-use kehoach_domain::Aggregation;
-use kehoach_domain::ledger::{self, Rule};
+use kehoach_analytics::{Engine, Scope};
 use kehoach_domain::org;
 use kehoach_domain::period::Period;
-use kehoach_domain::value::Origin;
 use kehoach_store::notify::{Heard, Listener};
-use kehoach_store::{Against, AnyStore, PlanId, Store};
+use kehoach_store::{AnyStore, PlanId, Store};
 use std::io::Write;
 use std::str::FromStr;
 
-/// The engine over a plan's measures and components and the store's units,
-/// holding the latest version of every real figure of the plan (the
-/// illustrative ones of `init --demo` are left out, as on the pages).
+/// The engine of a plan as stored now (see `kehoach_store::analytics`).
 pub async fn engine_from_store(store: &impl Store, id: PlanId) -> Result<Engine> {
-    let plan = store.plan(id, Against::Current).await?;
-    let mut formulas = ledger::derived(&plan).context("the plan's formulas")?;
-    let mut measures: Vec<MeasureDef> = plan
-        .measures()
-        .map(|m| match formulas.remove(&m.key) {
-            Some(expr) => MeasureDef::derived(m.key.clone(), expr),
-            None => MeasureDef::new(m.key.clone(), ledger::rule(m)),
-        })
-        .collect();
-    for c in &plan.components {
-        if !measures.iter().any(|m| m.key == c.key) {
-            let rule = if c.aggregation == Aggregation::Sum { Rule::Sum } else { Rule::Stock };
-            measures.push(MeasureDef::new(c.key.clone(), rule));
-        }
-    }
-    let mut engine = Engine::new(measures, store.org_units().await?);
-    for v in store.latest_values(id).await? {
-        if v.origin == Origin::Illustrative {
-            continue;
-        }
-        engine
-            .apply(&v.measure, &v.org_unit, v.period, v.value)
-            .with_context(|| format!("{} {} {}", v.measure, v.org_unit, v.period))?;
-    }
-    Ok(engine)
+    Ok(kehoach_store::analytics::engine(store, id).await?)
 }
 
 /// Prints one figure, then again every time a save by any process sharing

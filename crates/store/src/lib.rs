@@ -20,6 +20,7 @@ macro_rules! delegate {
 }
 
 mod accounts;
+pub mod analytics;
 pub mod judge;
 pub mod notify;
 pub use accounts::{Accounts, Comment, Draft, Drafts, Move, NewUser, Submission, User};
