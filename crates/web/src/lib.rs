@@ -10,6 +10,7 @@
 #![allow(clippy::result_large_err)]
 
 mod admin;
+mod analytics;
 mod auth;
 mod chart;
 mod drafts;
@@ -73,6 +74,8 @@ pub(crate) struct App {
     plan: std::sync::RwLock<PlanId>,
     pub settings: Settings,
     pub limiter: auth::Limiter,
+    /// The analytics engine, kept current by every save.
+    pub(crate) analytics: analytics::Live,
 }
 
 pub(crate) type State = Arc<App>;
@@ -91,7 +94,14 @@ impl App {
 pub async fn app(store: AnyStore, settings: Settings) -> Result<Router, WebError> {
     let plan = store.plans().await?.last().map(|p| p.0).ok_or(WebError::NoPlan)?;
     let limiter = auth::Limiter::new(settings.logins_per_minute);
-    let state: State = Arc::new(App { store, plan: std::sync::RwLock::new(plan), settings, limiter });
+    // Listen for other processes' saves before reading the figures.
+    let listener = analytics::listen(&store).await?;
+    let analytics = analytics::Live::default();
+    let state: State = Arc::new(App { store, plan: std::sync::RwLock::new(plan), settings, limiter, analytics });
+    state.analytics.ready(&state.store, plan).await?;
+    if let Some(listener) = listener {
+        analytics::follow(state.clone(), listener);
+    }
     Ok(Router::new()
         .route("/", get(pages::overview))
         .route("/login", get(auth::login_form).post(auth::login))
@@ -116,6 +126,7 @@ pub async fn app(store: AnyStore, settings: Settings) -> Result<Router, WebError
         .route("/plan/{key}/revise", post(admin::revise))
         .route("/plan/{key}/assign", post(admin::assign))
         .route("/audit", get(pages::audit))
+        .route("/api/analytics/figure", get(analytics::figure))
         .route("/public", get(pages::public))
         .route("/public/measures/{key}", get(pages::public_measure))
         .route("/public/figures.csv", get(pages::public_csv))
