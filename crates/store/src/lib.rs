@@ -20,7 +20,9 @@ macro_rules! delegate {
 }
 
 mod accounts;
+pub mod analytics;
 pub mod judge;
+pub mod notify;
 pub use accounts::{Accounts, Comment, Draft, Drafts, Move, NewUser, Submission, User};
 
 use chrono::{NaiveDate, Utc};
@@ -780,6 +782,7 @@ impl PgStore {
             .connect(url)
             .await?;
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
+        notify::install(&pool).await?;
         Ok(Self { pool })
     }
 }

@@ -10,6 +10,7 @@
 #![allow(clippy::result_large_err)]
 
 mod admin;
+mod analytics;
 mod auth;
 mod chart;
 mod drafts;
@@ -74,6 +75,8 @@ pub(crate) struct App {
     plan: std::sync::RwLock<PlanId>,
     pub settings: Settings,
     pub limiter: auth::Limiter,
+    /// The analytics engine, kept current by every save.
+    pub(crate) analytics: analytics::Live,
 }
 
 pub(crate) type State = Arc<App>;
@@ -92,7 +95,14 @@ impl App {
 pub async fn app(store: AnyStore, settings: Settings) -> Result<Router, WebError> {
     let plan = store.plans().await?.last().map(|p| p.0).ok_or(WebError::NoPlan)?;
     let limiter = auth::Limiter::new(settings.logins_per_minute);
-    let state: State = Arc::new(App { store, plan: std::sync::RwLock::new(plan), settings, limiter });
+    // Listen for other processes' saves before reading the figures.
+    let listener = analytics::listen(&store).await?;
+    let analytics = analytics::Live::default();
+    let state: State = Arc::new(App { store, plan: std::sync::RwLock::new(plan), settings, limiter, analytics });
+    state.analytics.ready(&state.store, plan).await?;
+    if let Some(listener) = listener {
+        analytics::follow(state.clone(), listener);
+    }
     Ok(Router::new()
         .route("/", get(pages::overview))
         .route("/login", get(auth::login_form).post(auth::login))
@@ -125,6 +135,7 @@ pub async fn app(store: AnyStore, settings: Settings) -> Result<Router, WebError
                 .layer(DefaultBodyLimit::max(reports::MAX_TEMPLATE + 64 * 1024)),
         )
         .route("/audit", get(pages::audit))
+        .route("/api/analytics/figure", get(analytics::figure))
         .route("/public", get(pages::public))
         .route("/public/measures/{key}", get(pages::public_measure))
         .route("/public/figures.csv", get(pages::public_csv))

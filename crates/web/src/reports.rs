@@ -221,6 +221,7 @@ pub(crate) async fn upload(AxumState(state): AxumState<State>, viewer: Viewer, m
     let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
     match state.store.submit_values(state.plan(), &values, &by).await {
         Ok(_) => {
+            state.analytics.saved(state.plan(), &values).await;
             let mut done = format!(
                 "Đã nhập {} số liệu của {} cho {} từ “{name}”.",
                 values.len(),

@@ -177,6 +177,12 @@ async fn every_route_checks_role_and_agency_on_the_server() {
         ("GET", "/?period=2025-09&status=no_data", "", [Login, Allowed, Allowed, Allowed, Allowed, Allowed]),
         ("GET", "/measures/c.1", "", [Login, Allowed, Allowed, Allowed, Allowed, Allowed]),
         ("GET", "/tasks", "", [Login, Allowed, Allowed, Allowed, Allowed, Allowed]),
+        (
+            "GET",
+            "/api/analytics/figure?measure=c.1&period=2024",
+            "",
+            [Login, Allowed, Allowed, Allowed, Allowed, Allowed],
+        ),
         ("GET", "/entry?period=2025-09", "", [Login, Allowed, Allowed, Allowed, Denied, Denied]),
         ("GET", "/entry?period=2025-09&agency=SYT", "", [Login, Allowed, Allowed, Denied, Denied, Denied]),
         (
@@ -283,12 +289,19 @@ async fn forms_without_the_token_or_from_another_site_change_nothing() {
     let entry = http(&server, "GET", "/entry?period=2025-09", &reporter.cookie, "", &[]).await;
     assert_eq!(entry.status, 200);
     assert!(entry.body.contains("name=\"v.c.1\" value=\"\""), "the field is empty: nothing was stored");
+    let api = "/api/analytics/figure?measure=c.1&period=2025-09";
+    let before = http(&server, "GET", api, &reporter.cookie, "", &[]).await;
+    assert!(before.body.contains("\"value\":null"), "nor is it in the analytics engine: {}", before.body);
     // With the token it goes through, and the page says so.
     let ok = http(&server, "POST", "/entry", &reporter.cookie, &format!("csrf={}&{form}", reporter.csrf), &[]).await;
     assert_eq!(ok.status, 303, "{}", ok.body);
     let entry = http(&server, "GET", ok.header("location").unwrap(), &reporter.cookie, "", &[]).await;
     assert!(entry.body.contains("value=\"1.850,5\""), "the stored figure is shown the Vietnamese way");
     assert!(entry.body.contains("Đã gửi"), "the flash says it was sent");
+    // The analytics engine has it at once, in the nation's September.
+    let after = http(&server, "GET", api, &reporter.cookie, "", &[]).await;
+    assert_eq!(after.status, 200, "{}", after.body);
+    assert!(after.body.contains("\"value\":\"1850.5\""), "{}", after.body);
 }
 
 #[tokio::test]
