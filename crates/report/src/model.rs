@@ -352,7 +352,21 @@ fn target_without_unit(m: &Measure) -> String {
 }
 
 fn task_row(t: &Task, p: Option<&TaskProgress>, leads: &HashMap<String, String>, today: NaiveDate) -> TaskRow {
-    let text = if t.text.is_empty() { format!("{} {}", t.action, t.object) } else { t.text.clone() };
+    // One clause often holds several tasks (11 projects, then a bridge by
+    // name): the item is its verb and object; the clause only stands in
+    // where the reader could not name an object (it cut it with "…").
+    let text = if t.object.is_empty() || t.object.ends_with('…') {
+        t.text.clone()
+    } else {
+        let mut object = t.object.chars();
+        let object = match (object.next(), t.object.chars().nth(1)) {
+            (Some(first), Some(second)) if !second.is_uppercase() => first.to_lowercase().chain(object).collect(),
+            _ => t.object.clone(),
+        };
+        let mut action = t.action.chars();
+        let action: String = action.next().map(|f| f.to_uppercase().chain(action).collect()).unwrap_or_default();
+        format!("{action} {object}").trim().to_string()
+    };
     TaskRow {
         key: t.key.clone(),
         group: t.group.clone(),
@@ -375,6 +389,31 @@ mod tests {
         assert_eq!(
             (1..=12).map(roman).collect::<Vec<_>>(),
             ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+        );
+    }
+
+    #[test]
+    fn a_task_is_named_by_its_verb_and_object_not_its_whole_clause() {
+        let task = |action: &str, object: &str| Task {
+            key: "b.3".into(),
+            group: "b".into(),
+            action: action.into(),
+            object: object.into(),
+            place: None,
+            quantity: None,
+            unit: None,
+            deadline: None,
+            text: "Đẩy nhanh tiến độ thực hiện 11 công trình, dự án, cầu Ba Lai 8".into(),
+            source: Default::default(),
+            review: Vec::new(),
+        };
+        let today = NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
+        let name = |t: Task| task_row(&t, None, &HashMap::new(), today).text;
+        assert_eq!(name(task("khánh thành", "Cầu Rạch Miễu 2")), "Khánh thành cầu Rạch Miễu 2");
+        assert_eq!(name(task("xây dựng", "KCN Phú Thuận")), "Xây dựng KCN Phú Thuận");
+        assert_eq!(
+            name(task("tổ chức", "tổng kết các văn bản…")),
+            "Đẩy nhanh tiến độ thực hiện 11 công trình, dự án, cầu Ba Lai 8"
         );
     }
 
