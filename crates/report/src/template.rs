@@ -364,9 +364,47 @@ fn text_of(data: Option<&Data>) -> String {
     }
 }
 
+/// The most a workbook may unpack to. A filled template is a few dozen
+/// kilobytes; a small upload that unpacks to more is a zip bomb.
+pub const MAX_UNPACKED: u64 = 64 * 1024 * 1024;
+
 /// Reads a filled template for `plan`. Nothing is returned unless every
 /// cell is right.
+///
+/// The spreadsheet reader (calamine) is not ours and has panicked on damaged
+/// files (a sheet dimension `Y1:I6` underflows in its debug builds, found by
+/// our fuzz target), so a panic inside it is caught and reported as a
+/// damaged workbook: outside input never takes the process down.
 pub fn read(bytes: &[u8], plan: &Plan) -> Result<Read, Rejected> {
+    check_archive(bytes)?;
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_checked(bytes, plan))) {
+        Ok(result) => result,
+        Err(_) => Err(whole("the workbook is damaged: its sheets cannot be read")),
+    }
+}
+
+/// Refuses what is not a zip archive, and archives that unpack to more than
+/// [`MAX_UNPACKED`], before any of it is unpacked.
+fn check_archive(bytes: &[u8]) -> Result<(), Rejected> {
+    let damaged =
+        |e: &dyn fmt::Display| whole(format!("the file is not an Excel workbook (.xlsx) or it is damaged: {e}"));
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(&e))?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let file = zip.by_index_raw(i).map_err(|e| damaged(&e))?;
+        total = total.saturating_add(file.size());
+    }
+    if total > MAX_UNPACKED {
+        return Err(whole(format!(
+            "the workbook unpacks to {} MB, more than a template can hold ({} MB): it is not a filled template",
+            total / (1024 * 1024),
+            MAX_UNPACKED / (1024 * 1024)
+        )));
+    }
+    Ok(())
+}
+
+fn read_checked(bytes: &[u8], plan: &Plan) -> Result<Read, Rejected> {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
         .map_err(|e| whole(format!("the file is not an Excel workbook (.xlsx) or it is damaged: {e}")))?;
     let names = book.sheet_names();

@@ -262,3 +262,29 @@ proptest::proptest! {
         proptest::prop_assert_eq!(read.figures[0].value.normalize(), value.normalize());
     }
 }
+
+/// Found by the fuzz target: a sheet whose dimension is `y1:I6` (start
+/// after end) made the spreadsheet reader panic. It is a damaged workbook.
+#[test]
+fn a_workbook_that_makes_the_reader_panic_is_refused_as_damaged() {
+    let plan = plan();
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/dimension-y1-i6.xlsx")).unwrap();
+    let said = errors(template::read(&bytes, &plan));
+    assert!(said.contains("damaged"), "{said}");
+}
+
+#[test]
+fn a_zip_bomb_is_refused_before_it_is_unpacked() {
+    let plan = plan();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+    let zeros = vec![0u8; 1024 * 1024];
+    for _ in 0..70 {
+        zip.write_all(&zeros).unwrap();
+    }
+    let bytes = zip.finish().unwrap().into_inner();
+    assert!(bytes.len() < 1024 * 1024, "small on the wire: {} bytes", bytes.len());
+    let said = errors(template::read(&bytes, &plan));
+    assert!(said.contains("unpacks to 70 MB"), "{said}");
+}
