@@ -9,19 +9,10 @@ use kehoach_domain::{Aggregation, Comparator, Measure, Plan};
 use kehoach_store::NewValue;
 use rust_decimal::Decimal;
 
-/// A small deterministic generator (SplitMix64): the same plan always gives
-/// the same demonstration.
-struct Mix(u64);
+// The same plan always gives the same demonstration.
+use crate::splitmix::SplitMix as Mix;
 
 impl Mix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
     /// A factor between 1 - spread and 1 + spread, in thousandths.
     fn factor(&mut self, spread_permille: u64) -> Decimal {
         let r = self.next() % (2 * spread_permille + 1);

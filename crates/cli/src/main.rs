@@ -6,6 +6,7 @@ mod bench;
 mod config;
 mod demo;
 mod report_commands;
+mod splitmix;
 mod store_commands;
 mod web_commands;
 

@@ -139,7 +139,13 @@ fn the_pdf_report_embeds_its_fonts() {
     ok(&["report", "--period", "2025", "--format", "pdf", "-o", "bao-cao.pdf"], dir.path());
     let pdf = std::fs::read(dir.path().join("bao-cao.pdf")).unwrap();
     assert!(pdf.starts_with(b"%PDF-"), "a PDF");
-    assert!(pdf.len() > 20_000, "fonts are embedded: {} bytes", pdf.len());
+    // Embedded fonts are subsets named `ABCDEF+Name`; a font only referred
+    // to would be named without the prefix.
+    let text = String::from_utf8_lossy(&pdf);
+    for face in ["LiberationSerif", "LiberationSerif-Bold", "LiberationSerif-Italic"] {
+        let embedded = regex::Regex::new(&format!(r"/BaseFont\s*/[A-Z]{{6}}\+{face}[^-A-Za-z]")).unwrap();
+        assert!(embedded.is_match(&text), "{face} is embedded as a subset");
+    }
 }
 
 #[test]

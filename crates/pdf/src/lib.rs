@@ -7,11 +7,8 @@
 //! it is made and never depends on the machine's fonts. Typst lives in this
 //! crate alone because it is heavy to build.
 
-use kehoach_domain::evaluate::Status;
-use kehoach_domain::number::{format_vi, format_vi_rounded};
 use kehoach_report::model::{Counts, Report, roman};
-use kehoach_report::prose::{self, Block};
-use rust_decimal::Decimal;
+use kehoach_report::prose::{self, Block, figure_cell, percent_cell};
 use std::fmt::Write;
 use typst_as_lib::TypstEngine;
 
@@ -55,14 +52,6 @@ fn s(text: &str) -> String {
     }
     out.push('"');
     out
-}
-
-fn figure(v: Option<Decimal>) -> String {
-    v.map(|v| format_vi(v.normalize())).unwrap_or_default()
-}
-
-fn percent(v: Option<Decimal>) -> String {
-    v.map(|v| format_vi_rounded(v, 1)).unwrap_or_default()
 }
 
 /// The typst source of the whole report.
@@ -181,32 +170,27 @@ fn appendix(report: &Report) -> String {
     table.cell(align: center, strong("Ước TH so với KH năm")), table.cell(align: center, strong("So với cùng kỳ")),
   ),"#,
         title = s(&report.appendix_title()),
-        note = s(&format!(
-            "(Kèm theo Báo cáo số      /{} ngày … của {})",
-            report.issuer.symbol,
-            prose::sentence_case(&report.issuer.agency)
-        )),
+        note = s(&report.appendix_note()),
         last = s(&format!("Thực hiện năm {}", report.year - 1)),
         plan = s(&format!("Kế hoạch năm {}", report.year)),
         actual = s(&report.actual_heading()),
     );
     let mut n = 0;
     for (i, block) in report.sectors.iter().enumerate() {
-        let name = if block.name.is_empty() { "Các chỉ tiêu khác".to_string() } else { block.name.to_uppercase() };
+        let name = block.title().to_uppercase();
         let _ = writeln!(t, "  strong({}), table.cell(colspan: 8, strong({})),", s(&roman(i + 1)), s(&name));
         for r in &block.rows {
             n += 1;
-            let verdict = if r.status == Status::NoData { "" } else { r.status.label_vi() };
             let cells = [
                 n.to_string(),
                 r.name.clone(),
                 r.unit.clone(),
-                figure(r.last_year),
+                figure_cell(r.last_year),
                 r.plan_text.clone(),
-                figure(r.actual),
-                percent(r.pct_plan),
-                percent(r.pct_last_year),
-                verdict.to_string(),
+                figure_cell(r.actual),
+                percent_cell(r.pct_plan),
+                percent_cell(r.pct_last_year),
+                r.verdict().to_string(),
             ];
             let cells: Vec<String> = cells.iter().map(|c| s(c)).collect();
             let _ = writeln!(t, "  {},", cells.join(", "));
@@ -225,19 +209,15 @@ fn tasks(report: &Report) -> String {
 #table(columns: (4%, 36%, 17%, 13%, 7%, 23%), align: (center, left, left, center, right, left), inset: 4pt,
   table.header(strong("STT"), strong("Nhiệm vụ, công trình"), strong("Cơ quan chủ trì"), strong("Tình trạng"),
     strong("Tiến độ (%)"), strong("Mốc tiến độ")),"#,
-        title = s(&format!("TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ TRỌNG TÂM {}", report.period_phrase().to_uppercase())),
+        title = s(&report.tasks_title()),
     );
     for (i, task) in report.tasks.iter().enumerate() {
-        let mut status = task.status.label_vi().to_string();
-        if task.overdue > 0 {
-            status.push_str(&format!(" ({} mốc quá hạn)", task.overdue));
-        }
         let cells = [
             (i + 1).to_string(),
             task.text.clone(),
             task.lead.clone(),
-            status,
-            percent(task.percent),
+            task.status_text(),
+            percent_cell(task.percent),
             task.milestones.clone(),
         ];
         let cells: Vec<String> = cells.iter().map(|c| s(c)).collect();

@@ -10,12 +10,9 @@ use docx_rs::{
     Section, Shading, ShdType, SpecialIndentType, Table, TableCell, TableLayoutType, TableRow, VAlignType, VMergeType,
     WidthType,
 };
-use kehoach_domain::evaluate::Status;
-use kehoach_domain::number::format_vi;
-use rust_decimal::Decimal;
 
 use crate::model::{Counts, Report, roman};
-use crate::prose::{self, Block};
+use crate::prose::{self, Block, figure_cell, percent_cell};
 
 /// The body's font, as the Decree asks for.
 pub const FONT: &str = "Times New Roman";
@@ -68,22 +65,9 @@ pub fn report(report: &Report) -> Result<Vec<u8>, DocxError> {
     docx = docx
         .add_paragraph(centred(run("PHỤ LỤC").bold()))
         .add_paragraph(centred(run(&report.appendix_title()).bold()))
-        .add_paragraph(centred(
-            run(&format!(
-                "(Kèm theo Báo cáo số      /{} ngày … của {})",
-                report.issuer.symbol,
-                prose::sentence_case(&report.issuer.agency)
-            ))
-            .italic(),
-        ))
+        .add_paragraph(centred(run(&report.appendix_note()).italic()))
         .add_table(appendix_table(report))
-        .add_paragraph(
-            centred(run(&format!(
-                "TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ TRỌNG TÂM {}",
-                report.period_phrase().to_uppercase()
-            )))
-            .page_break_before(true),
-        )
+        .add_paragraph(centred(run(&report.tasks_title())).page_break_before(true))
         .add_table(task_table(report));
     let mut out = std::io::Cursor::new(Vec::new());
     docx.build().pack(&mut out).map_err(|e| DocxError(e.to_string()))?;
@@ -243,14 +227,6 @@ fn grid_cell(width: usize, text: &str, size: usize, bold: bool, align: Alignment
         .add_paragraph(Paragraph::new().align(align).line_spacing(tight()).add_run(r))
 }
 
-fn figure(v: Option<Decimal>) -> String {
-    v.map(|v| format_vi(v.normalize())).unwrap_or_default()
-}
-
-fn percent(v: Option<Decimal>) -> String {
-    v.map(|v| kehoach_domain::number::format_vi_rounded(v, 1)).unwrap_or_default()
-}
-
 /// The appendix: the same columns as the XLSX.
 fn appendix_table(report: &Report) -> Table {
     const W: [usize; 9] = [600, 4300, 1300, 1250, 1250, 1350, 1050, 1050, 1420];
@@ -284,7 +260,7 @@ fn appendix_table(report: &Report) -> Table {
     let mut rows = vec![first, second];
     let mut n = 0;
     for (i, block) in report.sectors.iter().enumerate() {
-        let name = if block.name.is_empty() { "Các chỉ tiêu khác".to_string() } else { block.name.to_uppercase() };
+        let name = block.title().to_uppercase();
         let rest: usize = W[1..].iter().sum();
         rows.push(
             TableRow::new(vec![
@@ -295,19 +271,18 @@ fn appendix_table(report: &Report) -> Table {
         );
         for r in &block.rows {
             n += 1;
-            let verdict = if r.status == Status::NoData { "" } else { r.status.label_vi() };
             let c = |i: usize, t: &str, a: AlignmentType| grid_cell(W[i], t, SIZE, false, a);
             rows.push(
                 TableRow::new(vec![
                     c(0, &n.to_string(), AlignmentType::Center),
                     c(1, &r.name, AlignmentType::Left),
                     c(2, &r.unit, AlignmentType::Center),
-                    c(3, &figure(r.last_year), AlignmentType::Right),
+                    c(3, &figure_cell(r.last_year), AlignmentType::Right),
                     c(4, &r.plan_text, AlignmentType::Right),
-                    c(5, &figure(r.actual), AlignmentType::Right),
-                    c(6, &percent(r.pct_plan), AlignmentType::Right),
-                    c(7, &percent(r.pct_last_year), AlignmentType::Right),
-                    c(8, verdict, AlignmentType::Center),
+                    c(5, &figure_cell(r.actual), AlignmentType::Right),
+                    c(6, &percent_cell(r.pct_plan), AlignmentType::Right),
+                    c(7, &percent_cell(r.pct_last_year), AlignmentType::Right),
+                    c(8, r.verdict(), AlignmentType::Center),
                 ])
                 .cant_split(),
             );
@@ -333,10 +308,6 @@ fn task_table(report: &Report) -> Table {
     ];
     for (i, t) in report.tasks.iter().enumerate() {
         let c = |k: usize, text: &str, a: AlignmentType| grid_cell(W[k], text, SIZE, false, a);
-        let mut status = t.status.label_vi().to_string();
-        if t.overdue > 0 {
-            status.push_str(&format!(" ({} mốc quá hạn)", t.overdue));
-        }
         let mut milestones = TableCell::new().width(W[5], WidthType::Dxa).vertical_align(VAlignType::Center);
         let lines: Vec<&str> = t.milestones.lines().collect();
         if lines.is_empty() {
@@ -350,8 +321,8 @@ fn task_table(report: &Report) -> Table {
                 c(0, &(i + 1).to_string(), AlignmentType::Center),
                 c(1, &t.text, AlignmentType::Left),
                 c(2, &t.lead, AlignmentType::Left),
-                c(3, &status, AlignmentType::Center),
-                c(4, &percent(t.percent), AlignmentType::Right),
+                c(3, &t.status_text(), AlignmentType::Center),
+                c(4, &percent_cell(t.percent), AlignmentType::Right),
                 milestones,
             ])
             .cant_split(),

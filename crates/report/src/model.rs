@@ -80,8 +80,6 @@ pub struct Report {
     pub against_original: bool,
     pub sectors: Vec<SectorBlock>,
     pub tasks: Vec<TaskRow>,
-    /// When the task statuses were read (for overdue milestones).
-    pub today: NaiveDate,
 }
 
 /// The measures of one sector, in the resolution's order.
@@ -129,6 +127,30 @@ pub struct TaskRow {
     pub milestones: String,
     pub overdue: usize,
     pub narrative: String,
+}
+
+impl SectorBlock {
+    /// The sector's heading: `Kinh tế`, or a name for targets without one.
+    pub fn title(&self) -> &str {
+        if self.name.is_empty() { "Các chỉ tiêu khác" } else { &self.name }
+    }
+}
+
+impl MeasureRow {
+    /// Đánh giá as the tables print it: blank where there is no figure.
+    pub fn verdict(&self) -> &'static str {
+        if self.status == Status::NoData { "" } else { self.status.label_vi() }
+    }
+}
+
+impl TaskRow {
+    /// Tình trạng as the tables print it, with the milestones past due.
+    pub fn status_text(&self) -> String {
+        match self.overdue {
+            0 => self.status.label_vi().to_string(),
+            n => format!("{} ({n} mốc quá hạn)", self.status.label_vi()),
+        }
+    }
 }
 
 /// Figures beyond the evaluation that a row needs, by measure key.
@@ -249,7 +271,6 @@ impl Report {
             against_original,
             sectors,
             tasks,
-            today,
         }
     }
 
@@ -271,6 +292,20 @@ impl Report {
     /// The heading of the appendix table.
     pub fn appendix_title(&self) -> String {
         format!("TÌNH HÌNH THỰC HIỆN CÁC CHỈ TIÊU CHỦ YẾU {}", self.period_phrase().to_uppercase())
+    }
+
+    /// The line under the appendix's title, tying it to the report.
+    pub fn appendix_note(&self) -> String {
+        format!(
+            "(Kèm theo Báo cáo số      /{} ngày … của {})",
+            self.issuer.symbol,
+            crate::prose::sentence_case(&self.issuer.agency)
+        )
+    }
+
+    /// The heading of the task table.
+    pub fn tasks_title(&self) -> String {
+        format!("TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ TRỌNG TÂM {}", self.period_phrase().to_uppercase())
     }
 
     /// The column heading for the period's figure.
@@ -358,13 +393,7 @@ fn task_row(t: &Task, p: Option<&TaskProgress>, leads: &HashMap<String, String>,
     let text = if t.object.is_empty() || t.object.ends_with('…') {
         t.text.clone()
     } else {
-        let mut object = t.object.chars();
-        let object = match (object.next(), t.object.chars().nth(1)) {
-            (Some(first), Some(second)) if !second.is_uppercase() => first.to_lowercase().chain(object).collect(),
-            _ => t.object.clone(),
-        };
-        let mut action = t.action.chars();
-        let action: String = action.next().map(|f| f.to_uppercase().chain(action).collect()).unwrap_or_default();
+        let (action, object) = (crate::prose::capitalise(&t.action), crate::prose::lower_first(&t.object));
         format!("{action} {object}").trim().to_string()
     };
     TaskRow {

@@ -51,8 +51,7 @@ pub fn body(report: &Report) -> Vec<Block> {
         out.push(Block::Chart);
     }
     for (i, sector) in report.sectors.iter().enumerate() {
-        let title = if sector.name.is_empty() { "Các chỉ tiêu khác".to_string() } else { sector.name.clone() };
-        out.push(Block::Heading(2, format!("{}. {title}", i + 1)));
+        out.push(Block::Heading(2, format!("{}. {}", i + 1, sector.title())));
         let counts = Counts::of(&sector.rows);
         if counts.total() > 1 {
             out.push(Block::Paragraph(format!(
@@ -191,6 +190,17 @@ pub fn percent(p: Decimal) -> String {
     format!("{}%", format_vi_rounded(p, 1))
 }
 
+/// A table's figure as written (`1.850,5`), blank where there is none.
+pub fn figure_cell(v: Option<Decimal>) -> String {
+    v.map(|v| format_vi(v.normalize())).unwrap_or_default()
+}
+
+/// A table's percentage to one decimal (`102,7`; the heading says %), blank
+/// where there is none.
+pub fn percent_cell(v: Option<Decimal>) -> String {
+    v.map(|v| format_vi_rounded(v, 1)).unwrap_or_default()
+}
+
 fn task_blocks(report: &Report) -> Vec<Block> {
     let mut out = Vec::new();
     let total = report.tasks.len();
@@ -290,7 +300,7 @@ pub fn sentence_case(upper: &str) -> String {
     out.join(" ")
 }
 
-fn capitalise(s: &str) -> String {
+pub(crate) fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
@@ -298,7 +308,7 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-fn lower_first(s: &str) -> String {
+pub(crate) fn lower_first(s: &str) -> String {
     let mut c = s.chars();
     match (c.next(), s.chars().nth(1)) {
         // Keep acronyms (GRDP, FDI) as written.

@@ -6,7 +6,6 @@
 //! wherever the reader's program follows the cell's locale); text is only
 //! where the plan has text, as for a target range `6,0 - 6,5`.
 
-use kehoach_domain::evaluate::Status;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
@@ -103,15 +102,7 @@ fn targets_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError
     sheet.merge_range(0, 0, 0, last, "PHỤ LỤC", &title.clone().set_font_size(13))?;
     sheet.merge_range(1, 0, 1, last, &report.appendix_title(), &title.clone().set_text_wrap())?;
     sheet.set_row_height(1, 33)?;
-    let agency = crate::prose::sentence_case(&report.issuer.agency);
-    sheet.merge_range(
-        2,
-        0,
-        2,
-        last,
-        &format!("(Kèm theo Báo cáo số      /{} ngày … của {agency})", report.issuer.symbol),
-        &note,
-    )?;
+    sheet.merge_range(2, 0, 2, last, &report.appendix_note(), &note)?;
 
     let h = header();
     for (c, (name, _)) in COLUMNS.iter().enumerate() {
@@ -146,9 +137,8 @@ fn targets_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError
     let mut row = FIRST_DATA_ROW;
     let mut n = 0;
     for (i, block) in report.sectors.iter().enumerate() {
-        let name = if block.name.is_empty() { "Các chỉ tiêu khác".to_string() } else { block.name.to_uppercase() };
         sheet.write_string_with_format(row, 0, roman(i + 1), &sector.clone().set_align(FormatAlign::Center))?;
-        sheet.merge_range(row, 1, row, last, &name, &sector)?;
+        sheet.merge_range(row, 1, row, last, &block.title().to_uppercase(), &sector)?;
         row += 1;
         for r in &block.rows {
             n += 1;
@@ -168,8 +158,7 @@ fn targets_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError
             write_figure(sheet, row, 5, r.actual, &figures)?;
             write_figure(sheet, row, 6, r.pct_plan.map(|p| p.round_dp(1)), &percent)?;
             write_figure(sheet, row, 7, r.pct_last_year.map(|p| p.round_dp(1)), &percent)?;
-            let verdict = if r.status == Status::NoData { "" } else { r.status.label_vi() };
-            sheet.write_string_with_format(row, 8, verdict, &centred)?;
+            sheet.write_string_with_format(row, 8, r.verdict(), &centred)?;
             let tallest =
                 [(r.name.as_str(), COLUMNS[1].1), (r.unit.as_str(), COLUMNS[2].1), (&r.plan_text, COLUMNS[4].1)]
                     .iter()
@@ -213,14 +202,7 @@ fn tasks_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError> 
     ];
     let last = (columns.len() - 1) as u16;
     let title = base().set_bold().set_align(FormatAlign::Center);
-    sheet.merge_range(
-        0,
-        0,
-        0,
-        last,
-        &format!("TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ TRỌNG TÂM {}", report.period_phrase().to_uppercase()),
-        &title,
-    )?;
+    sheet.merge_range(0, 0, 0, last, &report.tasks_title(), &title)?;
     let h = header();
     for (c, (name, width)) in columns.iter().enumerate() {
         sheet.set_column_width(c as u16, *width)?;
@@ -236,11 +218,7 @@ fn tasks_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError> 
         sheet.write_number_with_format(row, 0, (i + 1) as u32, &centred)?;
         sheet.write_string_with_format(row, 1, &t.text, &text)?;
         sheet.write_string_with_format(row, 2, &t.lead, &text)?;
-        let mut status = t.status.label_vi().to_string();
-        if t.overdue > 0 {
-            status.push_str(&format!(" ({} mốc quá hạn)", t.overdue));
-        }
-        sheet.write_string_with_format(row, 3, &status, &centred)?;
+        sheet.write_string_with_format(row, 3, t.status_text(), &centred)?;
         write_figure(sheet, row, 4, t.percent, &percent)?;
         sheet.write_string_with_format(row, 5, &t.milestones, &text)?;
         sheet.write_string_with_format(row, 6, &t.narrative, &text)?;

@@ -86,6 +86,20 @@ impl App {
         *self.plan.read().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Stores figures for the plan followed and, once they are committed,
+    /// tells this process's analytics engine: every page that saves figures
+    /// goes through here, so none can forget the engine.
+    pub async fn submit_values(
+        &self,
+        values: &[kehoach_store::NewValue],
+        by: &str,
+    ) -> Result<Vec<u32>, kehoach_store::StoreError> {
+        let plan = self.plan();
+        let versions = self.store.submit_values(plan, values, by).await?;
+        self.analytics.saved(plan, values).await;
+        Ok(versions)
+    }
+
     pub fn follow(&self, plan: PlanId) {
         *self.plan.write().unwrap_or_else(|e| e.into_inner()) = plan;
     }

@@ -757,8 +757,8 @@ pub(crate) async fn entry(
     }
     let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
     if !values.is_empty() {
-        match state.store.submit_values(state.plan(), &values, &by).await {
-            Ok(_) => state.analytics.saved(state.plan(), &values).await,
+        match state.submit_values(&values, &by).await {
+            Ok(_) => {}
             Err(StoreError::Conflict { measure, .. }) => {
                 let problem = format!(
                     "Chỉ tiêu {measure} vừa được người khác cập nhật; chưa có gì được lưu. Tải lại trang để xem số mới rồi nhập lại."

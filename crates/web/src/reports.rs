@@ -219,9 +219,8 @@ pub(crate) async fn upload(AxumState(state): AxumState<State>, viewer: Viewer, m
         return page(&state, &viewer, StatusCode::OK, done, Vec::new()).await;
     }
     let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
-    match state.store.submit_values(state.plan(), &values, &by).await {
+    match state.submit_values(&values, &by).await {
         Ok(_) => {
-            state.analytics.saved(state.plan(), &values).await;
             let mut done = format!(
                 "Đã nhập {} số liệu của {} cho {} từ “{name}”.",
                 values.len(),
