@@ -12,6 +12,12 @@
 //!    period: flows, counts and stocks add up; rates, growth and shares do
 //!    not (they are reported, or derived by formula).
 //!
+//! A unit is a part of another during a period when it existed during the
+//! period and its parent, followed through its successors to the period's
+//! last day, is that other unit: when provinces merge on 01/07/2025, the
+//! communes of the old one count for the new one from July, whether or not
+//! their parent link was rewritten.
+//!
 //! A sum over parts says how many parts reported: a total missing some of
 //! them is shown as partial and never judged.
 
@@ -20,7 +26,7 @@ use rust_decimal::Decimal;
 use std::collections::HashMap;
 
 use crate::formula::{Expr, Formula, FormulaError};
-use crate::org::OrgUnit;
+use crate::org::{self, OrgUnit};
 use crate::period::Period;
 use crate::plan::{Aggregation, Measure, MeasureKind, Plan};
 
@@ -117,7 +123,9 @@ const MAX_DEPTH: u8 = 24;
 pub struct Ledger<'a> {
     rules: HashMap<&'a str, Rule>,
     formulas: HashMap<String, Expr>,
-    /// Each unit's parts with the span they existed.
+    units: &'a [OrgUnit],
+    /// Each unit's possible parts: the units whose parent it is, or whose
+    /// parent it succeeded (see [`Ledger::parts`]).
     parts: HashMap<&'a str, Vec<&'a OrgUnit>>,
     reported: &'a dyn Fn(&str, &str, Period) -> Option<Decimal>,
 }
@@ -138,11 +146,21 @@ impl<'a> Ledger<'a> {
         }
         let mut parts: HashMap<&str, Vec<&OrgUnit>> = HashMap::new();
         for u in units {
-            if let Some(parent) = &u.parent {
-                parts.entry(parent.as_str()).or_default().push(u);
+            let Some(mut at) = u.parent.as_deref().and_then(|p| units.iter().find(|x| x.code == p)) else { continue };
+            // The parent and everything that succeeded it, a loop cut short.
+            for _ in 0..units.len() {
+                let list = parts.entry(at.code.as_str()).or_default();
+                if list.iter().any(|x| x.code == u.code) {
+                    break;
+                }
+                list.push(u);
+                match at.successor.as_deref().and_then(|s| units.iter().find(|x| x.code == s)) {
+                    Some(next) => at = next,
+                    None => break,
+                }
             }
         }
-        Ok(Self { rules, formulas, parts, reported })
+        Ok(Self { rules, formulas, units, parts, reported })
     }
 
     pub fn rule(&self, key: &str) -> Option<Rule> {
@@ -206,12 +224,27 @@ impl<'a> Ledger<'a> {
         }
     }
 
+    /// The units that made up `unit` during the period: they existed during
+    /// it, and their parent, followed through its successors to the period's
+    /// last day, is `unit`.
+    pub fn parts(&self, unit: &str, period: Period) -> Vec<&'a OrgUnit> {
+        let (start, end) = period.calendar();
+        let Some(candidates) = self.parts.get(unit) else { return Vec::new() };
+        candidates
+            .iter()
+            .copied()
+            .filter(|p| existed_during(p, start, end))
+            .filter(|p| {
+                let parent = p.parent.as_deref().and_then(|c| self.units.iter().find(|u| u.code == c));
+                parent.is_some_and(|parent| org::current(self.units, parent, end).code == unit)
+            })
+            .collect()
+    }
+
     /// A unit's figure as the sum of the units that made it up during the
     /// period.
     fn over_parts(&self, key: &str, unit: &str, period: Period, depth: u8) -> Option<Figure> {
-        let (start, end) = period.calendar();
-        let parts: Vec<&OrgUnit> =
-            self.parts.get(unit)?.iter().copied().filter(|p| existed_during(p, start, end)).collect();
+        let parts = self.parts(unit, period);
         if parts.is_empty() {
             return None;
         }
@@ -408,6 +441,33 @@ mod tests {
         let ledger = Ledger::new(&plan, &units, &lookup).unwrap();
         assert_eq!(ledger.value("exports", "P", Period::FirstHalf(2025)), Some(d("11")));
         assert_eq!(ledger.value("exports", "P", Period::Quarter(2025, 3)), Some(d("4")));
+    }
+
+    #[test]
+    fn the_districts_of_a_merged_province_count_for_its_successor_from_the_merger() {
+        let plan = plan();
+        let end_june = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+        let mut old = unit("P", None, Some(end_june));
+        old.successor = Some("Q".into());
+        // D1 keeps its parent link to P; D2 was moved to Q by hand.
+        let units = vec![old, unit("Q", None, None), unit("D1", Some("P"), None), unit("D2", Some("Q"), None)];
+        let mut v = Values::new();
+        for m in 1..=12 {
+            put(&mut v, "exports", "D1", Period::Month(2025, m), "1");
+            put(&mut v, "exports", "D2", Period::Month(2025, m), "10");
+        }
+        let lookup = reported(&v);
+        let ledger = Ledger::new(&plan, &units, &lookup).unwrap();
+        // Before the merger D1 is P's part, after it Q's.
+        assert_eq!(ledger.value("exports", "P", Period::Month(2025, 6)), Some(d("1")));
+        assert_eq!(ledger.value("exports", "P", Period::Month(2025, 7)), None);
+        assert_eq!(ledger.value("exports", "Q", Period::Month(2025, 7)), Some(d("11")));
+        assert_eq!(ledger.value("exports", "Q", Period::Month(2025, 6)), Some(d("10")));
+        // Q's year: its months, each with the parts it had that month.
+        assert_eq!(ledger.value("exports", "Q", Period::Year(2025)), Some(d("126")));
+        let codes = |p: Period| ledger.parts("Q", p).iter().map(|u| u.code.clone()).collect::<Vec<_>>();
+        assert_eq!(codes(Period::FirstHalf(2025)), ["D2"]);
+        assert_eq!(codes(Period::Year(2025)), ["D1", "D2"]);
     }
 
     #[test]
