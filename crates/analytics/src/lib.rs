@@ -1,39 +1,55 @@
 //! The analytics engine: every reported value of a plan (or of a ministry's
 //! 200 measures over 3,321 communes and five years) in memory, aggregated
-//! along the units (commune → province → nation, with validity dates) and
-//! along periods (month → quarter → 6/9 months → year, year to date).
+//! along the units (commune → district → province → nation, with validity
+//! dates) and along periods (month → quarter → 6/9 months → year, year to
+//! date).
 //!
 //! - **Storage** ([`columns`]): one dense block per (measure, month) with a
 //!   slot per unit; values are scaled integers, exact and 4 bytes each.
-//! - **Aggregates**: for every (measure, month) the sum and count of the
-//!   values of each province's communes, kept up to date by every
+//! - **Aggregates**: for every (measure, month) and every unit that has
+//!   parts, two sums with their counts, kept up to date by every
 //!   [`Engine::apply`] (replacing a value subtracts the old one and adds the
-//!   new): there is no rebuild step, and a saved value is in every
-//!   aggregate as soon as `apply` returns. A commune's value counts for the
-//!   province it belonged to **in that month** (a merger on 01/07/2025 moves
-//!   July's values, not June's).
+//!   new, and the change climbs to the nation): there is no rebuild step,
+//!   and a saved value is in every aggregate as soon as `apply` returns.
+//!   - the sum of **whatever the parts reported** (what a dashboard of
+//!     national figures, or DuckDB's `SUM … GROUP BY`, shows): [`Engine::value`];
+//!   - the sum of the parts whose own figure is **complete**, with how many
+//!     parts there should be: the figure of record, which a report judges
+//!     only when every part is in: [`Engine::record`].
+//!
+//!   A unit counts for its parent of that month ([`hierarchy`]: a merger on
+//!   01/07/2025 moves July's values, not June's), in the months it existed.
 //! - **Rules** (from [`kehoach_domain::ledger::rule`]): a flow (`Sum`) adds
-//!   months and units; a stock takes the last month with data in the period,
-//!   summed over units; a rate (`Reported`) is only ever the unit's own
-//!   figure; a derived measure applies its formula to the aggregated figures
-//!   of its references at the same unit and period (a ratio of sums, never a
-//!   mean of ratios). A figure reported for exactly the unit and month (or
-//!   period) wins over the sum of its parts, as in the ledger.
+//!   months and units; a stock takes the last month, summed over units; a
+//!   rate (`Reported`) is only ever the unit's own figure; a derived measure
+//!   applies its formula to the figures of its references at the same unit
+//!   and period (a ratio of sums, never a mean of ratios). A figure reported
+//!   for exactly the unit and period wins over anything worked out.
+//!
+//! [`Engine::record`] gives exactly what [`kehoach_domain::ledger::Ledger`]
+//! gives for the same figures (a property test holds them equal): the
+//! ledger states the rules plainly, the engine answers them fast enough for
+//! the nation.
 //!
 //! Depends only on `kehoach-domain` and std (plus `rust_decimal` at the API
 //! edge): the store feeds it, it never reads the store.
 
 pub mod columns;
+mod hierarchy;
 
 use chrono::NaiveDate;
 use kehoach_domain::formula::Expr;
-use kehoach_domain::ledger::Rule;
-use kehoach_domain::org::{self, OrgLevel, OrgUnit};
+use kehoach_domain::ledger::{self, DerivedError, Rule};
+use kehoach_domain::org::{OrgLevel, OrgUnit};
 use kehoach_domain::period::Period;
+use kehoach_domain::{Aggregation, Plan};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
 pub use columns::{Columns, Overflow};
+pub use kehoach_domain::ledger::Figure;
+
+use hierarchy::{Hierarchy, Layout, NATION, NONE};
 
 /// What the engine could not take.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -63,56 +79,135 @@ impl MeasureDef {
     pub fn derived(key: impl Into<String>, formula: Expr) -> Self {
         Self { key: key.into(), rule: Rule::Derived, formula: Some(formula) }
     }
+
+    /// A plan's measures (with their rules and formulas) and then its
+    /// components, as the ledger reads them.
+    pub fn of_plan(plan: &Plan) -> Result<Vec<MeasureDef>, DerivedError> {
+        let mut formulas = ledger::derived(plan)?;
+        let mut measures: Vec<MeasureDef> = plan
+            .measures()
+            .map(|m| match formulas.remove(&m.key) {
+                Some(expr) => MeasureDef::derived(m.key.clone(), expr),
+                None => MeasureDef::new(m.key.clone(), ledger::rule(m)),
+            })
+            .collect();
+        for c in &plan.components {
+            if !measures.iter().any(|m| m.key == c.key) {
+                let rule = if c.aggregation == Aggregation::Sum { Rule::Sum } else { Rule::Stock };
+                measures.push(MeasureDef::new(c.key.clone(), rule));
+            }
+        }
+        Ok(measures)
+    }
 }
 
 /// Where a figure is asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope<'a> {
-    /// The whole country: the sum of the provinces.
+    /// The whole country: the nation's own unit, or the sum of the units
+    /// without a parent.
     Nation,
     /// A unit by code.
     Unit(&'a str),
 }
 
-/// A unit resolved to its index (see [`Engine::scope`]).
+/// A place resolved to its index (see [`Engine::scope`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScopeId {
     Nation,
-    Province(usize),
     Unit(usize),
 }
 
-/// Per (measure, month): sum and count of each province's communes.
-#[derive(Debug, Clone)]
-struct Agg {
-    sums: Vec<i128>,
-    counts: Vec<u32>,
+/// A place as the aggregates see it: its own unit (for its own figures) and
+/// its slot (for the sums of its parts), either possibly absent.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    unit: Option<usize>,
+    slot: Option<usize>,
 }
 
-const MAX_DEPTH: u8 = 16;
+/// Per (measure, month), per slot: the sum and count of what the parts
+/// reported, and of the parts whose figure is complete.
+#[derive(Debug, Clone)]
+struct Agg {
+    any_sum: Vec<i128>,
+    any_n: Vec<u32>,
+    full_sum: Vec<i128>,
+    full_n: Vec<u32>,
+}
+
+impl Agg {
+    fn new(slots: usize) -> Self {
+        Self { any_sum: vec![0; slots], any_n: vec![0; slots], full_sum: vec![0; slots], full_n: vec![0; slots] }
+    }
+
+    /// A part's figures (whatever it has, complete) counted in or out.
+    fn add(&mut self, slot: usize, figs: Figs, sign: i128) {
+        let n = |x: Option<i128>| u32::from(x.is_some());
+        let apply = |sum: &mut i128, count: &mut u32, v: Option<i128>| {
+            *sum += sign * v.unwrap_or(0);
+            // Saturating: a loop in parent links must not bring a count below zero.
+            *count = if sign > 0 { count.saturating_add(n(v)) } else { count.saturating_sub(n(v)) };
+        };
+        apply(&mut self.any_sum[slot], &mut self.any_n[slot], figs.any);
+        apply(&mut self.full_sum[slot], &mut self.full_n[slot], figs.full);
+    }
+
+    /// A slot's figures from its parts, `expected` of them.
+    fn figs(&self, slot: usize, expected: u32) -> Figs {
+        Figs {
+            any: (self.any_n[slot] > 0).then_some(self.any_sum[slot]),
+            full: (expected > 0 && self.full_n[slot] == expected).then_some(self.full_sum[slot]),
+        }
+    }
+}
+
+/// A unit's month at the measure's scale: whatever it has (its own value,
+/// else the sum of what its parts reported) and its complete figure (its
+/// own value, else the sum of its parts when every one is complete).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Figs {
+    any: Option<i128>,
+    full: Option<i128>,
+}
+
+impl Figs {
+    fn own(v: Option<i64>) -> Self {
+        let v = v.map(i128::from);
+        Self { any: v, full: v }
+    }
+}
+
+/// Formulas nest and hierarchies climb at most this deep, as in the ledger.
+const MAX_DEPTH: u8 = 24;
 
 /// Absolute month number: `year × 12 + month − 1`.
 pub fn month_number(year: i32, month: u32) -> i32 {
     year * 12 + month as i32 - 1
 }
 
+fn month_bounds(month: i32) -> (NaiveDate, NaiveDate) {
+    let p = Period::Month(month.div_euclid(12), month.rem_euclid(12) as u32 + 1);
+    p.calendar()
+}
+
+fn whole(value: Decimal) -> Figure {
+    Figure { value, reported: 1, expected: 1 }
+}
+
 /// The analytics engine (see the crate documentation).
 pub struct Engine {
     measures: Vec<MeasureDef>,
     measure_ix: HashMap<String, usize>,
-    units: Vec<OrgUnit>,
-    unit_ix: HashMap<String, usize>,
-    /// Unit index of each province (province index → unit index).
+    tree: Hierarchy,
+    /// Unit index of each province.
     provinces: Vec<usize>,
-    /// Province index of each unit that is a province.
-    province_of_unit: Vec<Option<usize>>,
-    /// The province each unit below province level was created under.
-    home: Vec<Option<usize>>,
-    /// The nation's own unit, if the units name one: its own figures win.
-    nation: Option<usize>,
     cols: Columns,
     /// `aggs[measure][month − cols.first]`, aligned with the blocks.
     aggs: Vec<Vec<Option<Agg>>>,
+    /// Who counts for whom, per distinct month layout.
+    layouts: Vec<Layout>,
+    layout_of: HashMap<i32, usize>,
     /// Own figures for quarters, halves, 9 months, years.
     other: HashMap<(usize, usize, Period), Decimal>,
 }
@@ -121,44 +216,19 @@ impl Engine {
     /// An empty engine over these measures and units.
     pub fn new(measures: Vec<MeasureDef>, units: Vec<OrgUnit>) -> Self {
         let measure_ix = measures.iter().enumerate().map(|(i, m)| (m.key.clone(), i)).collect();
-        let unit_ix: HashMap<String, usize> = units.iter().enumerate().map(|(i, u)| (u.code.clone(), i)).collect();
-        let mut provinces = Vec::new();
-        let mut province_of_unit = vec![None; units.len()];
-        for (i, u) in units.iter().enumerate() {
-            if u.level == OrgLevel::Province {
-                province_of_unit[i] = Some(provinces.len());
-                provinces.push(i);
-            }
-        }
-        let home = (0..units.len())
-            .map(|i| {
-                if matches!(units[i].level, OrgLevel::Province | OrgLevel::Nation) {
-                    return None;
-                }
-                let mut at = i;
-                for _ in 0..MAX_DEPTH {
-                    let parent = units[at].parent.as_deref().and_then(|p| unit_ix.get(p))?;
-                    if units[*parent].level == OrgLevel::Province {
-                        return Some(*parent);
-                    }
-                    at = *parent;
-                }
-                None
-            })
-            .collect();
+        let provinces =
+            units.iter().enumerate().filter(|(_, u)| u.level == OrgLevel::Province).map(|(i, _)| i).collect();
         let n = measures.len();
-        let nation = units.iter().position(|u| u.level == OrgLevel::Nation);
+        let tree = Hierarchy::new(units);
         Self {
-            nation,
-            cols: Columns::new(n, units.len()),
+            cols: Columns::new(n, tree.units.len()),
             aggs: vec![Vec::new(); n],
             measures,
             measure_ix,
-            units,
-            unit_ix,
+            tree,
             provinces,
-            province_of_unit,
-            home,
+            layouts: Vec::new(),
+            layout_of: HashMap::new(),
             other: HashMap::new(),
         }
     }
@@ -168,7 +238,7 @@ impl Engine {
     }
 
     pub fn units(&self) -> &[OrgUnit] {
-        &self.units
+        &self.tree.units
     }
 
     /// Unit index of each province, in the order of the units.
@@ -181,7 +251,7 @@ impl Engine {
     }
 
     pub fn unit_id(&self, code: &str) -> Option<usize> {
-        self.unit_ix.get(code).copied()
+        self.tree.unit_ix.get(code).copied()
     }
 
     pub fn scope(&self, scope: Scope<'_>) -> Option<ScopeId> {
@@ -189,44 +259,41 @@ impl Engine {
             Scope::Nation => Some(ScopeId::Nation),
             Scope::Unit(code) => {
                 let u = self.unit_id(code)?;
-                Some(match (self.units[u].level, self.province_of_unit[u]) {
-                    (OrgLevel::Nation, _) => ScopeId::Nation,
-                    (_, Some(p)) => ScopeId::Province(p),
-                    _ => ScopeId::Unit(u),
-                })
+                Some(if Some(u) == self.tree.nation { ScopeId::Nation } else { ScopeId::Unit(u) })
             }
+        }
+    }
+
+    fn place(&self, scope: ScopeId) -> Place {
+        match scope {
+            ScopeId::Nation => Place { unit: self.tree.nation, slot: Some(NATION) },
+            ScopeId::Unit(u) => Place { unit: Some(u), slot: self.tree.slot_of[u] },
         }
     }
 
     /// An empty set of columns for a loader to fill (see [`Engine::absorb`]).
     pub fn columns(&self) -> Columns {
-        Columns::new(self.measures.len(), self.units.len())
+        Columns::new(self.measures.len(), self.tree.units.len())
     }
 
-    /// The province index a unit's value counts for in a month.
-    fn province_in(&self, unit: usize, month: i32) -> Option<usize> {
-        let home = self.home[unit]?;
-        let day = NaiveDate::from_ymd_opt(month.div_euclid(12), month.rem_euclid(12) as u32 + 1, 1)?;
-        let now = org::current(&self.units, &self.units[home], day);
-        self.unit_id(&now.code).and_then(|u| self.province_of_unit[u])
+    /// The layout of a month, made the first time the month holds a value.
+    fn ensure_layout(&mut self, month: i32) -> usize {
+        if let Some(&i) = self.layout_of.get(&month) {
+            return i;
+        }
+        let (start, end) = month_bounds(month);
+        let layout = self.tree.layout(start, end);
+        // Months share a layout until a unit is created, merged or abolished.
+        let i = self.layouts.iter().position(|l| *l == layout).unwrap_or_else(|| {
+            self.layouts.push(layout);
+            self.layouts.len() - 1
+        });
+        self.layout_of.insert(month, i);
+        i
     }
 
-    /// Province index per unit for a month (`usize::MAX`: none).
-    fn province_table(&self, month: i32) -> Vec<usize> {
-        // Each home province resolves once; the units share the answer.
-        let mut by_home: HashMap<usize, usize> = HashMap::new();
-        (0..self.units.len())
-            .map(|u| match self.home[u] {
-                None => usize::MAX,
-                Some(h) => *by_home.entry(h).or_insert_with(|| {
-                    let day = NaiveDate::from_ymd_opt(month.div_euclid(12), month.rem_euclid(12) as u32 + 1, 1);
-                    day.map(|d| org::current(&self.units, &self.units[h], d))
-                        .and_then(|p| self.unit_id(&p.code))
-                        .and_then(|u| self.province_of_unit[u])
-                        .unwrap_or(usize::MAX)
-                }),
-            })
-            .collect()
+    fn layout(&self, month: i32) -> Option<&Layout> {
+        self.layout_of.get(&month).map(|&i| &self.layouts[i])
     }
 
     /// Keeps `aggs` aligned with the blocks after the columns grew.
@@ -250,7 +317,7 @@ impl Engine {
         self.cols.rescale(measure, scale)?;
         let factor = i128::from(columns::pow10(scale - have));
         for a in self.aggs[measure].iter_mut().flatten() {
-            for s in &mut a.sums {
+            for s in a.any_sum.iter_mut().chain(a.full_sum.iter_mut()) {
                 *s = s.checked_mul(factor).ok_or(Overflow)?;
             }
         }
@@ -286,25 +353,41 @@ impl Engine {
         scale: u32,
     ) -> Result<Option<Decimal>, Overflow> {
         self.rescale(m, scale)?;
+        let layout = self.ensure_layout(month);
+        let before = self.unit_figs(m, month, u);
         let (old_first, was_empty) = (self.cols.first, !self.cols.started());
         let old = self.cols.put(m, month, u, mantissa, scale)?;
         self.align(old_first, was_empty);
-        let s = self.cols.scale(m);
-        let new = i128::from(mantissa) * i128::from(columns::pow10(s - scale.min(s)));
-        if let Some(p) = self.province_in(u, month) {
-            let off = (month - self.cols.first) as usize;
-            let n = self.provinces.len();
+        let after = self.unit_figs(m, month, u);
+        self.lift(m, month, layout, u, before, after);
+        Ok(old.map(|o| Decimal::from_i128_with_scale(i128::from(o), self.cols.scale(m))))
+    }
+
+    /// Carries a change of a unit's month up to the nation: each parent's
+    /// sums take the difference, and the parent's own figures, if they
+    /// changed, go on to its parent.
+    fn lift(&mut self, m: usize, month: i32, layout: usize, unit: usize, before: Figs, after: Figs) {
+        let off = (month - self.cols.first) as usize;
+        let slots = self.tree.slots();
+        let (mut child, mut before, mut after) = (unit, before, after);
+        for _ in 0..MAX_DEPTH {
+            let p = self.layouts[layout].parent[child];
+            if before == after || p == NONE {
+                return;
+            }
+            let p = p as usize;
+            let was = self.slot_figs(m, month, p);
             let row = &mut self.aggs[m];
             if row.len() <= off {
                 row.resize(off + 1, None);
             }
-            let agg = row[off].get_or_insert_with(|| Agg { sums: vec![0; n], counts: vec![0; n] });
-            agg.sums[p] += new - i128::from(old.unwrap_or(0));
-            if old.is_none() {
-                agg.counts[p] += 1;
-            }
+            let agg = row[off].get_or_insert_with(|| Agg::new(slots));
+            agg.add(p, before, -1);
+            agg.add(p, after, 1);
+            let now = self.slot_figs(m, month, p);
+            let Some(pu) = self.tree.slot_unit[p] else { return };
+            (child, before, after) = (pu, was, now);
         }
-        Ok(old.map(|o| Decimal::from_i128_with_scale(i128::from(o), s)))
     }
 
     /// Takes the values a loader read (replacing any of the same cell) and
@@ -313,14 +396,14 @@ impl Engine {
         self.cols.merge(cols)?;
         let first = self.cols.first;
         let span = self.cols.blocks.iter().map(Vec::len).max().unwrap_or(0);
-        let tables: Vec<Vec<usize>> = (0..span).map(|off| self.province_table(first + off as i32)).collect();
-        let n = self.provinces.len();
-        let cols = &self.cols;
+        let layouts: Vec<usize> = (0..span).map(|off| self.ensure_layout(first + off as i32)).collect();
+        let slots = self.tree.slots();
+        let (cols, tree, all) = (&self.cols, &self.tree, &self.layouts);
         let mut aggs = vec![Vec::new(); self.measures.len()];
         let half = aggs.len().div_ceil(2).max(1);
         std::thread::scope(|s| {
             for (c, chunk) in aggs.chunks_mut(half).enumerate() {
-                let tables = &tables;
+                let layouts = &layouts;
                 s.spawn(move || {
                     for (i, row) in chunk.iter_mut().enumerate() {
                         let m = c * half + i;
@@ -329,13 +412,25 @@ impl Engine {
                             .enumerate()
                             .map(|(off, b)| {
                                 let b = b.as_ref()?;
-                                let mut agg = Agg { sums: vec![0; n], counts: vec![0; n] };
-                                let table = &tables[off];
+                                let layout = &all[layouts[off]];
+                                let mut agg = Agg::new(slots);
+                                // Units without parts first, straight from the block…
                                 for (u, v) in b.iter() {
-                                    let p = table[u];
-                                    if p != usize::MAX {
-                                        agg.sums[p] += i128::from(v);
-                                        agg.counts[p] += 1;
+                                    let p = layout.parent[u];
+                                    if p != NONE && tree.slot_of[u].is_none() {
+                                        agg.add(p as usize, Figs::own(Some(v)), 1);
+                                    }
+                                }
+                                // …then the wholes, each after all of its parts.
+                                for &slot in &layout.order {
+                                    let Some(u) = tree.slot_unit[slot] else { continue };
+                                    let p = layout.parent[u];
+                                    if p != NONE {
+                                        let figs = match b.get(u) {
+                                            Some(v) => Figs::own(Some(v)),
+                                            None => agg.figs(slot, layout.expected[slot]),
+                                        };
+                                        agg.add(p as usize, figs, 1);
                                     }
                                 }
                                 Some(agg)
@@ -358,99 +453,86 @@ impl Engine {
         Decimal::try_from_i128_with_scale(v, self.cols.scale(m)).unwrap_or(Decimal::MAX)
     }
 
-    /// A month's figure at the measure's scale: the unit's own value, else
-    /// the sum of its parts that month.
-    #[inline]
-    fn month_raw(&self, m: usize, scope: ScopeId, month: i32) -> Option<i128> {
+    fn agg(&self, m: usize, month: i32) -> Option<&Agg> {
         let off = usize::try_from(month - self.cols.first).ok()?;
-        let block = self.cols.blocks[m].get(off)?.as_ref()?;
-        match scope {
-            ScopeId::Unit(u) => block.get(u).map(i128::from),
-            ScopeId::Province(p) => {
-                if let Some(v) = block.get(self.provinces[p]) {
-                    return Some(i128::from(v));
-                }
-                let agg = self.aggs[m].get(off)?.as_ref()?;
-                (agg.counts[p] > 0).then_some(agg.sums[p])
-            }
-            ScopeId::Nation => {
-                if let Some(v) = self.nation.and_then(|u| block.get(u)) {
-                    return Some(i128::from(v));
-                }
-                let agg = self.aggs[m].get(off).and_then(Option::as_ref);
-                let mut total = None;
-                for (p, &pu) in self.provinces.iter().enumerate() {
-                    let v =
-                        block.get(pu).map(i128::from).or_else(|| agg.filter(|a| a.counts[p] > 0).map(|a| a.sums[p]));
-                    if let Some(v) = v {
-                        total = Some(total.unwrap_or(0) + v);
-                    }
-                }
-                total
-            }
+        self.aggs[m].get(off)?.as_ref()
+    }
+
+    /// A slot's month: its unit's own value, else its parts' sums.
+    fn slot_figs(&self, m: usize, month: i32, slot: usize) -> Figs {
+        let own = self.tree.slot_unit[slot].and_then(|u| self.cols.block(m, month)?.get(u));
+        if own.is_some() {
+            return Figs::own(own);
+        }
+        match (self.agg(m, month), self.layout(month)) {
+            (Some(agg), Some(layout)) => agg.figs(slot, layout.expected[slot]),
+            _ => Figs::default(),
         }
     }
 
-    /// A reported rate: only the unit's own value counts.
-    fn month_own(&self, m: usize, scope: ScopeId, month: i32) -> Option<i128> {
-        let u = match scope {
-            ScopeId::Unit(u) => u,
-            ScopeId::Province(p) => self.provinces[p],
-            ScopeId::Nation => self.nation?,
-        };
-        self.cols.block(m, month)?.get(u).map(i128::from)
+    fn unit_figs(&self, m: usize, month: i32, unit: usize) -> Figs {
+        match self.tree.slot_of[unit] {
+            Some(slot) => self.slot_figs(m, month, slot),
+            None => Figs::own(self.cols.block(m, month).and_then(|b| b.get(unit))),
+        }
     }
 
-    fn span_raw(&self, m: usize, scope: ScopeId, a: i32, b: i32) -> Option<i128> {
+    fn place_figs(&self, m: usize, place: Place, month: i32) -> Figs {
+        match (place.slot, place.unit) {
+            (Some(slot), _) => self.slot_figs(m, month, slot),
+            (None, Some(u)) => Figs::own(self.cols.block(m, month).and_then(|b| b.get(u))),
+            (None, None) => Figs::default(),
+        }
+    }
+
+    /// A place's own value for a month, at the measure's scale.
+    fn month_own(&self, m: usize, place: Place, month: i32) -> Option<i128> {
+        self.cols.block(m, month)?.get(place.unit?).map(i128::from)
+    }
+
+    // ------------------------------------------------ what the parts reported
+
+    fn span_raw(&self, m: usize, place: Place, a: i32, b: i32) -> Option<i128> {
+        let month = |mo| self.place_figs(m, place, mo).any;
         match self.measures[m].rule {
-            Rule::Sum => (a..=b).filter_map(|mo| self.month_raw(m, scope, mo)).reduce(|x, y| x + y),
-            Rule::Stock => (a..=b).rev().find_map(|mo| self.month_raw(m, scope, mo)),
-            Rule::Reported => (a..=b).rev().find_map(|mo| self.month_own(m, scope, mo)),
+            Rule::Sum => (a..=b).filter_map(month).reduce(|x, y| x + y),
+            Rule::Stock => (a..=b).rev().find_map(month),
+            Rule::Reported => (a..=b).rev().find_map(|mo| self.month_own(m, place, mo)),
             Rule::Derived => None,
         }
     }
 
-    fn own_other(&self, m: usize, scope: ScopeId, period: Option<Period>) -> Option<Decimal> {
-        let period = period?;
+    fn own_other(&self, m: usize, place: Place, period: Period) -> Option<Decimal> {
         if self.other.is_empty() || matches!(period, Period::Month(..)) {
             return None;
         }
-        let u = match scope {
-            ScopeId::Unit(u) => u,
-            ScopeId::Province(p) => self.provinces[p],
-            ScopeId::Nation => self.nation?,
-        };
-        self.other.get(&(m, u, period)).copied()
+        self.other.get(&(m, place.unit?, period)).copied()
     }
 
-    /// A measure's figure at a unit for a period, by index.
+    /// A measure's figure at a place for a period, by index: whatever was
+    /// reported (a flow adds the months and parts that have a value), as a
+    /// dashboard of national figures shows it. See [`Engine::record`] for
+    /// the figure a report judges.
     pub fn value(&self, m: usize, scope: ScopeId, period: Period) -> Option<Decimal> {
         let (a, b) = period.months();
         let span = (month_number(period.year(), a), month_number(period.year(), b));
-        self.value_at(m, scope, span, Some(period), 0)
+        self.value_at(m, self.place(scope), span, Some(period), 0)
     }
 
-    /// A figure over the months `first..=last` (absolute month numbers).
+    /// [`Engine::value`] over the months `first..=last` (absolute month numbers).
     pub fn value_over(&self, m: usize, scope: ScopeId, first: i32, last: i32) -> Option<Decimal> {
-        self.value_at(m, scope, (first, last), None, 0)
+        self.value_at(m, self.place(scope), (first, last), None, 0)
     }
 
-    fn value_at(
-        &self,
-        m: usize,
-        scope: ScopeId,
-        span: (i32, i32),
-        period: Option<Period>,
-        depth: u8,
-    ) -> Option<Decimal> {
-        if let Some(v) = self.own_other(m, scope, period) {
+    fn value_at(&self, m: usize, place: Place, span: (i32, i32), period: Option<Period>, depth: u8) -> Option<Decimal> {
+        if let Some(v) = period.and_then(|p| self.own_other(m, place, p)) {
             return Some(v);
         }
         let def = &self.measures[m];
         if def.rule == Rule::Derived {
             // A month's own figure wins over the formula, as in the ledger.
             if span.0 == span.1
-                && let Some(v) = self.month_own(m, scope, span.0)
+                && let Some(v) = self.month_own(m, place, span.0)
             {
                 return Some(self.to_decimal(m, v));
             }
@@ -458,20 +540,26 @@ impl Engine {
                 return None;
             }
             let expr = def.formula.as_ref()?;
-            let lookup = |r: &str| self.measure_id(r).and_then(|i| self.value_at(i, scope, span, period, depth + 1));
+            let lookup = |r: &str| self.measure_id(r).and_then(|i| self.value_at(i, place, span, period, depth + 1));
             return expr.eval(&lookup).ok();
         }
-        self.span_raw(m, scope, span.0, span.1).map(|v| self.to_decimal(m, v))
+        self.span_raw(m, place, span.0, span.1).map(|v| self.to_decimal(m, v))
     }
 
-    /// A measure's figure at a unit (or the nation) for a period.
+    /// A measure's figure at a unit (or the nation) for a period: whatever
+    /// was reported (see [`Engine::value`]).
     pub fn figure(&self, measure: &str, scope: Scope<'_>, period: Period) -> Result<Option<Decimal>, EngineError> {
+        let (m, s) = self.resolve(measure, scope)?;
+        Ok(self.value(m, s, period))
+    }
+
+    fn resolve(&self, measure: &str, scope: Scope<'_>) -> Result<(usize, ScopeId), EngineError> {
         let m = self.measure_id(measure).ok_or_else(|| EngineError::UnknownMeasure(measure.to_string()))?;
         let s = self.scope(scope).ok_or_else(|| match scope {
             Scope::Unit(c) => EngineError::UnknownUnit(c.to_string()),
             Scope::Nation => EngineError::UnknownUnit(String::new()),
         })?;
-        Ok(self.value(m, s, period))
+        Ok((m, s))
     }
 
     /// Year to date, month by month (January … `last`).
@@ -479,8 +567,9 @@ impl Engine {
         (1..=last).map(|mo| self.value_over(m, scope, month_number(year, 1), month_number(year, mo))).collect()
     }
 
-    /// Every summed measure's total per province for a period: the national
-    /// table of a report (measure index, province index, total).
+    /// Every measure's figure per province for a period (as
+    /// [`Engine::value`]): the national table of a report (measure index,
+    /// province index, total).
     pub fn province_totals(&self, period: Period) -> Vec<(usize, usize, Decimal)> {
         let (a, b) = period.months();
         let (a, b) = (month_number(period.year(), a), month_number(period.year(), b));
@@ -489,24 +578,25 @@ impl Engine {
         let mut acc = vec![0i128; n];
         let mut seen = vec![false; n];
         for m in 0..self.measures.len() {
-            if self.measures[m].rule != Rule::Sum {
-                for p in 0..n {
-                    if let Some(v) = self.value(m, ScopeId::Province(p), period) {
+            if self.measures[m].rule != Rule::Sum || !self.other.is_empty() {
+                for (p, &u) in self.provinces.iter().enumerate() {
+                    if let Some(v) = self.value(m, ScopeId::Unit(u), period) {
                         out.push((m, p, v));
                     }
                 }
                 continue;
             }
+            // The flows' fast path: one pass over the months' sums.
             acc.fill(0);
             seen.fill(false);
             for mo in a..=b {
-                let Some(off) = usize::try_from(mo - self.cols.first).ok() else { continue };
-                let Some(Some(block)) = self.cols.blocks[m].get(off) else { continue };
-                let agg = self.aggs[m].get(off).and_then(Option::as_ref);
-                for p in 0..n {
-                    let v = match block.get(self.provinces[p]) {
-                        Some(own) => Some(i128::from(own)),
-                        None => agg.filter(|a| a.counts[p] > 0).map(|a| a.sums[p]),
+                let Some(block) = self.cols.block(m, mo) else { continue };
+                let (agg, layout) = (self.agg(m, mo), self.layout(mo));
+                for (p, &u) in self.provinces.iter().enumerate() {
+                    let v = match (block.get(u), self.tree.slot_of[u]) {
+                        (Some(own), _) => Some(i128::from(own)),
+                        (None, Some(slot)) => agg.zip(layout).and_then(|(a, l)| a.figs(slot, l.expected[slot]).any),
+                        (None, None) => None,
                     };
                     if let Some(v) = v {
                         acc[p] += v;
@@ -521,5 +611,95 @@ impl Engine {
             }
         }
         out
+    }
+
+    // ------------------------------------------------ the figure of record
+
+    /// The figure of record of a measure at a place for a period, worked out
+    /// as [`kehoach_domain::ledger::Ledger::figure`] does: the place's own
+    /// figure; else by formula; else from its own months (a flow only when
+    /// every month is complete); else the sum of its parts, partial (never
+    /// judged) when some are missing.
+    pub fn record(&self, measure: &str, scope: Scope<'_>, period: Period) -> Result<Option<Figure>, EngineError> {
+        let (m, s) = self.resolve(measure, scope)?;
+        Ok(self.record_at(m, s, period))
+    }
+
+    /// [`Engine::record`] by index.
+    pub fn record_at(&self, m: usize, scope: ScopeId, period: Period) -> Option<Figure> {
+        self.record_in(m, self.place(scope), period, 0)
+    }
+
+    fn own_period(&self, m: usize, place: Place, period: Period) -> Option<Decimal> {
+        match period {
+            Period::Month(y, mo) => self.month_own(m, place, month_number(y, mo)).map(|v| self.to_decimal(m, v)),
+            _ => self.other.get(&(m, place.unit?, period)).copied(),
+        }
+    }
+
+    fn record_in(&self, m: usize, place: Place, period: Period, depth: u8) -> Option<Figure> {
+        if let Some(v) = self.own_period(m, place, period) {
+            return Some(whole(v));
+        }
+        if depth >= MAX_DEPTH {
+            return None;
+        }
+        let rule = self.measures[m].rule;
+        if rule == Rule::Derived {
+            let expr = self.measures[m].formula.as_ref()?;
+            let lookup = |r: &str| {
+                let i = self.measure_id(r)?;
+                self.record_in(i, place, period, depth + 1).filter(Figure::complete).map(|f| f.value)
+            };
+            return expr.eval(&lookup).ok().map(whole);
+        }
+        if let Some(v) = self.over_months(m, rule, place, period) {
+            return Some(whole(v));
+        }
+        if rule == Rule::Reported {
+            return None;
+        }
+        self.over_parts(m, place, period, depth)
+    }
+
+    /// A longer period from the place's own months (each complete).
+    fn over_months(&self, m: usize, rule: Rule, place: Place, period: Period) -> Option<Decimal> {
+        if matches!(period, Period::Month(..)) {
+            return None;
+        }
+        let (a, b) = period.months();
+        let (a, b) = (month_number(period.year(), a), month_number(period.year(), b));
+        let v = match rule {
+            Rule::Sum => (a..=b).try_fold(0i128, |t, mo| Some(t + self.place_figs(m, place, mo).full?))?,
+            Rule::Stock => self.place_figs(m, place, b).full?,
+            _ => self.month_own(m, place, b)?,
+        };
+        Some(self.to_decimal(m, v))
+    }
+
+    /// The sum of the place's complete parts, with how many there are.
+    fn over_parts(&self, m: usize, place: Place, period: Period, depth: u8) -> Option<Figure> {
+        let slot = place.slot?;
+        if let Period::Month(y, mo) = period {
+            // Kept up to date by every save.
+            let month = month_number(y, mo);
+            let (agg, layout) = (self.agg(m, month)?, self.layout(month)?);
+            return (agg.full_n[slot] > 0).then(|| Figure {
+                value: self.to_decimal(m, agg.full_sum[slot]),
+                reported: agg.full_n[slot] as usize,
+                expected: layout.expected[slot] as usize,
+            });
+        }
+        let (start, end) = period.calendar();
+        let (mut total, mut reported, mut expected) = (Decimal::ZERO, 0, 0);
+        for u in self.tree.parts(slot, start, end) {
+            expected += 1;
+            let part = self.place(ScopeId::Unit(u));
+            if let Some(f) = self.record_in(m, part, period, depth + 1).filter(Figure::complete) {
+                total = total.checked_add(f.value)?;
+                reported += 1;
+            }
+        }
+        (reported > 0).then_some(Figure { value: total, reported, expected })
     }
 }

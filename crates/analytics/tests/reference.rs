@@ -1,6 +1,7 @@
 //! The engine's answers equal a naive computation straight from the list of
 //! values, for every rule, every unit level and every period, across a
-//! merger of provinces (01/07/2025) and of communes, whether the values came
+//! merger of provinces (01/07/2025) and of communes, through a district
+//! level, whether the values came
 //! in through the bulk loader or one save at a time, and after corrections.
 
 use chrono::NaiveDate;
@@ -29,7 +30,7 @@ fn unit(code: &str, level: OrgLevel, parent: Option<&str>, to: Option<NaiveDate>
 }
 
 /// Three provinces, P1 merged into P3 on 01/07/2025; commune X7 merged into
-/// X5 on the same day.
+/// X5 on the same day; P2 has a district D2 between it and commune X4.
 fn units() -> Vec<OrgUnit> {
     let end = Some(d(2025, 6, 30));
     vec![
@@ -40,10 +41,11 @@ fn units() -> Vec<OrgUnit> {
         unit("X1", OrgLevel::Commune, Some("P1"), None, None),
         unit("X2", OrgLevel::Commune, Some("P1"), None, None),
         unit("X3", OrgLevel::Commune, Some("P2"), None, None),
-        unit("X4", OrgLevel::Commune, Some("P2"), None, None),
+        unit("X4", OrgLevel::Commune, Some("D2"), None, None),
         unit("X5", OrgLevel::Commune, Some("P3"), None, None),
         unit("X6", OrgLevel::Commune, Some("P3"), None, None),
         unit("X7", OrgLevel::Commune, Some("P1"), end, Some("X5")),
+        unit("D2", OrgLevel::District, Some("P2"), None, None),
     ]
 }
 
@@ -65,10 +67,13 @@ struct Naive {
 }
 
 impl Naive {
-    fn province_of(&self, commune: &OrgUnit, month: i32) -> String {
-        let parent = self.units.iter().find(|u| Some(&u.code) == commune.parent.as_ref()).unwrap();
-        let day = d(month.div_euclid(12), month.rem_euclid(12) as u32 + 1, 1);
-        org::current(&self.units, parent, day).code.clone()
+    /// The unit `unit` counts for in a month: its parent followed through
+    /// successors to the month's last day, if it existed that month.
+    fn parent_in(&self, unit: &OrgUnit, month: i32) -> Option<String> {
+        let (start, end) = Period::Month(month.div_euclid(12), month.rem_euclid(12) as u32 + 1).calendar();
+        let existed = unit.valid_from.is_none_or(|f| f <= end) && unit.valid_to.is_none_or(|t| t >= start);
+        let parent = self.units.iter().find(|u| Some(&u.code) == unit.parent.as_ref())?;
+        existed.then(|| org::current(&self.units, parent, end).code.clone())
     }
 
     fn month(&self, m: usize, scope: &str, month: i32, own_only: bool) -> Option<Decimal> {
@@ -80,27 +85,12 @@ impl Naive {
         if own_only {
             return None;
         }
-        let level = if scope.is_empty() {
-            OrgLevel::Nation
-        } else {
-            self.units.iter().find(|u| u.code == scope).unwrap().level
-        };
-        let parts: Vec<Decimal> = match level {
-            OrgLevel::Nation => self
-                .units
-                .iter()
-                .filter(|u| u.level == OrgLevel::Province)
-                .filter_map(|p| self.month(m, &p.code, month, false))
-                .collect(),
-            OrgLevel::Province => self
-                .units
-                .iter()
-                .filter(|u| u.level == OrgLevel::Commune && self.province_of(u, month) == scope)
-                .filter_map(|c| self.raw.get(&(m, c.code.clone(), month)).copied())
-                .collect(),
-            _ => Vec::new(),
-        };
-        parts.into_iter().reduce(|a, b| a + b)
+        // Whatever the parts have, at any depth.
+        self.units
+            .iter()
+            .filter(|u| self.parent_in(u, month).as_deref() == Some(own))
+            .filter_map(|u| self.month(m, &u.code, month, false))
+            .reduce(|a, b| a + b)
     }
 
     fn value(&self, m: usize, scope: &str, period: Period) -> Option<Decimal> {
@@ -137,7 +127,7 @@ type Op = (usize, usize, i32, i64, u32);
 fn op() -> impl Strategy<Value = Op> {
     // Any unit, the nation's own included. A derived measure's own figure
     // for a month wins over its formula.
-    (0usize..4, 0usize..11, 0i32..24, -2_000_000i64..2_000_000, 0u32..4)
+    (0usize..4, 0usize..12, 0i32..24, -2_000_000i64..2_000_000, 0u32..4)
 }
 
 fn check(engine: &Engine, naive: &Naive) -> Result<(), TestCaseError> {
