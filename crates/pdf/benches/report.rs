@@ -32,7 +32,7 @@ fn book() -> Book {
             entered_at: String::new(),
         })
         .collect();
-    Book::new(1, plan, units, values)
+    Book::new(1, plan, units, values).expect("the built-in plan's figures")
 }
 
 fn reports(c: &mut Criterion) {

@@ -2,12 +2,14 @@
 //! and the web application both take.
 
 use chrono::NaiveDate;
+use kehoach_analytics::Engine;
 use kehoach_domain::org::Assignment;
 use kehoach_domain::period::Period;
 use kehoach_domain::progress::TaskProgress;
 use kehoach_domain::value::Origin;
-use kehoach_store::judge::Book;
+use kehoach_store::judge::{self, Book};
 use kehoach_store::{Against, PlanId, Store, StoreError};
+use std::borrow::Borrow;
 use std::collections::HashMap;
 
 use crate::model::{Extra, Issuer, Report};
@@ -17,8 +19,6 @@ use crate::model::{Extra, Issuer, Report};
 pub enum GatherError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("the plan's formulas cannot be worked out: {0}")]
-    Formula(String),
     #[error("{period} is not a period of the {year} plan")]
     OutsidePlan { period: Period, year: i32 },
 }
@@ -38,8 +38,26 @@ pub struct Request {
 
 /// Loads the plan, judges it for the period with the figures of record
 /// (never the illustrative ones), and reads the tasks' latest progress.
-pub async fn gather(store: &impl Store, request: &Request) -> Result<Report, GatherError> {
-    let book = Book::load(store, request.plan, request.against, |v| v.origin != Origin::Illustrative).await?;
+/// The figures come from `live`, the engine a running application keeps
+/// current, or else from the store.
+pub async fn gather(store: &impl Store, request: &Request, live: Option<&Engine>) -> Result<Report, GatherError> {
+    match live {
+        Some(engine) => {
+            let plan = store.plan(request.plan, request.against).await?;
+            finish(store, request, &Book::over(request.plan, plan, engine)).await
+        }
+        None => {
+            let book = Book::load(store, request.plan, request.against, |v| v.origin != Origin::Illustrative).await?;
+            finish(store, request, &book).await
+        }
+    }
+}
+
+async fn finish<E: Borrow<Engine>>(
+    store: &impl Store,
+    request: &Request,
+    book: &Book<E>,
+) -> Result<Report, GatherError> {
     if request.period.year() != book.plan.year {
         return Err(GatherError::OutsidePlan { period: request.period, year: book.plan.year });
     }
@@ -60,13 +78,13 @@ pub async fn gather(store: &impl Store, request: &Request) -> Result<Report, Gat
         }
     }
     let issuer = request.issuer.clone().unwrap_or_else(|| Issuer::planning_department(&book.plan, request.date));
-    from_book(&book, request.period, request.against, &progress, &leads, issuer, request.date)
+    from_book(book, request.period, request.against, &progress, &leads, issuer, request.date)
 }
 
 /// The report of a judged plan: what [`gather`] does once it has read the
 /// store, and what the benchmark times.
-pub fn from_book(
-    book: &Book,
+pub fn from_book<E: Borrow<Engine>>(
+    book: &Book<E>,
     period: Period,
     against: Against,
     progress: &HashMap<String, TaskProgress>,
@@ -74,20 +92,15 @@ pub fn from_book(
     issuer: Issuer,
     today: NaiveDate,
 ) -> Result<Report, GatherError> {
-    let mut results = book.evaluate(&[period]).map_err(|e| GatherError::Formula(e.to_string()))?;
-    let results = results.pop().unwrap_or_default();
-    let extra: HashMap<String, Extra> = book
-        .with_figures(|figure| {
-            results
-                .iter()
-                .map(|(m, _)| {
-                    let last_year = figure(&m.key, Period::Year(book.plan.year - 1));
-                    let same = figure(&m.key, period.year_before());
-                    (m.key.clone(), Extra { last_year, same_period_last_year: same })
-                })
-                .collect()
+    let results = book.evaluate(&[period]).pop().unwrap_or_default();
+    let extra: HashMap<String, Extra> = results
+        .iter()
+        .map(|(m, _)| {
+            let last_year = book.figure(&m.key, Period::Year(book.plan.year - 1));
+            let same = book.figure(&m.key, period.year_before());
+            (m.key.clone(), Extra { last_year, same_period_last_year: same })
         })
-        .map_err(|e| GatherError::Formula(e.to_string()))?;
+        .collect();
     Ok(Report::new(&book.plan, period, against == Against::Original, &results, &extra, progress, leads, issuer, today))
 }
 
@@ -113,9 +126,9 @@ pub async fn template_spec(
     agency: &str,
     period: Period,
 ) -> Result<crate::template::Spec, TemplateError> {
-    let book = Book::load(store, plan, Against::Current, |v| v.origin != Origin::Illustrative).await?;
-    if period.year() != book.plan.year {
-        return Err(TemplateError::OutsidePlan { period, year: book.plan.year });
+    let the_plan = store.plan(plan, Against::Current).await?;
+    if period.year() != the_plan.year {
+        return Err(TemplateError::OutsidePlan { period, year: the_plan.year });
     }
     let agencies = store.agencies().await?;
     let found = agencies
@@ -124,8 +137,9 @@ pub async fn template_spec(
         .ok_or_else(|| TemplateError::UnknownAgency(agency.to_string()))?;
     let leads: HashMap<String, String> =
         store.assignments(plan).await?.into_iter().map(|a| (a.measure, a.lead)).collect();
-    let unit = book.unit_for(period).to_string();
-    let unit_name = book.units.iter().find(|u| u.code == unit).map_or_else(|| unit.clone(), |u| u.name.clone());
+    let units = store.org_units().await?;
+    let unit = judge::unit_for(&units, &judge::home_of(&the_plan, &units), period).to_string();
+    let unit_name = units.iter().find(|u| u.code == unit).map_or_else(|| unit.clone(), |u| u.name.clone());
     let latest: HashMap<String, (rust_decimal::Decimal, kehoach_domain::value::ValueStatus)> = store
         .latest_values(plan)
         .await?
@@ -134,7 +148,7 @@ pub async fn template_spec(
         .map(|v| (v.measure, (v.value, v.status)))
         .collect();
     let spec = crate::template::Spec::for_agency(
-        &book.plan,
+        &the_plan,
         plan,
         period,
         (&found.code, &found.name),

@@ -1,30 +1,68 @@
 //! A plan with the figures reported against it, ready to be judged: what the
 //! command line's `status`, the web pages and the reports all start from.
+//!
+//! The figures are the analytics engine's figures of record (complete, as
+//! the ledger works them out; a total still missing parts is not judged).
+//! A `Book` either owns an engine filled from the store for the occasion
+//! (`status`, the public portal's published figures, a report from the
+//! command line) or borrows the engine a running application keeps current
+//! with every save (the overview, the measure pages, the reports of the web).
 
+use kehoach_analytics::{Engine, MeasureDef, Scope};
 use kehoach_domain::evaluate::{Evaluation, Tolerances, evaluate_periods};
-use kehoach_domain::ledger::{DerivedError, Ledger};
 use kehoach_domain::org::{self, OrgUnit};
 use kehoach_domain::period::Period;
 use kehoach_domain::{Measure, Plan};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
+use std::borrow::Borrow;
 
 use crate::{Against, PlanId, Store, StoreError, StoredValue};
 
-/// Everything needed to judge a plan, owned.
-#[derive(Debug, Clone)]
-pub struct Book {
+/// A plan and the engine holding its figures, owned (`Book`) or borrowed
+/// (`Book<&Engine>`).
+pub struct Book<E: Borrow<Engine> = Engine> {
     pub id: PlanId,
+    /// The plan as judged: its original or current targets.
     pub plan: Plan,
-    pub units: Vec<OrgUnit>,
     /// The plan's own unit (the province), by code.
     pub home: String,
-    values: HashMap<(String, String, Period), Decimal>,
+    figures: E,
 }
 
-impl Book {
+/// The plan's own unit: the unit named as its region, else the region's name.
+pub fn home_of(plan: &Plan, units: &[OrgUnit]) -> String {
+    org::find(units, &plan.region).map_or_else(|| plan.region.clone(), |u| u.code.clone())
+}
+
+/// The unit that carries the plan's figures for a period: its own unit, or
+/// the successor once it has merged.
+pub fn unit_for<'a>(units: &'a [OrgUnit], home: &'a str, period: Period) -> &'a str {
+    match units.iter().find(|u| u.code == home) {
+        Some(unit) => &org::current(units, unit, period.calendar().1).code,
+        None => home,
+    }
+}
+
+/// An engine over a plan's measures and the units, holding `values`.
+pub fn engine_of(
+    plan: &Plan,
+    units: Vec<OrgUnit>,
+    values: impl IntoIterator<Item = StoredValue>,
+) -> Result<Engine, StoreError> {
+    let measures = MeasureDef::of_plan(plan).map_err(|e| StoreError::Invalid(format!("the plan's formulas: {e}")))?;
+    let mut engine = Engine::new(measures, units);
+    for v in values {
+        engine
+            .apply(&v.measure, &v.org_unit, v.period, v.value)
+            .map_err(|e| StoreError::Invalid(format!("{} {} {}: {e}", v.measure, v.org_unit, v.period)))?;
+    }
+    Ok(engine)
+}
+
+impl Book<Engine> {
     /// Loads a plan (against its original or current targets) and the
-    /// latest version of the figures `keep` lets through.
+    /// latest version of the figures `keep` lets through into an engine of
+    /// its own.
     pub async fn load(
         store: &impl Store,
         id: PlanId,
@@ -34,45 +72,50 @@ impl Book {
         let plan = store.plan(id, against).await?;
         let units = store.org_units().await?;
         let values = store.latest_values(id).await?;
-        Ok(Self::new(id, plan, units, values.into_iter().filter(|v| keep(v))))
+        Self::new(id, plan, units, values.into_iter().filter(|v| keep(v)))
     }
 
-    pub fn new(id: PlanId, plan: Plan, units: Vec<OrgUnit>, values: impl IntoIterator<Item = StoredValue>) -> Self {
-        let home = org::find(&units, &plan.region).map_or_else(|| plan.region.clone(), |u| u.code.clone());
-        let values = values.into_iter().map(|v| ((v.measure, v.org_unit, v.period), v.value)).collect();
-        Self { id, plan, units, home, values }
+    pub fn new(
+        id: PlanId,
+        plan: Plan,
+        units: Vec<OrgUnit>,
+        values: impl IntoIterator<Item = StoredValue>,
+    ) -> Result<Self, StoreError> {
+        let engine = engine_of(&plan, units, values)?;
+        Ok(Self::over(id, plan, engine))
+    }
+}
+
+impl<E: Borrow<Engine>> Book<E> {
+    /// A plan judged on the figures of an engine kept elsewhere.
+    pub fn over(id: PlanId, plan: Plan, figures: E) -> Self {
+        let home = home_of(&plan, figures.borrow().units());
+        Self { id, plan, home, figures }
     }
 
-    /// The unit that carries the plan's figures for a period: the province,
-    /// or its successor once it has merged.
+    pub fn units(&self) -> &[OrgUnit] {
+        self.figures.borrow().units()
+    }
+
+    pub fn engine(&self) -> &Engine {
+        self.figures.borrow()
+    }
+
+    /// The unit that carries the plan's figures for a period.
     pub fn unit_for(&self, period: Period) -> &str {
-        match self.units.iter().find(|u| u.code == self.home) {
-            Some(home) => &org::current(&self.units, home, period.calendar().1).code,
-            None => &self.home,
-        }
+        unit_for(self.units(), &self.home, period)
     }
 
-    fn reported(&self, key: &str, unit: &str, period: Period) -> Option<Decimal> {
-        self.values.get(&(key.to_string(), unit.to_string(), period)).copied()
-    }
-
-    /// Runs `f` with the figure of any measure or component for a period
-    /// at the plan's unit, worked out as the evaluation does (formula,
-    /// months, units).
-    pub fn with_figures<R>(
-        &self,
-        f: impl FnOnce(&dyn Fn(&str, Period) -> Option<Decimal>) -> R,
-    ) -> Result<R, DerivedError> {
-        let reported = |k: &str, u: &str, p: Period| self.reported(k, u, p);
-        let ledger = Ledger::new(&self.plan, &self.units, &reported)?;
-        let lookup = |key: &str, p: Period| -> Option<Decimal> {
-            ledger.value(key, self.unit_for(p), p).or_else(|| ledger.value(key, &self.home, p))
-        };
-        Ok(f(&lookup))
+    /// The complete figure of any measure or component for a period at the
+    /// plan's unit (formula, months, parts): the figure a verdict rests on.
+    pub fn figure(&self, key: &str, period: Period) -> Option<Decimal> {
+        let engine = self.figures.borrow();
+        let at = |unit: &str| engine.record(key, Scope::Unit(unit), period).ok().flatten().filter(|f| f.complete());
+        at(self.unit_for(period)).or_else(|| at(&self.home)).map(|f| f.value)
     }
 
     /// Judges every measure for each period; one list per period, in order.
-    pub fn evaluate(&self, periods: &[Period]) -> Result<Vec<Vec<(&Measure, Evaluation)>>, DerivedError> {
-        self.with_figures(|lookup| evaluate_periods(&self.plan, periods, lookup, &Tolerances::default()))
+    pub fn evaluate(&self, periods: &[Period]) -> Vec<Vec<(&Measure, Evaluation)>> {
+        evaluate_periods(&self.plan, periods, &|key, p| self.figure(key, p), &Tolerances::default())
     }
 }

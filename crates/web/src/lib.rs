@@ -150,6 +150,7 @@ pub async fn app(store: AnyStore, settings: Settings) -> Result<Router, WebError
         )
         .route("/audit", get(pages::audit))
         .route("/api/analytics/figure", get(analytics::figure))
+        .route("/api/analytics/dashboard", get(analytics::dashboard))
         .route("/public", get(pages::public))
         .route("/public/measures/{key}", get(pages::public_measure))
         .route("/public/figures.csv", get(pages::public_csv))

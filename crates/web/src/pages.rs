@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State as AxumState};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use kehoach_analytics::Engine;
 use kehoach_domain::access::{Action, SubmissionState};
 use kehoach_domain::evaluate::{Evaluation, Status};
 use kehoach_domain::number::parse_decimal;
@@ -12,9 +13,10 @@ use kehoach_domain::org::Agency;
 use kehoach_domain::period::Period;
 use kehoach_domain::value::{Origin, ValueStatus};
 use kehoach_domain::{Aggregation, Measure, Plan};
-use kehoach_store::judge::Book;
+use kehoach_store::judge::{self, Book};
 use kehoach_store::{Accounts, Against, Move, NewValue, Store, StoreError, StoredValue};
 use rust_decimal::Decimal;
+use std::borrow::Borrow;
 use std::collections::{HashMap, HashSet};
 
 use crate::State;
@@ -191,8 +193,8 @@ fn counts(results: &[(&Measure, Evaluation)]) -> Vec<Count> {
         .collect()
 }
 
-fn rows(
-    book: &Book,
+fn rows<E: Borrow<Engine>>(
+    book: &Book<E>,
     results: &[(&Measure, Evaluation)],
     leads: &HashMap<String, String>,
     year: i32,
@@ -205,26 +207,24 @@ fn rows(
         .flat_map(|t| t.measures.iter().map(move |m| (m.key.as_str(), t.sector.map(|s| s.label_vi().to_string()))))
         .map(|(k, s)| (k, s.unwrap_or_default()))
         .collect();
-    book.with_figures(|figure| {
-        results
-            .iter()
-            .filter(|(m, e)| keep(m, e, sectors.get(m.key.as_str()).map_or("", |s| s.as_str())))
-            .map(|(m, e)| Row {
-                key: m.key.clone(),
-                name: m.name.clone(),
-                target: m.target_text(),
-                actual: number(e.actual),
-                unit: m.unit.clone(),
-                achievement: percent(e.achievement_pct),
-                status: e.status.label_vi(),
-                chip: chip(e.status),
-                lead: leads.get(&m.key).cloned().unwrap_or_default(),
-                spark: chart::sparkline(&months(figure, &m.key, m.aggregation == Aggregation::Sum, year)),
-                sector: sectors.get(m.key.as_str()).cloned().unwrap_or_default(),
-            })
-            .collect()
-    })
-    .unwrap_or_default()
+    let figure = |k: &str, p: Period| book.figure(k, p);
+    results
+        .iter()
+        .filter(|(m, e)| keep(m, e, sectors.get(m.key.as_str()).map_or("", |s| s.as_str())))
+        .map(|(m, e)| Row {
+            key: m.key.clone(),
+            name: m.name.clone(),
+            target: m.target_text(),
+            actual: number(e.actual),
+            unit: m.unit.clone(),
+            achievement: percent(e.achievement_pct),
+            status: e.status.label_vi(),
+            chip: chip(e.status),
+            lead: leads.get(&m.key).cloned().unwrap_or_default(),
+            spark: chart::sparkline(&months(&figure, &m.key, m.aggregation == Aggregation::Sum, year)),
+            sector: sectors.get(m.key.as_str()).cloned().unwrap_or_default(),
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------- overview
@@ -250,17 +250,19 @@ struct OverviewPage {
 pub(crate) async fn overview(AxumState(state): AxumState<State>, viewer: Viewer, Query(q): Query<Filters>) -> Response {
     allow!(viewer, Action::Read, None, "/");
     let against = against_of(q.against.as_deref());
-    let book = attempt!(Book::load(&state.store, state.plan(), against, |v| v.origin != Origin::Illustrative).await);
-    let period = match period_of(&book.plan, q.period.as_deref()) {
+    let plan = attempt!(state.store.plan(state.plan(), against).await);
+    let period = match period_of(&plan, q.period.as_deref()) {
         Ok(p) => p,
         Err(e) => return message(&viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", &e),
     };
     let leads: HashMap<String, String> =
         attempt!(state.store.assignments(state.plan()).await).into_iter().map(|a| (a.measure, a.lead)).collect();
-    let results = match book.evaluate(&[period]) {
-        Ok(mut r) => r.pop().unwrap_or_default(),
-        Err(e) => return message(&viewer, StatusCode::INTERNAL_SERVER_ERROR, "Công thức không hợp lệ", &e.to_string()),
-    };
+    let mut agencies = attempt!(state.store.agencies().await);
+    // The figures of record of the engine this application keeps current
+    // (illustrative figures never reach it).
+    let engine = attempt!(state.analytics.engine(&state.store, state.plan()).await);
+    let book = Book::over(state.plan(), plan, &*engine);
+    let results = book.evaluate(&[period]).pop().unwrap_or_default();
     let sector = q.sector.clone().unwrap_or_default();
     let agency = q.agency.clone().unwrap_or_default();
     let status = q.status.clone().unwrap_or_default();
@@ -273,7 +275,6 @@ pub(crate) async fn overview(AxumState(state): AxumState<State>, viewer: Viewer,
         book.plan.targets.iter().filter_map(|t| t.sector.map(|s| s.label_vi().to_string())).collect();
     sectors.dedup();
     let sectors = sectors.into_iter().map(|s| (s.clone(), s == sector)).collect();
-    let mut agencies = attempt!(state.store.agencies().await);
     crate::view::sort_vi(&mut agencies, |a| a.name.as_str());
     let agencies = agencies.into_iter().map(|a| (a.clone(), a.code == agency)).collect();
     let page = OverviewPage {
@@ -368,24 +369,29 @@ async fn measure_page(
     let against = if public { Against::Current } else { against_of(q.against.as_deref()) };
     let all = attempt!(state.store.latest_values(state.plan()).await);
     let plan = attempt!(state.store.plan(state.plan(), against).await);
-    let units = attempt!(state.store.org_units().await);
     let Some(measure) = plan.measure(key).cloned() else { return not_found().await };
     let period = match period_of(&plan, q.period.as_deref()) {
         Ok(p) => p,
         Err(e) => return message(viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", &e),
     };
     let mine: Vec<StoredValue> = all.into_iter().filter(|v| keep(v)).collect();
-    let book = Book::new(state.plan(), plan, units, mine.clone());
-    let evaluation = match book.evaluate(&[period]) {
-        Ok(mut r) => r.pop().unwrap_or_default().into_iter().find(|(m, _)| m.key == key).map(|(_, e)| e),
-        Err(e) => return message(viewer, StatusCode::INTERNAL_SERVER_ERROR, "Công thức không hợp lệ", &e.to_string()),
+    // The public sees only published and approved figures: an engine of
+    // their own. Signed-in users see the application's engine.
+    let (published, live);
+    let book = if public {
+        let units = attempt!(state.store.org_units().await);
+        published = attempt!(judge::engine_of(&plan, units, mine.clone()));
+        Book::over(state.plan(), plan, &published)
+    } else {
+        live = attempt!(state.analytics.engine(&state.store, state.plan()).await);
+        Book::over(state.plan(), plan, &*live)
     };
-    let Some(e) = evaluation else { return not_found().await };
+    let evaluation = book.evaluate(&[period]).pop().unwrap_or_default().into_iter().find(|(m, _)| m.key == key);
+    let Some((_, e)) = evaluation else { return not_found().await };
     let flow = measure.aggregation == Aggregation::Sum;
     let year = book.plan.year;
-    let (this_year, last_year) = book
-        .with_figures(|f| (months(f, key, flow, year), months(f, key, flow, year - 1)))
-        .unwrap_or(([None; 12], [None; 12]));
+    let figure = |k: &str, p: Period| book.figure(k, p);
+    let (this_year, last_year) = (months(&figure, key, flow, year), months(&figure, key, flow, year - 1));
     let svg = chart::measure_chart(&chart::Series {
         this_year,
         last_year,
@@ -394,7 +400,7 @@ async fn measure_page(
         unit: measure.unit.clone(),
         year,
     });
-    let unit_names: HashMap<&str, &str> = book.units.iter().map(|u| (u.code.as_str(), u.name.as_str())).collect();
+    let unit_names: HashMap<&str, &str> = book.units().iter().map(|u| (u.code.as_str(), u.name.as_str())).collect();
     let mut history = Vec::new();
     let mut figures: Vec<&StoredValue> = mine.iter().filter(|v| v.measure == key).collect();
     figures.sort_by_key(|v| std::cmp::Reverse(v.period.calendar().1));
@@ -564,9 +570,8 @@ struct EntryContext {
 async fn entry_context(state: &State, agency: &str, period: Period) -> Result<EntryContext, StoreError> {
     let plan = state.store.plan(state.plan(), Against::Current).await?;
     let units = state.store.org_units().await?;
-    let book = Book::new(state.plan(), plan, units, Vec::new());
-    let unit = book.unit_for(period).to_string();
-    let unit_name = book.units.iter().find(|u| u.code == unit).map_or(unit.clone(), |u| u.name.clone());
+    let unit = judge::unit_for(&units, &judge::home_of(&plan, &units), period).to_string();
+    let unit_name = units.iter().find(|u| u.code == unit).map_or(unit.clone(), |u| u.name.clone());
     let leads: HashSet<String> = state
         .store
         .assignments(state.plan())
@@ -575,7 +580,7 @@ async fn entry_context(state: &State, agency: &str, period: Period) -> Result<En
         .filter(|a| a.lead == agency)
         .map(|a| a.measure)
         .collect();
-    let measures: Vec<Measure> = book.plan.measures().filter(|m| leads.contains(&m.key)).cloned().collect();
+    let measures: Vec<Measure> = plan.measures().filter(|m| leads.contains(&m.key)).cloned().collect();
     let latest = state
         .store
         .latest_values(state.plan())
@@ -588,7 +593,7 @@ async fn entry_context(state: &State, agency: &str, period: Period) -> Result<En
         state.store.submissions(state.plan()).await?.into_iter().find(|s| s.agency == agency && s.period == period);
     let mut agencies = state.store.agencies().await?;
     crate::view::sort_vi(&mut agencies, |a| a.name.as_str());
-    Ok(EntryContext { plan: book.plan, unit, unit_name, agencies, measures, latest, submission })
+    Ok(EntryContext { plan, unit, unit_name, agencies, measures, latest, submission })
 }
 
 /// What the entry page says beside the form.
@@ -1216,10 +1221,7 @@ pub(crate) async fn public(AxumState(state): AxumState<State>, viewer: Viewer, Q
         Ok(p) => p,
         Err(e) => return message(&viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", &e),
     };
-    let results = match book.evaluate(&[period]) {
-        Ok(mut r) => r.pop().unwrap_or_default(),
-        Err(e) => return message(&viewer, StatusCode::INTERNAL_SERVER_ERROR, "Công thức không hợp lệ", &e.to_string()),
-    };
+    let results = book.evaluate(&[period]).pop().unwrap_or_default();
     let rows = rows(&book, &results, &HashMap::new(), book.plan.year, |_, _, _| true);
     let page = PublicPage {
         chrome: Chrome::new(&viewer, "Công khai kết quả thực hiện kế hoạch", "public"),

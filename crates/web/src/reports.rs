@@ -100,7 +100,15 @@ pub(crate) async fn download(
         date: chrono::Utc::now().date_naive(),
         issuer: None,
     };
-    let report = match kehoach_report::gather(&state.store, &request).await {
+    // The figures of record of the application's engine; the guard is dropped
+    // before typesetting.
+    let engine = match state.analytics.engine(&state.store, state.plan()).await {
+        Ok(e) => e,
+        Err(e) => return failure(&e),
+    };
+    let gathered = kehoach_report::gather(&state.store, &request, Some(&engine)).await;
+    drop(engine);
+    let report = match gathered {
         Ok(r) => r,
         Err(kehoach_report::GatherError::Store(e)) => return failure(&e),
         Err(e) => return message(&viewer, StatusCode::BAD_REQUEST, "Không lập được báo cáo", &e.to_string()),

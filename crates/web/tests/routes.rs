@@ -183,6 +183,12 @@ async fn every_route_checks_role_and_agency_on_the_server() {
             "",
             [Login, Allowed, Allowed, Allowed, Allowed, Allowed],
         ),
+        (
+            "GET",
+            "/api/analytics/dashboard?unit=83&period=2025-H1",
+            "",
+            [Login, Allowed, Allowed, Allowed, Allowed, Allowed],
+        ),
         ("GET", "/entry?period=2025-09", "", [Login, Allowed, Allowed, Allowed, Denied, Denied]),
         ("GET", "/entry?period=2025-09&agency=SYT", "", [Login, Allowed, Allowed, Denied, Denied, Denied]),
         (
@@ -302,6 +308,16 @@ async fn forms_without_the_token_or_from_another_site_change_nothing() {
     let after = http(&server, "GET", api, &reporter.cookie, "", &[]).await;
     assert_eq!(after.status, 200, "{}", after.body);
     assert!(after.body.contains("\"value\":\"1850.5\""), "{}", after.body);
+    // The dashboard of the place carries it beside last September (none).
+    let board =
+        http(&server, "GET", "/api/analytics/dashboard?unit=86&period=2025-09", &reporter.cookie, "", &[]).await;
+    assert_eq!(board.status, 200, "{}", board.body);
+    let json: serde_json::Value = serde_json::from_str(&board.body).unwrap();
+    let c1 = json["measures"].as_array().unwrap().iter().find(|m| m["measure"] == "c.1").unwrap();
+    assert_eq!(c1["this"]["value"], "1850.5");
+    assert_eq!(c1["this"]["record"], "1850.5");
+    assert_eq!(c1["last_year"]["value"], serde_json::Value::Null);
+    assert_eq!(c1["growth_pct"], serde_json::Value::Null);
 }
 
 #[tokio::test]
