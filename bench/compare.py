@@ -17,7 +17,7 @@ Q4's growth %) to a relative 1e-9, since DuckDB divides decimals as doubles.
 Q5 (freshness) saves one value (indicator 7, December, the first commune that has
 one: kehoach names it) and reads its province's and the nation's year total back.
 """
-import argparse, json, os, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time
 from decimal import Decimal
 
 IND_A, PROVINCE, YEAR = 7, 7, 2025
@@ -227,48 +227,55 @@ def main():
         data, work, province, commune, out = a.duckdb_child
         return run_duckdb(data, work, int(province), int(commune), out)
 
+    # The data (unless --data names it), the answers and DuckDB's file: removed
+    # however the comparison ends.
     work = tempfile.mkdtemp(prefix="kehoach-compare-")
-    data = a.data or os.path.join(work, "data")
-    province = min(PROVINCE, a.provinces)
-    size = ["--communes", str(a.communes), "--provinces", str(a.provinces), "--measures", str(a.measures),
-            "--months", str(a.months), "--density", str(a.density), "--seed", str(a.seed)]
-    if not os.path.exists(os.path.join(data, "datavalue.csv")):
-        subprocess.run([a.bin, "bench", "gen", *size, "-o", data], check=True)
-    print(f"# data: {' '.join(size)}; {os.path.getsize(os.path.join(data, 'datavalue.csv')) / 2**20:.0f} MiB of CSV;"
-          f" runs={RUNS} (median after one warm-up)", flush=True)
+    try:
+        data = a.data or os.path.join(work, "data")
+        province = min(PROVINCE, a.provinces)
+        size = ["--communes", str(a.communes), "--provinces", str(a.provinces), "--measures", str(a.measures),
+                "--months", str(a.months), "--density", str(a.density), "--seed", str(a.seed)]
+        if not os.path.exists(os.path.join(data, "datavalue.csv")):
+            subprocess.run([a.bin, "bench", "gen", *size, "-o", data], check=True)
+        print(f"# data: {' '.join(size)}; {os.path.getsize(os.path.join(data, 'datavalue.csv')) / 2**20:.0f} MiB of CSV;"
+              f" runs={RUNS} (median after one warm-up)", flush=True)
 
-    # kehoach
-    wait_quiet()
-    answers = os.path.join(work, "kehoach-answers")
-    out = subprocess.run([a.bin, "bench", "run", "--data", data, "--runs", str(RUNS), "--answers", answers],
-                         check=True, capture_output=True, text=True).stdout
-    k = json.loads(out.strip().splitlines()[-1])
-    kq = {f"Q{i}": k[f"q{i}_ms"] for i in range(1, 6)}
-    ka = {q: read_answers(answers, q.lower()) for q in ("Q1", "Q2", "Q3", "Q4", "Q5")}
+        # kehoach
+        wait_quiet()
+        answers = os.path.join(work, "kehoach-answers")
+        out = subprocess.run([a.bin, "bench", "run", "--data", data, "--runs", str(RUNS), "--answers", answers],
+                             check=True, capture_output=True, text=True).stdout
+        k = json.loads(out.strip().splitlines()[-1])
+        kq = {f"Q{i}": k[f"q{i}_ms"] for i in range(1, 6)}
+        ka = {q: read_answers(answers, q.lower()) for q in ("Q1", "Q2", "Q3", "Q4", "Q5")}
 
-    # DuckDB, in its own process
-    dout = os.path.join(work, "duckdb.json")
-    subprocess.run([sys.executable, __file__, "--duckdb-child", data, work, str(province), str(k["q5_commune"]), dout], check=True)
-    d = json.load(open(dout))
+        # DuckDB, in its own process
+        dout = os.path.join(work, "duckdb.json")
+        subprocess.run([sys.executable, __file__, "--duckdb-child", data, work, str(province), str(k["q5_commune"]), dout], check=True)
+        d = json.load(open(dout))
 
-    # PostgreSQL
-    p = run_postgres(data, a.postgres, province, k["q5_commune"])
-    print(f"# engines: kehoach (release), DuckDB {d['version']} (threads=2), {p['version']} "
-          f"(shared_buffers={p['shared_buffers']}, 2 workers per query)", flush=True)
+        # PostgreSQL
+        p = run_postgres(data, a.postgres, province, k["q5_commune"])
+        print(f"# engines: kehoach (release), DuckDB {d['version']} (threads=2), {p['version']} "
+              f"(shared_buffers={p['shared_buffers']}, 2 workers per query)", flush=True)
 
-    print("# rows: " + " ".join(f"{q}={len(ka[q])}" for q in ka), flush=True)
-    for q in ("Q1", "Q2", "Q3", "Q4", "Q5"):
-        ok = same(q, ka[q], d["answers"][q]) and same(q, ka[q], p["answers"][q])
-        print(f"{q} kehoach_ms={kq[q]:.3g} duckdb_ms={d['queries'][q]:.1f} postgres_ms={p['queries'][q]:.0f} "
-              f"ratio_duckdb={kq[q] / d['queries'][q]:.3g} same_answers={'yes' if ok else 'no'}")
-    print(f"LOAD kehoach_ms={k['load_ms']:.0f} duckdb_ms={d['load_ms']:.0f} postgres_ms={p['load_ms']:.0f} "
-          f"ratio_duckdb={k['load_ms'] / d['load_ms']:.2f}")
-    print(f"MEM kehoach_mib={k['peak_mib']:.0f} duckdb_mib={d['peak_mib']:.0f}")
-    if "record_ms" in k:
-        print(f"# kehoach alone: figures of record (complete or partial, as a report judges them) of every "
-              f"measure x province for {YEAR}: {k['record_ms']:.3g} ms for {k['record_figures']} figures")
-    if not a.data:
-        subprocess.run(["rm", "-rf", work])
+        print("# rows: " + " ".join(f"{q}={len(ka[q])}" for q in ka), flush=True)
+        differ = []
+        for q in ("Q1", "Q2", "Q3", "Q4", "Q5"):
+            ok = same(q, ka[q], d["answers"][q]) and same(q, ka[q], p["answers"][q])
+            differ += [] if ok else [q]
+            print(f"{q} kehoach_ms={kq[q]:.3g} duckdb_ms={d['queries'][q]:.1f} postgres_ms={p['queries'][q]:.0f} "
+                  f"ratio_duckdb={kq[q] / d['queries'][q]:.3g} same_answers={'yes' if ok else 'no'}")
+        print(f"LOAD kehoach_ms={k['load_ms']:.0f} duckdb_ms={d['load_ms']:.0f} postgres_ms={p['load_ms']:.0f} "
+              f"ratio_duckdb={k['load_ms'] / d['load_ms']:.2f}")
+        print(f"MEM kehoach_mib={k['peak_mib']:.0f} duckdb_mib={d['peak_mib']:.0f}")
+        if "record_ms" in k:
+            print(f"# kehoach alone: figures of record (complete or partial, as a report judges them) of every "
+                  f"measure x province for {YEAR}: {k['record_ms']:.3g} ms for {k['record_figures']} figures")
+        if differ:
+            sys.exit(f"the engines' answers differ on {', '.join(differ)}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

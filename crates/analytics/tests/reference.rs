@@ -231,3 +231,17 @@ fn a_value_with_more_decimals_rescales_the_measure_exactly() {
     assert_eq!(engine.figure("s", Scope::Unit("P2"), Period::Year(2025)).unwrap(), Some(Decimal::from(7)));
     assert_eq!(engine.figure("s", Scope::Unit("P2"), Period::FirstHalf(2025)).unwrap(), Some(Decimal::from(5)));
 }
+
+#[test]
+fn a_district_and_its_communes_reporting_the_same_month_count_once() {
+    let mut engine = Engine::new(measures(), units());
+    let march = Period::Month(2025, 3);
+    engine.apply("s", "X4", march, Decimal::from(40)).unwrap();
+    engine.apply("s", "X3", march, Decimal::from(1)).unwrap();
+    assert_eq!(engine.figure("s", Scope::Unit("P2"), march).unwrap(), Some(Decimal::from(41)));
+    // The district's own figure stands for its commune X4, not beside it.
+    engine.apply("s", "D2", march, Decimal::from(45)).unwrap();
+    assert_eq!(engine.figure("s", Scope::Unit("D2"), march).unwrap(), Some(Decimal::from(45)));
+    assert_eq!(engine.figure("s", Scope::Unit("P2"), march).unwrap(), Some(Decimal::from(46)));
+    assert_eq!(engine.figure("s", Scope::Nation, march).unwrap(), Some(Decimal::from(46)));
+}

@@ -1,7 +1,9 @@
 //! `kehoach` processes on one PostgreSQL: two hold an analytics engine each
 //! (`analytics watch`, one on a province's half year, one on the nation's
 //! year), others save figures (`values import`); both engines' aggregates
-//! show each save within a second.
+//! show each save within a second. And two `kehoach serve` processes: a
+//! figure saved through one's entry page is on the other's overview within
+//! a second, both ways.
 //!
 //! Runs where `KEHOACH_TEST_POSTGRES` names a server (a fresh database,
 //! dropped after); fails loudly if it is set but unreachable, and under
@@ -42,15 +44,16 @@ impl Drop for Cleanup {
     }
 }
 
-#[test]
-fn a_save_in_one_process_is_in_the_other_processes_engines_within_a_second() {
+/// A fresh database on the test server (dropped with the cleanup), or none
+/// where no server is named (never under CI).
+fn fresh_database(what: &str) -> Option<(Cleanup, String)> {
     let Ok(admin) = std::env::var("KEHOACH_TEST_POSTGRES") else {
         assert!(std::env::var("CI").is_err(), "KEHOACH_TEST_POSTGRES is not set: under CI this test must run");
-        eprintln!("KEHOACH_TEST_POSTGRES not set: the two-process analytics test is not run here");
-        return;
+        eprintln!("KEHOACH_TEST_POSTGRES not set: the {what} test is not run here");
+        return None;
     };
-    let name = format!("kehoach_analytics_{}", std::process::id());
-    let mut cleanup = Cleanup { children: Vec::new(), admin: admin.clone(), name: name.clone() };
+    let name = format!("kehoach_{what}_{}", std::process::id()).replace(' ', "_");
+    let cleanup = Cleanup { children: Vec::new(), admin: admin.clone(), name: name.clone() };
     let created = Command::new("psql")
         .arg(&admin)
         .args(["-v", "ON_ERROR_STOP=1", "-qc", &format!("CREATE DATABASE {name}")])
@@ -62,7 +65,12 @@ fn a_save_in_one_process_is_in_the_other_processes_engines_within_a_second() {
         String::from_utf8_lossy(&created.stderr)
     );
     let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-    let database = format!("{base}/{name}");
+    Some((cleanup, format!("{base}/{name}")))
+}
+
+#[test]
+fn a_save_in_one_process_is_in_the_other_processes_engines_within_a_second() {
+    let Some((mut cleanup, database)) = fresh_database("two watchers") else { return };
     kehoach(&database, &["init"]);
 
     // Two processes holding an engine: exports of Bến Tre (83) in the first
@@ -119,4 +127,136 @@ fn a_save_in_one_process_is_in_the_other_processes_engines_within_a_second() {
             assert!(lag < Duration::from_secs(1), "seen {lag:?} after the save");
         }
     }
+}
+
+// ------------------------------------------------ two `serve` processes
+
+/// One HTTP/1.1 exchange (the connection closes after it): status, head, body.
+fn http(addr: &str, method: &str, path: &str, cookie: &str, form: &str) -> (u16, String, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).expect("the server listens");
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if !cookie.is_empty() {
+        request.push_str(&format!("Cookie: {cookie}\r\n"));
+    }
+    if method == "POST" {
+        let length = form.len();
+        request.push_str(&format!("Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {length}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(form);
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    (head.split(' ').nth(1).unwrap().parse().unwrap(), head.to_string(), body.to_string())
+}
+
+fn cookie(head: &str, name: &str) -> String {
+    head.lines()
+        .filter_map(|l| l.split_once(": ").filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie")).map(|(_, v)| v))
+        .filter_map(|v| v.split(';').next()?.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| format!("{name}={v}"))
+        .unwrap_or_else(|| panic!("no cookie {name} in {head}"))
+}
+
+fn hidden(body: &str, name: &str) -> String {
+    let at = body.find(&format!("name=\"{name}\" value=\"")).unwrap_or_else(|| panic!("no {name}")) + name.len() + 15;
+    body[at..at + body[at..].find('"').unwrap()].to_string()
+}
+
+const PASSWORD: &str = "mat-khau-thu-nghiem";
+
+/// Signs in; the session's cookie.
+fn sign_in(addr: &str, username: &str) -> String {
+    let (_, head, body) = http(addr, "GET", "/login", "", "");
+    let form = format!("username={username}&password={PASSWORD}&token={}&next=%2F", hidden(&body, "token"));
+    let (status, head, _) = http(addr, "POST", "/login", &cookie(&head, "kehoach_login"), &form);
+    assert_eq!(status, 303, "{username} signs in");
+    cookie(&head, "kehoach_session")
+}
+
+/// Saves September's exports through a server's entry page, as the agency's
+/// reporter or a planner does: the version seen is sent back, as the form does.
+fn enter_exports(addr: &str, session: &str, typed: &str) -> Instant {
+    let (_, _, page) = http(addr, "GET", "/entry?period=2025-09&agency=SCT", session, "");
+    let form = format!(
+        "csrf={}&period=2025-09&agency=SCT&action=draft&submission_version={}&v.c.1={typed}&s.c.1=estimate&ver.c.1={}",
+        hidden(&page, "csrf"),
+        hidden(&page, "submission_version"),
+        hidden(&page, "ver.c.1")
+    );
+    let (status, _, body) = http(addr, "POST", "/entry", session, &form);
+    assert_eq!(status, 303, "saved: {body}");
+    Instant::now()
+}
+
+/// Reads the overview of September until it shows `seen`, for at most a
+/// second after the save.
+fn on_the_overview_within_a_second(addr: &str, session: &str, seen: &str, saved: Instant) {
+    loop {
+        let (status, _, body) = http(addr, "GET", "/?period=2025-09", session, "");
+        assert_eq!(status, 200);
+        if body.contains(seen) {
+            eprintln!("{seen} on the overview of {addr} {:?} after the save", saved.elapsed());
+            return;
+        }
+        assert!(saved.elapsed() < Duration::from_secs(1), "{seen} not on the overview of {addr} within a second");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn two_serve_processes_show_each_others_saves_on_their_pages_within_a_second() {
+    let Some((mut cleanup, database)) = fresh_database("two servers") else { return };
+    kehoach(&database, &["init"]);
+    for (user, args) in
+        [("reporter", &["--role", "reporter", "--agency", "SCT"][..]), ("planner", &["--role", "planner"][..])]
+    {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kehoach"))
+            .args(["--database", &database, "user", "add", user, "--password-stdin"])
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        writeln!(child.stdin.take().unwrap(), "{PASSWORD}").unwrap();
+        assert!(child.wait().unwrap().success(), "{user} added");
+    }
+    // Two `kehoach serve` processes on the same database.
+    let mut addresses = Vec::new();
+    for _ in 0..2 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kehoach"))
+            .args(["--database", &database, "serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            // The request log: quiet, the assertions say what went wrong.
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("serve starts");
+        let stdout = child.stdout.take().unwrap();
+        cleanup.children.push(child);
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(rest) = line.strip_prefix("kehoach is serving http://") {
+                    let _ = tx.send(rest.split('/').next().unwrap_or_default().to_string());
+                }
+            }
+        });
+        addresses.push(rx.recv_timeout(Duration::from_secs(60)).expect("serve says where it listens"));
+    }
+    let (one, other) = (addresses[0].as_str(), addresses[1].as_str());
+    let reporter = sign_in(one, "reporter");
+    let planner = sign_in(other, "planner");
+    let (_, _, before) = http(other, "GET", "/?period=2025-09", &planner, "");
+    assert!(!before.contains("1.234,5"), "no September exports yet");
+
+    // The reporter saves through the first process; the second shows it.
+    let saved = enter_exports(one, &reporter, "1.234%2C5");
+    on_the_overview_within_a_second(other, &planner, "1.234,5", saved);
+    // The planner corrects it through the second; the first shows that.
+    let saved = enter_exports(other, &planner, "1.236%2C7");
+    on_the_overview_within_a_second(one, &reporter, "1.236,7", saved);
 }
