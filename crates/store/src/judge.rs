@@ -114,6 +114,15 @@ impl<E: Borrow<Engine>> Book<E> {
         at(self.unit_for(period)).or_else(|| at(&self.home)).map(|f| f.value)
     }
 
+    /// How many of its parts the plan's unit has in for a period, when it
+    /// has some but not all (the figure is partial, so not judged): `(in,
+    /// expected)`.
+    pub fn parts_in(&self, key: &str, period: Period) -> Option<(usize, usize)> {
+        let engine = self.figures.borrow();
+        let f = engine.record(key, Scope::Unit(self.unit_for(period)), period).ok().flatten()?;
+        (!f.complete()).then_some((f.reported, f.expected))
+    }
+
     /// Judges every measure for each period; one list per period, in order.
     pub fn evaluate(&self, periods: &[Period]) -> Vec<Vec<(&Measure, Evaluation)>> {
         evaluate_periods(&self.plan, periods, &|key, p| self.figure(key, p), &Tolerances::default())

@@ -321,6 +321,7 @@ static TABLE: &[(&str, &str)] = &[
     ("điểm cần xem", "points to review"),
     ("đã xác nhận thành kế hoạch", "confirmed as plan"),
     ("đơn vị báo cáo", "reporting units"),
+    ("đơn vị đã báo cáo", "units have reported"),
     ("đạt", "reached"),
     ("Ước cả năm", "Year forecast"),
     ("Ước tính", "Estimate"),

@@ -165,6 +165,8 @@ struct Row {
     name: String,
     target: String,
     actual: String,
+    /// Parts in and expected of a total still missing some.
+    parts: Option<(usize, usize)>,
     unit: String,
     achievement: String,
     status: &'static str,
@@ -197,9 +199,10 @@ fn rows<E: Borrow<Engine>>(
     book: &Book<E>,
     results: &[(&Measure, Evaluation)],
     leads: &HashMap<String, String>,
-    year: i32,
+    period: Period,
     keep: impl Fn(&Measure, &Evaluation, &str) -> bool,
 ) -> Vec<Row> {
+    let year = period.year();
     let sectors: HashMap<&str, String> = book
         .plan
         .targets
@@ -216,6 +219,7 @@ fn rows<E: Borrow<Engine>>(
             name: m.name.clone(),
             target: m.target_text(),
             actual: number(e.actual),
+            parts: e.actual.is_none().then(|| book.parts_in(&m.key, period)).flatten(),
             unit: m.unit.clone(),
             achievement: percent(e.achievement_pct),
             status: e.status.label_vi(),
@@ -266,7 +270,7 @@ pub(crate) async fn overview(AxumState(state): AxumState<State>, viewer: Viewer,
     let sector = q.sector.clone().unwrap_or_default();
     let agency = q.agency.clone().unwrap_or_default();
     let status = q.status.clone().unwrap_or_default();
-    let rows = rows(&book, &results, &leads, book.plan.year, |m, e, s| {
+    let rows = rows(&book, &results, &leads, period, |m, e, s| {
         (sector.is_empty() || s == sector)
             && (agency.is_empty() || leads.get(&m.key) == Some(&agency))
             && (status.is_empty() || e.status.as_str() == status)
@@ -338,6 +342,8 @@ struct MeasurePage {
     status: &'static str,
     chip: &'static str,
     actual: String,
+    /// Parts in and expected of a total still missing some.
+    parts: Option<(usize, usize)>,
     achievement: String,
     vs_last_year: String,
     forecast: String,
@@ -458,6 +464,7 @@ async fn measure_page(
         status: e.status.label_vi(),
         chip: chip(e.status),
         actual: number(e.actual),
+        parts: e.actual.is_none().then(|| book.parts_in(key, period)).flatten(),
         achievement: percent(e.achievement_pct),
         vs_last_year: percent(e.vs_last_year_pct),
         forecast: e
@@ -1222,7 +1229,7 @@ pub(crate) async fn public(AxumState(state): AxumState<State>, viewer: Viewer, Q
         Err(e) => return message(&viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", &e),
     };
     let results = book.evaluate(&[period]).pop().unwrap_or_default();
-    let rows = rows(&book, &results, &HashMap::new(), book.plan.year, |_, _, _| true);
+    let rows = rows(&book, &results, &HashMap::new(), period, |_, _, _| true);
     let page = PublicPage {
         chrome: Chrome::new(&viewer, "Công khai kết quả thực hiện kế hoạch", "public"),
         region: book.plan.region.clone(),

@@ -202,5 +202,8 @@ async fn a_figure_saved_in_one_application_is_on_the_others_pages_within_a_secon
         for part in ["\"record\":null", "\"reported\":1", "\"expected\":9"] {
             assert!(body.contains(part), "{part} in {body}");
         }
+        // The overview does not judge it, and says how much of it is in.
+        let (_, _, page) = http(s.addr, "GET", "/?period=2025-03", &s.cookie, "").await;
+        assert!(page.contains("1/9 đơn vị đã báo cáo"), "the partial total is said on the overview");
     }
 }
