@@ -46,6 +46,7 @@ use kehoach_domain::{Aggregation, Plan};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
+use columns::Block;
 pub use columns::{Columns, Overflow};
 pub use kehoach_domain::ledger::Figure;
 
@@ -178,6 +179,29 @@ impl Figs {
     }
 }
 
+/// What one month holds for one measure: the values, the sums of the parts
+/// and who counts for whom; the one place a unit's month is read from.
+#[derive(Clone, Copy, Default)]
+struct MonthView<'a> {
+    block: Option<&'a Block>,
+    agg: Option<&'a Agg>,
+    layout: Option<&'a Layout>,
+}
+
+impl MonthView<'_> {
+    /// A place's month: its unit's own value, else its parts' sums.
+    fn figs(&self, place: Place) -> Figs {
+        let own = place.unit.and_then(|u| self.block?.get(u));
+        if own.is_some() {
+            return Figs::own(own);
+        }
+        match (place.slot, self.agg, self.layout) {
+            (Some(slot), Some(agg), Some(layout)) => agg.figs(slot, layout.expected[slot]),
+            _ => Figs::default(),
+        }
+    }
+}
+
 /// Formulas nest and hierarchies climb at most this deep, as in the ledger.
 const MAX_DEPTH: u8 = 24;
 
@@ -271,6 +295,10 @@ impl Engine {
         }
     }
 
+    fn slot_place(&self, slot: usize) -> Place {
+        Place { unit: self.tree.slot_unit[slot], slot: Some(slot) }
+    }
+
     /// An empty set of columns for a loader to fill (see [`Engine::absorb`]).
     pub fn columns(&self) -> Columns {
         Columns::new(self.measures.len(), self.tree.units.len())
@@ -354,11 +382,12 @@ impl Engine {
     ) -> Result<Option<Decimal>, Overflow> {
         self.rescale(m, scale)?;
         let layout = self.ensure_layout(month);
-        let before = self.unit_figs(m, month, u);
+        let place = self.place(ScopeId::Unit(u));
+        let before = self.month(m, month).figs(place);
         let (old_first, was_empty) = (self.cols.first, !self.cols.started());
         let old = self.cols.put(m, month, u, mantissa, scale)?;
         self.align(old_first, was_empty);
-        let after = self.unit_figs(m, month, u);
+        let after = self.month(m, month).figs(place);
         self.lift(m, month, layout, u, before, after);
         Ok(old.map(|o| Decimal::from_i128_with_scale(i128::from(o), self.cols.scale(m))))
     }
@@ -376,7 +405,7 @@ impl Engine {
                 return;
             }
             let p = p as usize;
-            let was = self.slot_figs(m, month, p);
+            let was = self.month(m, month).figs(self.slot_place(p));
             let row = &mut self.aggs[m];
             if row.len() <= off {
                 row.resize(off + 1, None);
@@ -384,7 +413,7 @@ impl Engine {
             let agg = row[off].get_or_insert_with(|| Agg::new(slots));
             agg.add(p, before, -1);
             agg.add(p, after, 1);
-            let now = self.slot_figs(m, month, p);
+            let now = self.month(m, month).figs(self.slot_place(p));
             let Some(pu) = self.tree.slot_unit[p] else { return };
             (child, before, after) = (pu, was, now);
         }
@@ -426,10 +455,8 @@ impl Engine {
                                     let Some(u) = tree.slot_unit[slot] else { continue };
                                     let p = layout.parent[u];
                                     if p != NONE {
-                                        let figs = match b.get(u) {
-                                            Some(v) => Figs::own(Some(v)),
-                                            None => agg.figs(slot, layout.expected[slot]),
-                                        };
+                                        let view = MonthView { block: Some(b), agg: Some(&agg), layout: Some(layout) };
+                                        let figs = view.figs(Place { unit: Some(u), slot: Some(slot) });
                                         agg.add(p as usize, figs, 1);
                                     }
                                 }
@@ -453,35 +480,12 @@ impl Engine {
         Decimal::try_from_i128_with_scale(v, self.cols.scale(m)).unwrap_or(Decimal::MAX)
     }
 
-    fn agg(&self, m: usize, month: i32) -> Option<&Agg> {
-        let off = usize::try_from(month - self.cols.first).ok()?;
-        self.aggs[m].get(off)?.as_ref()
-    }
-
-    /// A slot's month: its unit's own value, else its parts' sums.
-    fn slot_figs(&self, m: usize, month: i32, slot: usize) -> Figs {
-        let own = self.tree.slot_unit[slot].and_then(|u| self.cols.block(m, month)?.get(u));
-        if own.is_some() {
-            return Figs::own(own);
-        }
-        match (self.agg(m, month), self.layout(month)) {
-            (Some(agg), Some(layout)) => agg.figs(slot, layout.expected[slot]),
-            _ => Figs::default(),
-        }
-    }
-
-    fn unit_figs(&self, m: usize, month: i32, unit: usize) -> Figs {
-        match self.tree.slot_of[unit] {
-            Some(slot) => self.slot_figs(m, month, slot),
-            None => Figs::own(self.cols.block(m, month).and_then(|b| b.get(unit))),
-        }
-    }
-
-    fn place_figs(&self, m: usize, place: Place, month: i32) -> Figs {
-        match (place.slot, place.unit) {
-            (Some(slot), _) => self.slot_figs(m, month, slot),
-            (None, Some(u)) => Figs::own(self.cols.block(m, month).and_then(|b| b.get(u))),
-            (None, None) => Figs::default(),
+    fn month(&self, m: usize, month: i32) -> MonthView<'_> {
+        let Ok(off) = usize::try_from(month - self.cols.first) else { return MonthView::default() };
+        MonthView {
+            block: self.cols.blocks[m].get(off).and_then(Option::as_ref),
+            agg: self.aggs[m].get(off).and_then(Option::as_ref),
+            layout: self.layout(month),
         }
     }
 
@@ -493,7 +497,7 @@ impl Engine {
     // ------------------------------------------------ what the parts reported
 
     fn span_raw(&self, m: usize, place: Place, a: i32, b: i32) -> Option<i128> {
-        let month = |mo| self.place_figs(m, place, mo).any;
+        let month = |mo| self.month(m, mo).figs(place).any;
         match self.measures[m].rule {
             Rule::Sum => (a..=b).filter_map(month).reduce(|x, y| x + y),
             Rule::Stock => (a..=b).rev().find_map(month),
@@ -590,15 +594,12 @@ impl Engine {
             acc.fill(0);
             seen.fill(false);
             for mo in a..=b {
-                let Some(block) = self.cols.block(m, mo) else { continue };
-                let (agg, layout) = (self.agg(m, mo), self.layout(mo));
+                let view = self.month(m, mo);
+                if view.block.is_none() {
+                    continue;
+                }
                 for (p, &u) in self.provinces.iter().enumerate() {
-                    let v = match (block.get(u), self.tree.slot_of[u]) {
-                        (Some(own), _) => Some(i128::from(own)),
-                        (None, Some(slot)) => agg.zip(layout).and_then(|(a, l)| a.figs(slot, l.expected[slot]).any),
-                        (None, None) => None,
-                    };
-                    if let Some(v) = v {
+                    if let Some(v) = view.figs(self.place(ScopeId::Unit(u))).any {
                         acc[p] += v;
                         seen[p] = true;
                     }
@@ -670,8 +671,8 @@ impl Engine {
         let (a, b) = period.months();
         let (a, b) = (month_number(period.year(), a), month_number(period.year(), b));
         let v = match rule {
-            Rule::Sum => (a..=b).try_fold(0i128, |t, mo| Some(t + self.place_figs(m, place, mo).full?))?,
-            Rule::Stock => self.place_figs(m, place, b).full?,
+            Rule::Sum => (a..=b).try_fold(0i128, |t, mo| Some(t + self.month(m, mo).figs(place).full?))?,
+            Rule::Stock => self.month(m, b).figs(place).full?,
             _ => self.month_own(m, place, b)?,
         };
         Some(self.to_decimal(m, v))
@@ -682,8 +683,8 @@ impl Engine {
         let slot = place.slot?;
         if let Period::Month(y, mo) = period {
             // Kept up to date by every save.
-            let month = month_number(y, mo);
-            let (agg, layout) = (self.agg(m, month)?, self.layout(month)?);
+            let view = self.month(m, month_number(y, mo));
+            let (agg, layout) = (view.agg?, view.layout?);
             return (agg.full_n[slot] > 0).then(|| Figure {
                 value: self.to_decimal(m, agg.full_sum[slot]),
                 reported: agg.full_n[slot] as usize,

@@ -44,6 +44,30 @@ impl Drop for Cleanup {
     }
 }
 
+/// Starts a `kehoach` process kept until the cleanup; its lines of output
+/// come through the receiver with the moment each was read. Its log
+/// (stderr) is quiet: the assertions say what went wrong.
+fn start(cleanup: &mut Cleanup, database: &str, args: &[&str]) -> mpsc::Receiver<(String, Instant)> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kehoach"))
+        .args(["--database", database])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("kehoach starts");
+    let stdout = child.stdout.take().unwrap();
+    cleanup.children.push(child);
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send((line, Instant::now())).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
 /// A fresh database on the test server (dropped with the cleanup), or none
 /// where no server is named (never under CI).
 fn fresh_database(what: &str) -> Option<(Cleanup, String)> {
@@ -78,23 +102,7 @@ fn a_save_in_one_process_is_in_the_other_processes_engines_within_a_second() {
     let watchers: Vec<_> = [&["--unit", "83", "--period", "2025-H1"][..], &["--period", "2025"][..]]
         .into_iter()
         .map(|args| {
-            let mut child = Command::new(env!("CARGO_BIN_EXE_kehoach"))
-                .args(["--database", &database, "analytics", "watch", "--measure", "c.1"])
-                .args(args)
-                .stdout(Stdio::piped())
-                .spawn()
-                .expect("the watcher starts");
-            let stdout = child.stdout.take().unwrap();
-            cleanup.children.push(child);
-            let (tx, rx) = mpsc::channel();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stdout).lines() {
-                    let Ok(line) = line else { break };
-                    if tx.send((line, Instant::now())).is_err() {
-                        break;
-                    }
-                }
-            });
+            let rx = start(&mut cleanup, &database, &[&["analytics", "watch", "--measure", "c.1"][..], args].concat());
             let (first, _) = rx.recv_timeout(Duration::from_secs(30)).expect("the watcher prints the figure");
             assert_eq!(first, "FIGURE -", "no exports reported for 2025 yet");
             rx
@@ -226,26 +234,15 @@ fn two_serve_processes_show_each_others_saves_on_their_pages_within_a_second() {
         assert!(child.wait().unwrap().success(), "{user} added");
     }
     // Two `kehoach serve` processes on the same database.
-    let mut addresses = Vec::new();
+    // The outputs stay open as long as the servers run.
+    let (mut addresses, mut outputs) = (Vec::new(), Vec::new());
     for _ in 0..2 {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kehoach"))
-            .args(["--database", &database, "serve", "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            // The request log: quiet, the assertions say what went wrong.
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("serve starts");
-        let stdout = child.stdout.take().unwrap();
-        cleanup.children.push(child);
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(rest) = line.strip_prefix("kehoach is serving http://") {
-                    let _ = tx.send(rest.split('/').next().unwrap_or_default().to_string());
-                }
-            }
-        });
-        addresses.push(rx.recv_timeout(Duration::from_secs(60)).expect("serve says where it listens"));
+        let lines = start(&mut cleanup, &database, &["serve", "--listen", "127.0.0.1:0"]);
+        let address = std::iter::from_fn(|| lines.recv_timeout(Duration::from_secs(60)).ok())
+            .find_map(|(line, _)| Some(line.strip_prefix("kehoach is serving http://")?.split('/').next()?.to_string()))
+            .expect("serve says where it listens");
+        addresses.push(address);
+        outputs.push(lines);
     }
     let (one, other) = (addresses[0].as_str(), addresses[1].as_str());
     let reporter = sign_in(one, "reporter");

@@ -43,6 +43,12 @@ pub fn unit_for<'a>(units: &'a [OrgUnit], home: &'a str, period: Period) -> &'a 
     }
 }
 
+/// [`unit_for`] a plan, for a period, without a `Book`: where its figures
+/// are entered (the entry page, the Excel templates).
+pub fn plan_unit(plan: &Plan, units: &[OrgUnit], period: Period) -> String {
+    unit_for(units, &home_of(plan, units), period).to_string()
+}
+
 /// An engine over a plan's measures and the units, holding `values`.
 pub fn engine_of(
     plan: &Plan,
@@ -95,10 +101,6 @@ impl<E: Borrow<Engine>> Book<E> {
 
     pub fn units(&self) -> &[OrgUnit] {
         self.figures.borrow().units()
-    }
-
-    pub fn engine(&self) -> &Engine {
-        self.figures.borrow()
     }
 
     /// The unit that carries the plan's figures for a period.

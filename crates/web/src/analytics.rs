@@ -76,9 +76,9 @@ impl Live {
         }
     }
 
-    /// Drops the engine: the next page builds it again from the store (after
-    /// lost notices, or a revision that may change how a measure adds up).
-    pub(crate) async fn forget(&self) {
+    /// Drops the engine after lost notices: the next page builds it again
+    /// from the store.
+    async fn forget(&self) {
         *self.0.write().await = None;
     }
 }
@@ -144,15 +144,22 @@ fn exact(v: Option<Decimal>) -> serde_json::Value {
 /// (every month and part that is in); `record`, the figure of record a
 /// report judges, or `null` while some part is missing; `reported` and
 /// `expected`, how many parts are in when the figure is a sum of parts.
-fn figure_json(engine: &Engine, measure: &str, scope: Scope<'_>, period: Period) -> Result<serde_json::Value, String> {
+/// Also gives the value itself.
+fn figure_json(
+    engine: &Engine,
+    measure: &str,
+    scope: Scope<'_>,
+    period: Period,
+) -> Result<(serde_json::Value, Option<Decimal>), String> {
     let value = engine.figure(measure, scope, period).map_err(|e| e.to_string())?;
     let record = engine.record(measure, scope, period).map_err(|e| e.to_string())?;
-    Ok(serde_json::json!({
+    let body = serde_json::json!({
         "value": exact(value),
         "record": exact(record.filter(|f| f.complete()).map(|f| f.value)),
         "reported": record.map(|f| f.reported),
         "expected": record.map(|f| f.expected),
-    }))
+    });
+    Ok((body, value))
 }
 
 /// What every analytics question starts with: may the viewer read, the
@@ -194,7 +201,7 @@ pub(crate) async fn figure(
     };
     let scope = code.as_deref().map_or(Scope::Nation, Scope::Unit);
     match figure_json(&engine, &q.measure, scope, period) {
-        Ok(mut body) => {
+        Ok((mut body, _)) => {
             body["measure"] = q.measure.into();
             body["unit"] = code.into();
             body["period"] = period.to_string().into();
@@ -230,13 +237,12 @@ pub(crate) async fn dashboard(
     let before = period.year_before();
     let mut rows = Vec::with_capacity(engine.measures().len());
     for m in engine.measures() {
-        let (Ok(this), Ok(last)) =
+        let (Ok((this, now)), Ok((last, then))) =
             (figure_json(&engine, &m.key, scope, period), figure_json(&engine, &m.key, scope, before))
         else {
             continue;
         };
-        let value = |v: &serde_json::Value| v["value"].as_str().and_then(|s| s.parse::<Decimal>().ok());
-        let growth = match (value(&this), value(&last)) {
+        let growth = match (now, then) {
             (Some(t), Some(l)) if !l.is_zero() => {
                 (t - l).checked_mul(Decimal::ONE_HUNDRED).and_then(|x| x.checked_div(l)).map(|g| g.round_dp(2))
             }

@@ -577,7 +577,7 @@ struct EntryContext {
 async fn entry_context(state: &State, agency: &str, period: Period) -> Result<EntryContext, StoreError> {
     let plan = state.store.plan(state.plan(), Against::Current).await?;
     let units = state.store.org_units().await?;
-    let unit = judge::unit_for(&units, &judge::home_of(&plan, &units), period).to_string();
+    let unit = judge::plan_unit(&plan, &units, period);
     let unit_name = units.iter().find(|u| u.code == unit).map_or(unit.clone(), |u| u.name.clone());
     let leads: HashSet<String> = state
         .store
