@@ -231,7 +231,10 @@ pub struct Engine {
     aggs: Vec<Vec<Option<Agg>>>,
     /// Who counts for whom, per distinct month layout.
     layouts: Vec<Layout>,
-    layout_of: HashMap<i32, usize>,
+    /// The layout of each month from `layout_first` (`NONE`: not made yet):
+    /// a plain array, as every question about a month reads it.
+    layout_of: Vec<u32>,
+    layout_first: i32,
     /// Own figures for quarters, halves, 9 months, years.
     other: HashMap<(usize, usize, Period), Decimal>,
 }
@@ -252,7 +255,8 @@ impl Engine {
             tree,
             provinces,
             layouts: Vec::new(),
-            layout_of: HashMap::new(),
+            layout_of: Vec::new(),
+            layout_first: 0,
             other: HashMap::new(),
         }
     }
@@ -306,8 +310,20 @@ impl Engine {
 
     /// The layout of a month, made the first time the month holds a value.
     fn ensure_layout(&mut self, month: i32) -> usize {
-        if let Some(&i) = self.layout_of.get(&month) {
-            return i;
+        if self.layout_of.is_empty() {
+            self.layout_first = month;
+        }
+        if month < self.layout_first {
+            let shift = (self.layout_first - month) as usize;
+            self.layout_of.splice(0..0, std::iter::repeat_n(NONE, shift));
+            self.layout_first = month;
+        }
+        let at = (month - self.layout_first) as usize;
+        if self.layout_of.len() <= at {
+            self.layout_of.resize(at + 1, NONE);
+        }
+        if self.layout_of[at] != NONE {
+            return self.layout_of[at] as usize;
         }
         let (start, end) = month_bounds(month);
         let layout = self.tree.layout(start, end);
@@ -316,12 +332,13 @@ impl Engine {
             self.layouts.push(layout);
             self.layouts.len() - 1
         });
-        self.layout_of.insert(month, i);
+        self.layout_of[at] = i as u32;
         i
     }
 
     fn layout(&self, month: i32) -> Option<&Layout> {
-        self.layout_of.get(&month).map(|&i| &self.layouts[i])
+        let i = *self.layout_of.get(usize::try_from(month - self.layout_first).ok()?)?;
+        (i != NONE).then(|| &self.layouts[i as usize])
     }
 
     /// Keeps `aggs` aligned with the blocks after the columns grew.
@@ -581,6 +598,7 @@ impl Engine {
         let mut out = Vec::with_capacity(self.measures.len() * n);
         let mut acc = vec![0i128; n];
         let mut seen = vec![false; n];
+        let places: Vec<Place> = self.provinces.iter().map(|&u| self.place(ScopeId::Unit(u))).collect();
         for m in 0..self.measures.len() {
             if self.measures[m].rule != Rule::Sum || !self.other.is_empty() {
                 for (p, &u) in self.provinces.iter().enumerate() {
@@ -598,8 +616,8 @@ impl Engine {
                 if view.block.is_none() {
                     continue;
                 }
-                for (p, &u) in self.provinces.iter().enumerate() {
-                    if let Some(v) = view.figs(self.place(ScopeId::Unit(u))).any {
+                for (p, &place) in places.iter().enumerate() {
+                    if let Some(v) = view.figs(place).any {
                         acc[p] += v;
                         seen[p] = true;
                     }
