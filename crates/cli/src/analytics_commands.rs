@@ -98,8 +98,8 @@ mod tests {
     use rust_decimal::Decimal;
 
     /// The built-in plan in SQLite: the engine built from the store gives the
-    /// published figures, follows Bến Tre into Vĩnh Long, and adds a district's
-    /// months into its province.
+    /// published figures (Bến Tre's own, not the merged Vĩnh Long's), and adds
+    /// a district's months into its province and Vĩnh Long's into the nation.
     #[tokio::test]
     async fn the_engine_built_from_the_store_gives_its_figures() {
         let dir = tempfile::tempdir().unwrap();
@@ -111,7 +111,9 @@ mod tests {
         let mut engine = engine_from_store(&store, id).await.unwrap();
         let d = |s: &str| Some(Decimal::from_str(s).unwrap());
         assert_eq!(engine.figure("c.1", Scope::Unit("83"), Period::Year(2024)).unwrap(), d("1630"));
-        assert_eq!(engine.figure("a.1", Scope::Unit("86"), Period::Year(2025)).unwrap(), d("5.84"));
+        assert_eq!(engine.figure("a.1", Scope::Unit("83"), Period::Year(2024)).unwrap(), d("5.68"));
+        // The merged Vĩnh Long's own figures are not Bến Tre's plan's to hold.
+        assert_eq!(engine.figure("a.1", Scope::Unit("86"), Period::Year(2025)).unwrap(), None);
         // A rate is never summed: the nation has no growth rate of its own here.
         assert_eq!(engine.figure("a.1", Scope::Nation, Period::Year(2025)).unwrap(), None);
         engine.apply("c.1", "829", Period::Month(2025, 3), Decimal::from(125)).unwrap();

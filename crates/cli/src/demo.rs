@@ -59,6 +59,7 @@ fn demo_value(m: &Measure, unit: &str, period: Period, value: Decimal) -> NewVal
         status: ValueStatus::Estimate,
         note: "MINH HỌA — số liệu giả lập, không phải số liệu thật".into(),
         origin: Origin::Illustrative,
+        agency: None,
         expected_version: None,
     }
 }

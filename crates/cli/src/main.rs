@@ -176,6 +176,24 @@ enum ValuesCommand {
         #[arg(long = "plan")]
         plan_id: Option<i64>,
     },
+    /// Every version of the figures of a measure, oldest first: the value as
+    /// an exact decimal, its status (estimate, preliminary, official), where
+    /// it stands in the workflow (draft, submitted, returned, approved,
+    /// recorded; only approved and recorded ones count), who and when.
+    List {
+        #[arg(long)]
+        measure: String,
+        /// 2025, 2025-H1, 2025-9M, 2025-Q3 or 2025-09.
+        #[arg(long)]
+        period: Option<String>,
+        /// A unit by code or name.
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        json: bool,
+        #[arg(long = "plan")]
+        plan_id: Option<i64>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -293,6 +311,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 store_commands::import_values(database, &file, plan_id).await?;
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Values(ValuesCommand::List { measure, period, unit, json, plan_id }) => {
+            let period = period.map(|p| p.parse()).transpose()?;
+            store_commands::list_values(database, &measure, period, unit.as_deref(), json, plan_id).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Plan(PlanCommand::Revise { key, target, decision, date, plan_id }) => {

@@ -104,15 +104,22 @@ pub async fn import_template(database: &str, file: &Path, plan: Option<i64>) -> 
     let store = open(database).await?;
     let id = plan_id(&store, plan).await?;
     let current = store.plan(id, Against::Current).await?;
-    let read =
-        kehoach_report::template::read(&bytes, &current).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-    if read.plan_id != id {
-        bail!("{}: the template was made for plan {}, not plan {id}; nothing imported", file.display(), read.plan_id);
+    let rejected = |e: kehoach_report::template::Rejected| anyhow::anyhow!("{}: {e}", file.display());
+    let header = kehoach_report::template::header(&bytes).map_err(rejected)?;
+    if header.plan_id != id {
+        bail!("{}: the template was made for plan {}, not plan {id}; nothing imported", file.display(), header.plan_id);
     }
+    // What the workbook may hold is what its agency reports for the period,
+    // as the database says now; its hidden sheet only names the agency.
+    let spec = kehoach_report::gather::template_spec(&store, id, &header.agency, header.period)
+        .await
+        .with_context(|| format!("{}: nothing imported", file.display()))?;
+    let read = kehoach_report::template::read(&bytes, &current, &spec).map_err(rejected)?;
     for c in &read.converted {
         eprintln!("{}: {c}: text in a legacy encoding, converted to Unicode", file.display());
     }
-    let values = read.new_values();
+    // The planner who runs the command answers for the figures: recorded.
+    let values = read.new_values(kehoach_domain::value::Origin::Recorded, None);
     if values.is_empty() {
         println!("{}: no figure was filled in; nothing to import", file.display());
         return Ok(());

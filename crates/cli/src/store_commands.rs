@@ -98,6 +98,7 @@ fn new_value(row: kehoach_values::ValueRow, origin: Origin) -> NewValue {
         status: row.status,
         note: row.note,
         origin,
+        agency: None,
         expected_version: None,
     }
 }
@@ -124,12 +125,88 @@ pub async fn import_values(database: &str, file: &Path, plan: Option<PlanId>) ->
     let units = store.org_units().await?;
     let rows =
         kehoach_values::read_csv(&text, &current, &units).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-    let values: Vec<NewValue> = rows.into_iter().map(|r| new_value(r, Origin::Entered)).collect();
+    // A planner who runs the command answers for the figures: they are
+    // recorded, and count once stored.
+    let values: Vec<NewValue> = rows.into_iter().map(|r| new_value(r, Origin::Recorded)).collect();
     store
         .submit_values(id, &values, &actor())
         .await
         .with_context(|| format!("{}: nothing imported", file.display()))?;
     println!("{}: {} figures stored in plan {id}", file.display(), values.len());
+    Ok(())
+}
+
+/// `values list`: every version of the figures asked for, oldest first.
+pub async fn list_values(
+    database: &str,
+    measure: &str,
+    period: Option<Period>,
+    unit: Option<&str>,
+    json: bool,
+    plan: Option<PlanId>,
+) -> Result<()> {
+    let store = open(database).await?;
+    let id = plan_id(&store, plan).await?;
+    let current = store.plan(id, Against::Current).await?;
+    if !current.reports(measure) {
+        bail!("no measure or component {measure} in plan {id}");
+    }
+    let units = store.org_units().await?;
+    let org_unit = match unit {
+        Some(u) => Some(org::find(&units, u).with_context(|| format!("no unit “{u}”"))?.code.clone()),
+        None => None,
+    };
+    let which = kehoach_store::Which { measure: measure.to_string(), period, org_unit };
+    let versions = store.value_versions(id, &which).await?;
+    if json {
+        let rows: Vec<serde_json::Value> = versions
+            .iter()
+            .map(|v| {
+                serde_json::json!({
+                    "measure": v.measure,
+                    "period": v.period.to_string(),
+                    "unit": v.org_unit,
+                    "version": v.version,
+                    "value": v.value.to_string(),
+                    "status": v.status.as_str(),
+                    "workflow": v.workflow.as_str(),
+                    "counts": v.workflow.counts(),
+                    "origin": v.origin.as_str(),
+                    "agency": v.agency,
+                    "by": v.entered_by,
+                    "at": v.entered_at,
+                    "note": v.note,
+                })
+            })
+            .collect();
+        crate::emit(&format!("{}\n", serde_json::to_string_pretty(&rows).expect("JSON")));
+        return Ok(());
+    }
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<10} {:<8} {:>3} {:>20} {:<12} {:<10} {:<20} Thời điểm",
+        "Kỳ", "Đơn vị", "Lần", "Giá trị", "Loại", "Tình trạng", "Người nhập"
+    );
+    for v in &versions {
+        let _ = writeln!(
+            out,
+            "{:<10} {:<8} {:>3} {:>20} {:<12} {:<10} {:<20} {}",
+            v.period.to_string(),
+            v.org_unit,
+            v.version,
+            kehoach_domain::number::format_vi(v.value),
+            v.status.label_vi(),
+            v.workflow.label_vi(),
+            v.entered_by,
+            v.entered_at
+        );
+    }
+    if versions.is_empty() {
+        let _ = writeln!(out, "Chưa có số liệu.");
+    }
+    crate::emit(&out);
     Ok(())
 }
 
@@ -320,6 +397,8 @@ mod tests {
             status: v.status,
             note: v.note,
             origin: v.origin,
+            agency: None,
+            workflow: kehoach_domain::value::Workflow::Recorded,
             entered_by: "test".into(),
             entered_at: String::new(),
         }
@@ -361,9 +440,7 @@ mod tests {
         let reported = |k: &str, u: &str, p: Period| map.get(&(k.to_string(), u.to_string(), p)).copied();
         let ledger = Ledger::new(&plan, &units, &reported).unwrap();
         let home = judge::home_of(&plan, &units);
-        let lookup = |k: &str, p: Period| {
-            ledger.value(k, judge::unit_for(&units, &home, p), p).or_else(|| ledger.value(k, &home, p))
-        };
+        let lookup = |k: &str, p: Period| ledger.value(k, &home, p);
         let by_ledger = evaluate_periods(&plan, &periods, &lookup, &Tolerances::default());
 
         assert_eq!(by_engine.len(), periods.len());

@@ -185,18 +185,35 @@ fn sign_in(addr: &str, username: &str) -> String {
     cookie(&head, "kehoach_session")
 }
 
-/// Saves September's exports through a server's entry page, as the agency's
-/// reporter or a planner does: the version seen is sent back, as the form does.
-fn enter_exports(addr: &str, session: &str, typed: &str) -> Instant {
+/// Enters September's exports through a server's entry page and submits
+/// them, as the agency's reporter or a planner does: the version seen is sent
+/// back, as the form does.
+fn submit_exports(addr: &str, session: &str, typed: &str) {
     let (_, _, page) = http(addr, "GET", "/entry?period=2025-09&agency=SCT", session, "");
     let form = format!(
-        "csrf={}&period=2025-09&agency=SCT&action=draft&submission_version={}&v.c.1={typed}&s.c.1=estimate&ver.c.1={}",
+        "csrf={}&period=2025-09&agency=SCT&action=submit&submission_version={}&v.c.1={typed}&s.c.1=estimate&ver.c.1={}",
         hidden(&page, "csrf"),
         hidden(&page, "submission_version"),
         hidden(&page, "ver.c.1")
     );
     let (status, _, body) = http(addr, "POST", "/entry", session, &form);
     assert_eq!(status, 303, "saved: {body}");
+}
+
+/// Decides on SCT's September through a server's approvals page: approves
+/// exactly the versions the page shows, or unlocks with a reason.
+fn decide(addr: &str, session: &str, decision: &str) -> Instant {
+    let (_, _, page) = http(addr, "GET", "/approvals", session, "");
+    let mut form = format!("csrf={}&decision={decision}&version={}", hidden(&page, "csrf"), hidden(&page, "version"));
+    if decision == "approve" {
+        for seen in page.match_indices("name=\"seen\" value=\"").map(|(at, m)| &page[at + m.len()..]) {
+            form.push_str(&format!("&seen={}", seen[..seen.find('"').unwrap()].replace('|', "%7C")));
+        }
+    } else {
+        form.push_str("&comment=S%E1%BB%ADa");
+    }
+    let (status, _, body) = http(addr, "POST", "/approvals/SCT/2025-09", session, &form);
+    assert_eq!(status, 303, "{decision}: {body}");
     Instant::now()
 }
 
@@ -219,9 +236,11 @@ fn on_the_overview_within_a_second(addr: &str, session: &str, seen: &str, saved:
 fn two_serve_processes_show_each_others_saves_on_their_pages_within_a_second() {
     let Some((mut cleanup, database)) = fresh_database("two servers") else { return };
     kehoach(&database, &["init"]);
-    for (user, args) in
-        [("reporter", &["--role", "reporter", "--agency", "SCT"][..]), ("planner", &["--role", "planner"][..])]
-    {
+    for (user, args) in [
+        ("reporter", &["--role", "reporter", "--agency", "SCT"][..]),
+        ("planner", &["--role", "planner"][..]),
+        ("approver", &["--role", "approver"][..]),
+    ] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_kehoach"))
             .args(["--database", &database, "user", "add", user, "--password-stdin"])
             .args(args)
@@ -247,13 +266,22 @@ fn two_serve_processes_show_each_others_saves_on_their_pages_within_a_second() {
     let (one, other) = (addresses[0].as_str(), addresses[1].as_str());
     let reporter = sign_in(one, "reporter");
     let planner = sign_in(other, "planner");
+    let (approver_one, approver_other) = (sign_in(one, "approver"), sign_in(other, "approver"));
     let (_, _, before) = http(other, "GET", "/?period=2025-09", &planner, "");
     assert!(!before.contains("1.234,5"), "no September exports yet");
 
-    // The reporter saves through the first process; the second shows it.
-    let saved = enter_exports(one, &reporter, "1.234%2C5");
-    on_the_overview_within_a_second(other, &planner, "1.234,5", saved);
-    // The planner corrects it through the second; the first shows that.
-    let saved = enter_exports(other, &planner, "1.236%2C7");
-    on_the_overview_within_a_second(one, &reporter, "1.236,7", saved);
+    // The reporter submits through the first process: nobody's overview
+    // judges it until it is approved; approved there, the second shows it.
+    submit_exports(one, &reporter, "1.234%2C5");
+    std::thread::sleep(Duration::from_millis(300));
+    let (_, _, waiting) = http(other, "GET", "/?period=2025-09", &planner, "");
+    assert!(!waiting.contains("1.234,5"), "a submitted figure is not judged");
+    let approved = decide(one, &approver_one, "approve");
+    on_the_overview_within_a_second(other, &planner, "1.234,5", approved);
+    // Unlocked and corrected through the second, approved there: the first
+    // shows that.
+    decide(other, &approver_other, "unlock");
+    submit_exports(other, &planner, "1.236%2C7");
+    let approved = decide(other, &approver_other, "approve");
+    on_the_overview_within_a_second(one, &reporter, "1.236,7", approved);
 }

@@ -33,7 +33,7 @@ fn the_story(dir: &Path, database: &str) {
     let out = kehoach(&["init"], dir, database);
     assert!(out.status.success(), "{}", text(&out));
     assert!(
-        text(&out).contains("55 measures, 75 tasks; 11 units; 11 agencies; 16 published figures"),
+        text(&out).contains("55 measures, 75 tasks; 11 units; 11 agencies; 14 published figures"),
         "{}",
         text(&out)
     );
@@ -41,11 +41,22 @@ fn the_story(dir: &Path, database: &str) {
     assert!(!again.status.success());
     assert!(text(&again).contains("already holds plan 1"), "{}", text(&again));
 
-    // The published 2025 figure for the merged Vĩnh Long: GRDP 5,84 % against
-    // 6,0–6,5 % is not achieved.
+    // Bến Tre's 2025 plan is judged on Bến Tre's figures: the merged Vĩnh
+    // Long's published 5,84 % is another territory's, and not in this plan.
+    let s = status_json(dir, database, "2025", "current");
+    assert_eq!(measure(&s, "a.1")["status"], "no_data");
+    assert_eq!(measure(&s, "a.1")["lead"], "CTK");
+    std::fs::write(dir.join("vinh-long.csv"), include_str!("../../../data/vinh-long-published.csv")).unwrap();
+    let out = kehoach(&["values", "import", "vinh-long.csv"], dir, database);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("Vĩnh Long (86) is not part of Bến Tre (83) in 2025"), "{}", text(&out));
+    // A figure with no unit is the plan's own region's, and counts: GRDP
+    // 5,84 % for Bến Tre against 6,0–6,5 % is not achieved.
+    std::fs::write(dir.join("grdp.csv"), "measure,period,value,status\na.1,2025,\"5,84\",preliminary\n").unwrap();
+    let out = kehoach(&["values", "import", "grdp.csv"], dir, database);
+    assert!(out.status.success(), "{}", text(&out));
     let s = status_json(dir, database, "2025", "current");
     assert_eq!(measure(&s, "a.1")["status"], "not_achieved");
-    assert_eq!(measure(&s, "a.1")["lead"], "CTK");
     let out = kehoach(&["plan", "assign", "c.1", "--lead", "STC", "--unit", "Ba Tri"], dir, database);
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(measure(&status_json(dir, database, "2025", "current"), "c.1")["lead"], "STC");
@@ -67,7 +78,7 @@ fn the_story(dir: &Path, database: &str) {
     // 2,5 %: a fall of 0,7 points within 0,5–1: achieved.
     std::fs::write(
         dir.join("good.csv"),
-        "measure,period,org_unit,value,status,note\nc.1,2025,Vĩnh Long,1.900,estimate,\nm.1,2024,Bến Tre,\"3,2\",official,base\nm.1,2025,Vĩnh Long,\"2,5\",estimate,\n",
+        "measure,period,org_unit,value,status,note\nc.1,2025,Bến Tre,1.900,estimate,\nm.1,2024,Bến Tre,\"3,2\",official,base\nm.1,2025,,\"2,5\",estimate,\n",
     )
     .unwrap();
     let out = kehoach(&["values", "import", "good.csv"], dir, database);
@@ -167,11 +178,18 @@ fn the_demonstration_year_is_never_mixed_with_real_figures() {
     let db = "demo.db";
     let out = kehoach(&["init", "--demo"], dir.path(), db);
     assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("16 published figures; 1320 illustrative figures"), "{}", text(&out));
-    // Real figures only: the one published 2025 figure is judged, nothing else.
-    let real = status_json(dir.path(), db, "2025", "current");
-    let judged = real["measures"].as_array().unwrap().iter().filter(|m| m["status"] != "no_data").count();
-    assert_eq!(judged, 1);
+    assert!(text(&out).contains("14 published figures; 1320 illustrative figures"), "{}", text(&out));
+    // Real figures only: the two published figures of the first half (industry
+    // and services growth) are judged, nothing else.
+    let real = status_json(dir.path(), db, "2025-H1", "current");
+    let judged: Vec<&str> = real["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["status"] != "no_data")
+        .map(|m| m["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(judged, ["a.3", "a.4"]);
     assert!(real.get("illustrative").is_none());
     // Illustrative figures only, and said so.
     let out = kehoach(&["status", "--period", "2025-9M", "--illustrative", "--json"], dir.path(), db);
@@ -180,10 +198,10 @@ fn the_demonstration_year_is_never_mixed_with_real_figures() {
     let measures = demo["measures"].as_array().unwrap();
     assert!(measures.iter().filter(|m| m["status"] == "on_track").count() > 10);
     assert!(measures.iter().filter(|m| m["status"] == "at_risk").count() > 5);
-    // The published 5,84 % for the year is not among the illustrative figures.
-    let out = kehoach(&["status", "--period", "2025", "--illustrative", "--json"], dir.path(), db);
-    let demo_year: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_ne!(measure(&demo_year, "a.1")["actual"].to_string(), "5.84");
+    // The published 12,46 % of the first half is not among the illustrative figures.
+    let out = kehoach(&["status", "--period", "2025-H1", "--illustrative", "--json"], dir.path(), db);
+    let demo_half: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_ne!(measure(&demo_half, "a.3")["actual"].to_string(), "12.46");
     let table = kehoach(&["status", "--period", "2025-9M", "--illustrative"], dir.path(), db);
     assert!(text(&table).starts_with("MINH HỌA"), "{}", text(&table));
 }

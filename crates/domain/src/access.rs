@@ -142,9 +142,11 @@ impl SubmissionState {
         }
     }
 
-    /// Whether figures may still be entered.
+    /// Whether figures may still be entered: not while they await approval
+    /// (the approver approves what they saw) nor once approved, until an
+    /// approver returns or unlocks them.
     pub fn open(self) -> bool {
-        self != Self::Approved
+        !matches!(self, Self::Submitted | Self::Approved)
     }
 
     /// The moves the workflow allows: a reporter saves and submits while the
@@ -154,7 +156,7 @@ impl SubmissionState {
         use SubmissionState::*;
         matches!(
             (from, to),
-            (None | Some(Draft | Returned | Unlocked | Submitted), Draft | Submitted)
+            (None | Some(Draft | Returned | Unlocked), Draft | Submitted)
                 | (Some(Submitted), Approved | Returned)
                 | (Some(Approved), Unlocked)
         )
@@ -204,5 +206,9 @@ mod tests {
         assert!(!SubmissionState::can_become(None, Approved));
         assert!(!SubmissionState::can_become(Some(Draft), Approved));
         assert!(!Approved.open() && Returned.open());
+        // What awaits approval takes nothing new until it is returned.
+        assert!(!Submitted.open());
+        assert!(!SubmissionState::can_become(Some(Submitted), Draft));
+        assert!(!SubmissionState::can_become(Some(Submitted), Submitted));
     }
 }

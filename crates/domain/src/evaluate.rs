@@ -109,8 +109,11 @@ pub struct Figures {
 pub struct Forecast {
     pub value: Decimal,
     pub method: ForecastMethod,
-    /// Months of the year reported so far.
+    /// How many months the forecast rests on.
     pub months: u32,
+    /// Which months (1 = January): every month so far, or only those that
+    /// have figures when some are missing.
+    pub used: Vec<u32>,
     pub year_to_date: Decimal,
     /// With the profile method: the share of last year's total that fell in
     /// the same months, in percent.
@@ -122,9 +125,15 @@ impl Forecast {
     /// dashboard judges many periods and shows few explanations.
     pub fn explanation(&self) -> String {
         let (n, ytd) = (self.months, format_vi_rounded(self.year_to_date, 2));
+        let first_n = self.used.iter().copied().eq(1..=n);
         match (self.method, self.share_pct) {
-            (ForecastMethod::LastYearProfile, Some(share)) => format!(
+            (ForecastMethod::LastYearProfile, Some(share)) if first_n => format!(
                 "ước cả năm = lũy kế {n} tháng {ytd} ÷ {}% (tỷ trọng {n} tháng đầu năm trong cả năm trước)",
+                format_vi_rounded(share, 1)
+            ),
+            (ForecastMethod::LastYearProfile, Some(share)) => format!(
+                "ước cả năm = tổng các tháng có số liệu ({}) {ytd} ÷ {}% (tỷ trọng các tháng đó trong cả năm trước)",
+                month_list(&self.used),
                 format_vi_rounded(share, 1)
             ),
             _ => format!("ước cả năm = lũy kế {n} tháng {ytd} × 12 / {n} (chưa có số liệu từng tháng năm trước)"),
@@ -164,6 +173,23 @@ pub fn evaluate(measure: &Measure, period: Period, figures: &Figures, tolerances
         None
     };
     let vs_last_year_pct = ratio_pct(figures.actual, figures.same_period_last_year);
+    // A flow whose year cannot be forecast (months missing, no profile) is
+    // not judged on its year to date against the year's target.
+    let gap = if is_flow(measure) && measure.aggregation == Aggregation::Sum && !final_verdict && forecast.is_none() {
+        forecast_gap(period, figures)
+    } else {
+        None
+    };
+    if let (Some(basis), Some(actual)) = (gap, figures.actual) {
+        return Evaluation {
+            status: Status::NoData,
+            actual: Some(actual),
+            achievement_pct: None,
+            vs_last_year_pct,
+            forecast: None,
+            basis,
+        };
+    }
     let Some(actual) = figures.actual else {
         return Evaluation {
             status: Status::NoData,
@@ -418,37 +444,96 @@ fn unit_suffix(unit: &str) -> String {
     }
 }
 
-/// The year-end forecast of a flow from this year's months so far and last
+/// The year-end forecast of a flow from this year's figures so far and last
 /// year's monthly profile: year to date ÷ the share of last year's total that
 /// fell in the same months. Without a full profile for last year, year to
 /// date scaled to twelve months.
+///
+/// Missing months are never taken as zero. When some months of the year so
+/// far have no figure, the year to date is the period's own cumulative figure
+/// where the period runs from January and has one; otherwise the months that
+/// have figures are scaled by last year's share of those same months. With
+/// months missing and no profile there is no forecast ([`forecast_gap`] says
+/// why).
 pub fn forecast(period: Period, figures: &Figures) -> Option<Forecast> {
     let reached = period.last_month() as usize;
     let total_of =
         |months: &[Option<Decimal>]| months.iter().flatten().try_fold(Decimal::ZERO, |t, v| t.checked_add(*v));
-    let ytd = total_of(&figures.months[..reached])?;
-    let reported = figures.months[..reached].iter().filter(|m| m.is_some()).count();
-    if reported == 0 {
+    let have: Vec<u32> = (1..=reached as u32).filter(|m| figures.months[*m as usize - 1].is_some()).collect();
+    let complete = have.len() == reached;
+    let cumulative = period.months().0 == 1 && figures.actual.is_some();
+    let (used, ytd): (Vec<u32>, Decimal) = if complete {
+        (have, total_of(&figures.months[..reached])?)
+    } else if cumulative {
+        ((1..=reached as u32).collect(), figures.actual?)
+    } else if have.is_empty() {
         return None;
-    }
+    } else {
+        let ytd = have.iter().try_fold(Decimal::ZERO, |t, m| t.checked_add(figures.months[*m as usize - 1]?))?;
+        (have, ytd)
+    };
+    let whole = used.len() == reached;
     let profile_complete = figures.months_last_year.iter().all(Option::is_some);
     if profile_complete {
         let total = total_of(&figures.months_last_year)?;
-        let same_months = total_of(&figures.months_last_year[..reached])?;
+        let same_months =
+            used.iter().try_fold(Decimal::ZERO, |t, m| t.checked_add(figures.months_last_year[*m as usize - 1]?))?;
         if !total.is_zero() && !same_months.is_zero() {
             // Multiply first: 660 × 1800 / 600 is exactly 1980.
             let value = ytd.checked_mul(total)?.checked_div(same_months)?;
             return Some(Forecast {
                 value,
                 method: ForecastMethod::LastYearProfile,
-                months: reached as u32,
+                months: used.len() as u32,
+                used,
                 year_to_date: ytd,
                 share_pct: same_months.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(total),
             });
         }
     }
+    if !whole {
+        return None;
+    }
     let value = ytd.checked_mul(Decimal::from(12))? / Decimal::from(reached);
-    Some(Forecast { value, method: ForecastMethod::Linear, months: reached as u32, year_to_date: ytd, share_pct: None })
+    Some(Forecast {
+        value,
+        method: ForecastMethod::Linear,
+        months: reached as u32,
+        used,
+        year_to_date: ytd,
+        share_pct: None,
+    })
+}
+
+/// Why a flow has no forecast for a period though it has figures: the months
+/// missing so far, in Vietnamese ("thiếu số liệu tháng 4, 7–8").
+pub fn forecast_gap(period: Period, figures: &Figures) -> Option<String> {
+    let reached = period.last_month();
+    let missing: Vec<u32> = (1..=reached).filter(|m| figures.months[*m as usize - 1].is_none()).collect();
+    if missing.is_empty() || forecast(period, figures).is_some() {
+        return None;
+    }
+    Some(format!(
+        "chưa ước được cả năm: thiếu số liệu tháng {} và chưa có đủ số liệu từng tháng năm trước",
+        month_list(&missing)
+    ))
+}
+
+/// `[1, 2, 3, 5, 7, 8]` → "1–3, 5, 7–8".
+fn month_list(months: &[u32]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < months.len() {
+        let start = months[i];
+        let mut end = start;
+        while i + 1 < months.len() && months[i + 1] == end + 1 {
+            i += 1;
+            end = months[i];
+        }
+        parts.push(if end > start { format!("{start}–{end}") } else { start.to_string() });
+        i += 1;
+    }
+    parts.join(", ")
 }
 
 #[cfg(test)]
@@ -579,6 +664,43 @@ mod tests {
         assert_eq!(e.forecast.as_ref().unwrap().value, Decimal::from(1320));
         assert_eq!(e.forecast.unwrap().method, ForecastMethod::Linear);
         assert_eq!(e.status, Status::AtRisk);
+    }
+
+    #[test]
+    fn a_forecast_never_takes_a_missing_month_as_zero() {
+        let mut exports = measure(Comparator::AtLeast, Some("1850"), None, "triệu USD", MeasureKind::Level);
+        exports.aggregation = Aggregation::Sum;
+        let mut f = Figures::default();
+        for m in 0..12 {
+            f.months_last_year[m] = Some(Decimal::from(if m < 6 { 100 } else { 200 }));
+        }
+        // January to October except April: 150 a month.
+        for m in (0..10).filter(|m| *m != 3) {
+            f.months[m] = Some(Decimal::from(150));
+        }
+        f.actual = f.months[9];
+        let e = evaluate(&exports, Period::Month(2025, 10), &f, &Tolerances::default());
+        let fc = e.forecast.clone().unwrap();
+        // Nine months used, 1350 against last year's 1300 for the same months
+        // out of 1800: 1350 × 1800 / 1300.
+        assert_eq!(fc.used, vec![1, 2, 3, 5, 6, 7, 8, 9, 10]);
+        assert_eq!(fc.value, Decimal::from(1350) * Decimal::from(1800) / Decimal::from(1300));
+        let text = fc.explanation();
+        assert!(text.contains("tổng các tháng có số liệu (1–3, 5–10)"), "{text}");
+        assert!(!text.contains("lũy kế 10 tháng"), "{text}");
+        // No profile: no forecast, no verdict, and the reason.
+        f.months_last_year = [None; 12];
+        let e = evaluate(&exports, Period::Month(2025, 10), &f, &Tolerances::default());
+        assert_eq!(e.forecast, None);
+        assert_eq!(e.status, Status::NoData);
+        assert!(e.basis.contains("thiếu số liệu tháng 4"), "{}", e.basis);
+        // A cumulative figure for the ten months stands for the gap.
+        f.actual = Some(Decimal::from(1500));
+        let e = evaluate(&exports, Period::NineMonths(2025), &f, &Tolerances::default());
+        let fc = e.forecast.unwrap();
+        assert_eq!(fc.year_to_date, Decimal::from(1500));
+        assert_eq!(fc.value, Decimal::from(2000));
+        assert!(fc.explanation().contains("lũy kế 9 tháng"), "{}", fc.explanation());
     }
 
     #[test]

@@ -21,7 +21,6 @@
 //! A sum over parts says how many parts reported: a total missing some of
 //! them is shown as partial and never judged.
 
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
@@ -233,7 +232,7 @@ impl<'a> Ledger<'a> {
         candidates
             .iter()
             .copied()
-            .filter(|p| existed_during(p, start, end))
+            .filter(|p| org::existed_during(p, start, end))
             .filter(|p| {
                 let parent = p.parent.as_deref().and_then(|c| self.units.iter().find(|u| u.code == c));
                 parent.is_some_and(|parent| org::current(self.units, parent, end).code == unit)
@@ -260,15 +259,12 @@ impl<'a> Ledger<'a> {
     }
 }
 
-fn existed_during(unit: &OrgUnit, start: NaiveDate, end: NaiveDate) -> bool {
-    unit.valid_from.is_none_or(|from| from <= end) && unit.valid_to.is_none_or(|to| to >= start)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::org::OrgLevel;
     use crate::plan::{Comparator, Component, Document, Span, Target};
+    use chrono::NaiveDate;
     use proptest::prelude::*;
 
     fn d(s: &str) -> Decimal {

@@ -81,6 +81,12 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, NumberError> {
         _ => return Err(invalid()),
     };
     let value = Decimal::from_str(&canonical).map_err(|_| NumberError::OutOfRange(trimmed.to_string()))?;
+    // A decimal keeps 28 digits; past that `from_str` rounds, and a figure
+    // is never rounded on the way in.
+    let typed_decimals = canonical.split_once('.').map_or(0, |(_, f)| f.len());
+    if value.scale() as usize != typed_decimals {
+        return Err(NumberError::OutOfRange(trimmed.to_string()));
+    }
     Ok(if negative { -value } else { value })
 }
 
@@ -172,6 +178,14 @@ mod tests {
     }
 
     #[test]
+    fn digits_past_what_a_decimal_keeps_are_refused_not_rounded() {
+        let long = format!("0,{}1", "0".repeat(28));
+        assert!(matches!(parse_decimal(&long), Err(NumberError::OutOfRange(_))));
+        assert!(matches!(parse_decimal("123456789012345678901234567890"), Err(NumberError::OutOfRange(_))));
+        assert_eq!(parse_decimal("10,4567").unwrap().to_string(), "10.4567");
+    }
+
+    #[test]
     fn formats_the_vietnamese_way() {
         assert_eq!(format_vi(d("6388.3")), "6.388,3");
         assert_eq!(format_vi(d("33.10")), "33,10");
@@ -192,6 +206,17 @@ mod tests {
             let value = Decimal::new(units, scale);
             let text = format_vi(value);
             prop_assert_eq!(parse_decimal(&text).unwrap(), value);
+        }
+
+        /// Any decimal at all, written the Vietnamese way (as the entry
+        /// form shows a stored figure) and read back, is itself, to the
+        /// last written digit.
+        #[test]
+        fn any_decimal_shown_and_read_back_is_itself(lo in any::<u32>(), mid in any::<u32>(), hi in any::<u32>(), negative in any::<bool>(), scale in 0u32..=28) {
+            let value = Decimal::from_parts(lo, mid, hi, negative, scale);
+            let back = parse_decimal(&format_vi(value)).unwrap();
+            prop_assert_eq!(back, value);
+            prop_assert_eq!(back.scale(), value.scale());
         }
 
         #[test]

@@ -4,6 +4,8 @@
 //! still followed after a merger: its figures are reported by the successor.
 
 use chrono::NaiveDate;
+
+use crate::period::Period;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -113,6 +115,34 @@ pub fn current<'a>(units: &'a [OrgUnit], unit: &'a OrgUnit, day: NaiveDate) -> &
         }
     }
     at
+}
+
+/// Whether a unit existed at some time between two days.
+pub fn existed_during(unit: &OrgUnit, start: NaiveDate, end: NaiveDate) -> bool {
+    unit.valid_from.is_none_or(|from| from <= end) && unit.valid_to.is_none_or(|to| to >= start)
+}
+
+/// Whether a figure of `unit` for `period` counts toward `region`'s: it is
+/// the region itself (a region's own figures are for its area in every
+/// period, also after it merged into another), or it existed during the
+/// period and its parent, followed through successors to the period's last
+/// day, is the region or counts toward it (the ledger's rule for parts).
+pub fn counts_toward(units: &[OrgUnit], unit: &OrgUnit, region: &str, period: Period) -> bool {
+    let (start, end) = period.calendar();
+    let mut at = unit;
+    for _ in 0..16 {
+        if at.code == region {
+            return true;
+        }
+        if !existed_during(at, start, end) {
+            return false;
+        }
+        let Some(parent) = at.parent.as_deref().and_then(|c| units.iter().find(|u| u.code == c)) else {
+            return false;
+        };
+        at = current(units, parent, end);
+    }
+    false
 }
 
 #[cfg(test)]

@@ -68,8 +68,12 @@ impl FromStr for ValueStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
-    /// Entered by a reporting agency.
+    /// Entered by a reporting agency (web form or template): it counts only
+    /// once an approver has approved it.
     Entered,
+    /// Recorded by a planner who answers for it (the command line's `values
+    /// import`): it counts once stored.
+    Recorded,
     /// Published by an authority or the press, with its source in the note.
     Published,
     /// Generated for a demonstration (minh họa): not data.
@@ -80,6 +84,7 @@ impl Origin {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Entered => "entered",
+            Self::Recorded => "recorded",
             Self::Published => "published",
             Self::Illustrative => "illustrative",
         }
@@ -91,11 +96,107 @@ impl FromStr for Origin {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "entered" => Ok(Self::Entered),
+            "recorded" => Ok(Self::Recorded),
             "published" => Ok(Self::Published),
             "illustrative" => Ok(Self::Illustrative),
             _ => Err(format!("unknown origin “{s}”")),
         }
     }
+}
+
+impl Origin {
+    /// Whether a figure of this origin goes through an agency's submission
+    /// and an approver before it counts.
+    pub fn needs_approval(self) -> bool {
+        self == Self::Entered
+    }
+}
+
+/// Where one version of a figure stands in the reporting workflow, and so
+/// whether it counts: only approved and recorded figures are judged, shown
+/// to the public and printed in reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Workflow {
+    /// Nháp: saved by its agency, seen by that agency only.
+    Draft,
+    /// Chờ duyệt: submitted, awaiting an approver.
+    Submitted,
+    /// Trả lại: sent back by the approver; never counts.
+    Returned,
+    /// Đã duyệt: approved exactly as the approver saw it.
+    Approved,
+    /// Đã ghi nhận: recorded by a planner or taken from a published source.
+    Recorded,
+}
+
+impl Workflow {
+    pub const ALL: [Workflow; 5] = [Self::Draft, Self::Submitted, Self::Returned, Self::Approved, Self::Recorded];
+
+    /// Whether a figure in this state is judged.
+    pub fn counts(self) -> bool {
+        matches!(self, Self::Approved | Self::Recorded)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Submitted => "submitted",
+            Self::Returned => "returned",
+            Self::Approved => "approved",
+            Self::Recorded => "recorded",
+        }
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Self::Draft => "Nháp",
+            Self::Submitted => "Chờ duyệt",
+            Self::Returned => "Trả lại",
+            Self::Approved => "Đã duyệt",
+            Self::Recorded => "Đã ghi nhận",
+        }
+    }
+}
+
+impl fmt::Display for Workflow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Workflow {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL.into_iter().find(|w| w.as_str() == s).ok_or_else(|| format!("unknown workflow state “{s}”"))
+    }
+}
+
+/// The most decimals a stored figure may carry, and the largest magnitude
+/// (exclusive): together they keep every figure exact in the analytics
+/// engine's 64-bit scaled integers (10^12 × 10^6 < 2^63), in the store's
+/// decimal text and in the reports. Plans count money in tỷ or triệu đồng, so
+/// a figure of a thousand billion units or more is a typing error.
+pub const MAX_DECIMALS: u32 = 6;
+pub const MAX_MAGNITUDE: i64 = 1_000_000_000_000;
+
+/// Why a figure cannot be stored, in Vietnamese for the person who typed it;
+/// one rule for the entry form, the templates and every import.
+pub fn storable(value: Decimal) -> Result<(), String> {
+    use crate::number::format_vi;
+    if value.is_zero() && value.is_sign_negative() {
+        return Err("“-0” không phải là số liệu; nhập 0".to_string());
+    }
+    if value.normalize().scale() > MAX_DECIMALS {
+        return Err(format!("{} có quá {MAX_DECIMALS} chữ số thập phân; làm tròn trước khi nhập", format_vi(value)));
+    }
+    if value.abs() >= Decimal::from(MAX_MAGNITUDE) {
+        return Err(format!(
+            "{} quá lớn (từ 1.000 tỷ đơn vị trở lên); kiểm tra đơn vị tính",
+            format_vi(value.normalize())
+        ));
+    }
+    Ok(())
 }
 
 /// The values a figure of a measure can take: a share or a coverage rate in
@@ -135,6 +236,39 @@ impl Range {
     }
 }
 
+/// Whether a figure may be stored for a measure: what every store can hold
+/// ([`storable`]) and what the measure's kind allows ([`Range`]). The reason
+/// is in Vietnamese, for the person who typed it.
+pub fn check_figure(kind: MeasureKind, unit: &str, value: Decimal) -> Result<(), String> {
+    storable(value)?;
+    Range::of(kind, unit).check(value)
+}
+
+/// Whether a figure is far from what the same unit reported before (the same
+/// period last year, its recent months): more than three times or less than
+/// a third of each reference, or of the other sign. Such a figure is taken
+/// only with a note saying why; the reason is in Vietnamese.
+pub fn unlikely(value: Decimal, references: &[(String, Decimal)]) -> Option<String> {
+    use crate::number::format_vi;
+    let three = Decimal::from(3);
+    let far = |r: Decimal| {
+        if r.is_zero() {
+            return false;
+        }
+        if value.is_sign_negative() != r.is_sign_negative() && !value.is_zero() {
+            return true;
+        }
+        let (v, r) = (value.abs(), r.abs());
+        v > r * three || v * three < r
+    };
+    let refs: Vec<&(String, Decimal)> = references.iter().filter(|(_, r)| !r.is_zero()).collect();
+    if refs.is_empty() || !refs.iter().all(|(_, r)| far(*r)) {
+        return None;
+    }
+    let said: Vec<String> = refs.iter().map(|(what, r)| format!("{what}: {}", format_vi(r.normalize()))).collect();
+    Some(format!("{} khác xa số đã báo cáo ({}); ghi chú lý do để lưu", format_vi(value.normalize()), said.join("; ")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +280,47 @@ mod tests {
         assert_eq!("ước tính".parse(), Ok(ValueStatus::Estimate));
         assert!("final".parse::<ValueStatus>().is_err());
         assert!(ValueStatus::Estimate < ValueStatus::Official);
+    }
+
+    #[test]
+    fn a_figure_must_be_one_every_store_holds_exactly() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert!(storable(d("10.4567")).is_ok());
+        // "-0" typed is read as a negative zero (from_str would drop the sign).
+        assert!(storable(crate::number::parse_decimal("-0").unwrap()).is_err());
+        assert!(storable(-Decimal::ZERO).is_err());
+        assert!(storable(d("0.0000001")).unwrap_err().contains("chữ số thập phân"));
+        assert!(storable(d("1.50000000")).is_ok(), "trailing zeros are not digits");
+        assert!(storable(d("10000000000000000000")).unwrap_err().contains("quá lớn"));
+        assert!(storable(d("999999999999.999999")).is_ok());
+        assert!(check_figure(MeasureKind::Count, "hợp tác xã", d("2.5")).is_err());
+        assert!(check_figure(MeasureKind::Level, "%", d("101")).is_err());
+        assert!(check_figure(MeasureKind::Growth, "%", d("-2.5")).is_ok());
+    }
+
+    #[test]
+    fn a_figure_far_from_every_earlier_one_is_unlikely() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let refs = vec![("cùng kỳ năm trước".to_string(), d("150")), ("tháng trước".to_string(), d("160"))];
+        assert_eq!(unlikely(d("170"), &refs), None);
+        let why = unlikely(d("1700"), &refs).unwrap();
+        assert!(why.contains("cùng kỳ năm trước: 150"), "{why}");
+        assert!(unlikely(d("40"), &refs).is_some());
+        assert!(unlikely(d("-150"), &refs).is_some());
+        // Close to one reference is enough.
+        assert_eq!(unlikely(d("480"), &[("a".into(), d("150")), ("b".into(), d("400"))]), None);
+        assert_eq!(unlikely(d("5"), &[]), None);
+    }
+
+    #[test]
+    fn only_approved_and_recorded_figures_count() {
+        for w in Workflow::ALL {
+            assert_eq!(w.counts(), matches!(w, Workflow::Approved | Workflow::Recorded), "{w}");
+            assert_eq!(w.as_str().parse(), Ok(w));
+        }
+        assert!(Origin::Entered.needs_approval());
+        assert!(!Origin::Recorded.needs_approval());
+        assert_eq!("recorded".parse(), Ok(Origin::Recorded));
     }
 
     #[test]

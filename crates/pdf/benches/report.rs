@@ -28,6 +28,8 @@ fn book() -> Book {
             status: r.status,
             note: r.note,
             origin: Origin::Published,
+            agency: None,
+            workflow: kehoach_domain::value::Workflow::Recorded,
             entered_by: "bench".into(),
             entered_at: String::new(),
         })

@@ -138,14 +138,14 @@ pub async fn template_spec(
     let leads: HashMap<String, String> =
         store.assignments(plan).await?.into_iter().map(|a| (a.measure, a.lead)).collect();
     let units = store.org_units().await?;
-    let unit = judge::plan_unit(&the_plan, &units, period);
+    let unit = judge::plan_unit(&the_plan, &units);
     let unit_name = units.iter().find(|u| u.code == unit).map_or_else(|| unit.clone(), |u| u.name.clone());
-    let latest: HashMap<String, (rust_decimal::Decimal, kehoach_domain::value::ValueStatus)> = store
+    let latest: HashMap<String, (rust_decimal::Decimal, kehoach_domain::value::ValueStatus, u32)> = store
         .latest_values(plan)
         .await?
         .into_iter()
         .filter(|v| v.period == period && v.org_unit == unit && v.origin != Origin::Illustrative)
-        .map(|v| (v.measure, (v.value, v.status)))
+        .map(|v| (v.measure, (v.value, v.status, v.version)))
         .collect();
     let spec = crate::template::Spec::for_agency(
         &the_plan,

@@ -2,11 +2,17 @@
 //! agency's measures for one period, filled in offline and read back.
 //!
 //! The workbook carries a hidden sheet that says what it was made for (plan,
-//! period, agency, unit) and which measure each row holds, so that reading
-//! it back can tell a filled-in template from a workbook that is not ours,
-//! and a row whose label was edited, moved or deleted from a good one.
-//! Reading is all or nothing: every cell that is wrong is reported by sheet,
-//! cell and reason, and no figure is returned unless every cell is right.
+//! period, agency, unit), which measure each row holds and which version of
+//! its figure the template showed, so that reading it back can tell a
+//! filled-in template from a workbook that is not ours, a row whose label was
+//! edited, moved or deleted from a good one, and a figure changed by someone
+//! else since the template was made. The hidden sheet is trusted for nothing
+//! else: what a workbook may hold (the measures an agency reports, the unit
+//! of the period) is decided by whoever reads it ([`read`] takes the
+//! [`Spec`] the server builds), and a workbook whose rows or unit differ is
+//! refused naming the cells. Reading is all or nothing: every cell that is
+//! wrong is reported by sheet, cell and reason, and no figure is returned
+//! unless every cell is right.
 
 use calamine::{Data, Reader, Xlsx};
 use kehoach_domain::Plan;
@@ -27,7 +33,7 @@ pub const ENTRY_SHEET: &str = "Nhập số liệu";
 /// The hidden sheet that says what the workbook is for.
 pub const META_SHEET: &str = "_kehoach";
 /// The first line of the hidden sheet: which program and layout made it.
-const MARKER: &str = "kehoach-template/1";
+const MARKER: &str = "kehoach-template/2";
 /// The first data row (0-based) of the entry sheet.
 const FIRST_ROW: u32 = 5;
 /// Columns of the entry sheet.
@@ -72,8 +78,9 @@ pub struct SpecRow {
     pub unit: String,
     pub target: String,
     pub range: Range,
-    /// The latest figure stored for the period, shown for reference.
-    pub latest: Option<(Decimal, ValueStatus)>,
+    /// The latest figure stored for the period, shown for reference, and
+    /// its version (what a figure typed into the template replaces).
+    pub latest: Option<(Decimal, ValueStatus, u32)>,
 }
 
 impl Spec {
@@ -85,7 +92,7 @@ impl Spec {
         agency: (&str, &str),
         unit: (&str, &str),
         leads: &std::collections::HashMap<String, String>,
-        latest: impl Fn(&str) -> Option<(Decimal, ValueStatus)>,
+        latest: impl Fn(&str) -> Option<(Decimal, ValueStatus, u32)>,
     ) -> Self {
         let rows = plan
             .measures()
@@ -188,7 +195,7 @@ fn entry_sheet(sheet: &mut Worksheet, spec: &Spec) -> Result<(), XlsxError> {
         sheet.write_string_with_format(row, NAME, &r.name, &locked)?;
         sheet.write_string_with_format(row, UNIT, &r.unit, &locked)?;
         sheet.write_string_with_format(row, 4, &r.target, &locked)?;
-        let latest = r.latest.map(|(v, s)| format!("{} ({})", format_vi(v), s.label_vi())).unwrap_or_default();
+        let latest = r.latest.map(|(v, s, _)| format!("{} ({})", format_vi(v), s.label_vi())).unwrap_or_default();
         sheet.write_string_with_format(row, 5, &latest, &locked)?;
         let tallest = crate::xlsx::lines(&r.name, COLUMNS[2].1).max(crate::xlsx::lines(&r.target, COLUMNS[4].1));
         if tallest > 1 {
@@ -262,6 +269,7 @@ fn meta_sheet(sheet: &mut Worksheet, spec: &Spec) -> Result<(), XlsxError> {
         sheet.write_string(row, 0, &r.key)?;
         sheet.write_string(row, 1, &r.name)?;
         sheet.write_string(row, 2, &r.unit)?;
+        sheet.write_string(row, 3, r.latest.map_or(0, |l| l.2).to_string())?;
     }
     sheet.set_hidden(true);
     sheet.protect();
@@ -302,6 +310,20 @@ pub struct Filled {
     pub value: Decimal,
     pub status: ValueStatus,
     pub note: String,
+    /// The version of the figure the template showed (0: none): a figure
+    /// stored since is a conflict, as on the entry form.
+    pub seen: u32,
+}
+
+/// What a workbook's hidden sheet says it was made for. Read first, so that
+/// the reader's caller can build the [`Spec`] the workbook must match; only
+/// the period is taken from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    pub plan_id: i64,
+    pub period: Period,
+    pub agency: String,
+    pub unit: String,
 }
 
 /// A template read back.
@@ -318,9 +340,14 @@ pub struct Read {
 }
 
 impl Read {
-    /// The figures, ready for the store: entered by the person who filled
-    /// the template, for its unit and period.
-    pub fn new_values(&self) -> Vec<kehoach_store::NewValue> {
+    /// The figures, ready for the store, for the template's unit and period:
+    /// an agency's submission (`origin` entered, `agency` given) or a
+    /// planner's record (`origin` recorded, no agency).
+    pub fn new_values(
+        &self,
+        origin: kehoach_domain::value::Origin,
+        agency: Option<&str>,
+    ) -> Vec<kehoach_store::NewValue> {
         self.figures
             .iter()
             .map(|f| kehoach_store::NewValue {
@@ -330,8 +357,9 @@ impl Read {
                 value: f.value,
                 status: f.status,
                 note: f.note.clone(),
-                origin: kehoach_domain::value::Origin::Entered,
-                expected_version: None,
+                origin,
+                agency: agency.map(str::to_string),
+                expected_version: Some(f.seen),
             })
             .collect()
     }
@@ -368,16 +396,35 @@ fn text_of(data: Option<&Data>) -> String {
 /// kilobytes; a small upload that unpacks to more is a zip bomb.
 pub const MAX_UNPACKED: u64 = 64 * 1024 * 1024;
 
-/// Reads a filled template for `plan`. Nothing is returned unless every
-/// cell is right.
+/// Reads what a workbook's hidden sheet says it was made for.
+pub fn header(bytes: &[u8]) -> Result<Header, Rejected> {
+    guarded(bytes, |book| read_header(book).map(|(h, _)| h))
+}
+
+/// Reads a filled template for `plan` against `spec`, the template the
+/// reader's caller says this workbook must be (the measures the uploader's
+/// agency reports, the plan's unit for the period): the hidden sheet's
+/// plan, agency, unit and rows must be the spec's, and so must the visible
+/// rows. Nothing is returned unless every cell is right.
+pub fn read(bytes: &[u8], plan: &Plan, spec: &Spec) -> Result<Read, Rejected> {
+    guarded(bytes, |book| read_checked(book, plan, spec))
+}
+
+/// Opens the workbook and runs `f` on it, refusing archives too large to be
+/// a template first.
 ///
 /// The spreadsheet reader (calamine) is not ours and has panicked on damaged
 /// files (a sheet dimension `Y1:I6` underflows in its debug builds, found by
 /// our fuzz target), so a panic inside it is caught and reported as a
 /// damaged workbook: outside input never takes the process down.
-pub fn read(bytes: &[u8], plan: &Plan) -> Result<Read, Rejected> {
+fn guarded<T>(bytes: &[u8], f: impl FnOnce(&mut Xlsx<Cursor<&[u8]>>) -> Result<T, Rejected>) -> Result<T, Rejected> {
     check_archive(bytes)?;
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_checked(bytes, plan))) {
+    let run = || {
+        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
+            .map_err(|e| whole(format!("the file is not an Excel workbook (.xlsx) or it is damaged: {e}")))?;
+        f(&mut book)
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
         Ok(result) => result,
         Err(_) => Err(whole("the workbook is damaged: its sheets cannot be read")),
     }
@@ -404,9 +451,11 @@ fn check_archive(bytes: &[u8]) -> Result<(), Rejected> {
     Ok(())
 }
 
-fn read_checked(bytes: &[u8], plan: &Plan) -> Result<Read, Rejected> {
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
-        .map_err(|e| whole(format!("the file is not an Excel workbook (.xlsx) or it is damaged: {e}")))?;
+/// The hidden sheet: what the workbook says it was made for, and its rows
+/// (key, name, unit, version shown).
+type MetaRows = Vec<(String, String, String, String)>;
+
+fn read_header(book: &mut Xlsx<Cursor<&[u8]>>) -> Result<(Header, MetaRows), Rejected> {
     let names = book.sheet_names();
     if !names.iter().any(|n| n == META_SHEET) || !names.iter().any(|n| n == ENTRY_SHEET) {
         return Err(whole(format!(
@@ -417,20 +466,94 @@ fn read_checked(bytes: &[u8], plan: &Plan) -> Result<Read, Rejected> {
     }
     let meta = book.worksheet_range(META_SHEET).map_err(|e| whole(format!("the sheet “{META_SHEET}”: {e}")))?;
     let at = |r: u32, c: u32| text_of(meta.get_value((r, c)));
+    if at(0, 1) == "kehoach-template/1" {
+        return Err(whole(
+            "this template was made by an earlier version of kehoach, which did not record the figures it showed: \
+             download a new template and type the figures into it",
+        ));
+    }
     if at(0, 1) != MARKER {
         return Err(whole(format!("this workbook was not made by `kehoach template` (marker “{}”)", at(0, 1))));
     }
-    let bad_meta = |what: &str| whole(format!("the sheet “{META_SHEET}” was edited: “{what}” cannot be read"));
-    let plan_id: i64 = at(1, 1).parse().map_err(|_| bad_meta("plan"))?;
-    let period: Period = at(2, 1).parse().map_err(|_| bad_meta("period"))?;
-    let agency = at(3, 1);
-    let unit = at(4, 1);
-    let count: u32 = at(5, 1).parse().map_err(|_| bad_meta("rows"))?;
+    let bad_meta = |what: &str, row: u32| {
+        whole(format!("the sheet “{META_SHEET}” was edited: “{what}” in cell {} cannot be read", cell_name(row, 1)))
+    };
+    let plan_id: i64 = at(1, 1).parse().map_err(|_| bad_meta("plan", 1))?;
+    let period: Period = at(2, 1).parse().map_err(|_| bad_meta("period", 2))?;
+    let count: u32 = at(5, 1).parse().map_err(|_| bad_meta("rows", 5))?;
+    // A count past what any plan holds is an edit, not a template.
+    if count > 10_000 {
+        return Err(bad_meta("rows", 5));
+    }
+    let rows = (0..count).map(|i| (at(6 + i, 0), at(6 + i, 1), at(6 + i, 2), at(6 + i, 3))).collect();
+    Ok((Header { plan_id, period, agency: at(3, 1), unit: at(4, 1) }, rows))
+}
+
+fn read_checked(book: &mut Xlsx<Cursor<&[u8]>>, plan: &Plan, spec: &Spec) -> Result<Read, Rejected> {
+    let (header, meta_rows) = read_header(book)?;
+    let Header { plan_id, period, agency, unit } = header;
     if period.year() != plan.year {
         return Err(whole(format!("the template is for {period}, not a period of the {} plan", plan.year)));
     }
+    // The hidden sheet must say what the server says the workbook is.
+    let mut meta_errors = Vec::new();
+    let mut meta_err = |row: u32, col: u16, message: String| {
+        meta_errors.push(CellError { sheet: META_SHEET.to_string(), cell: cell_name(row, col), message })
+    };
+    if plan_id != spec.plan_id {
+        meta_err(1, 1, format!("names plan {plan_id}, this is plan {}", spec.plan_id));
+    }
+    if period != spec.period {
+        meta_err(2, 1, format!("names the period {period}, expected {}", spec.period));
+    }
+    if agency != spec.agency {
+        meta_err(
+            3,
+            1,
+            format!("names the agency “{agency}”; the figures are {}'s ({})", spec.agency, spec.agency_name),
+        );
+    }
+    if unit != spec.unit {
+        meta_err(
+            4,
+            1,
+            format!(
+                "names the unit “{unit}”; {}'s figures for {period} are for {} ({})",
+                spec.agency, spec.unit, spec.unit_name
+            ),
+        );
+    }
+    for (i, (key, name, unit_label, _)) in meta_rows.iter().enumerate() {
+        let row = 6 + i as u32;
+        match spec.rows.get(i) {
+            Some(r) if r.key == *key && r.name == *name && r.unit == *unit_label => {}
+            Some(r) => {
+                meta_err(row, 0, format!("names {key} “{name}” where {} reports {} “{}”", spec.agency, r.key, r.name))
+            }
+            None => meta_err(row, 0, format!("names {key} “{name}”, a measure {} does not report", spec.agency)),
+        }
+    }
+    if meta_rows.len() < spec.rows.len() {
+        let missing: Vec<&str> = spec.rows[meta_rows.len()..].iter().map(|r| r.key.as_str()).collect();
+        meta_err(
+            5,
+            1,
+            format!(
+                "lists {} rows; {} reports {} (missing {})",
+                meta_rows.len(),
+                spec.agency,
+                spec.rows.len(),
+                missing.join(", ")
+            ),
+        );
+    }
+    if !meta_errors.is_empty() {
+        return Err(Rejected(meta_errors));
+    }
+    let count = spec.rows.len() as u32;
     let expected: Vec<(String, String, String)> =
-        (0..count).map(|i| (at(6 + i, 0), at(6 + i, 1), at(6 + i, 2))).collect();
+        spec.rows.iter().map(|r| (r.key.clone(), r.name.clone(), r.unit.clone())).collect();
+    let shown: Vec<u32> = meta_rows.iter().map(|r| r.3.parse().unwrap_or(u32::MAX)).collect();
 
     let sheet = ENTRY_SHEET.to_string();
     let mut errors = Vec::new();
@@ -438,6 +561,14 @@ fn read_checked(bytes: &[u8], plan: &Plan) -> Result<Read, Rejected> {
         errors.push(CellError { sheet: sheet.clone(), cell: cell_name(row, col), message })
     };
     let range = book.worksheet_range(ENTRY_SHEET).map_err(|e| whole(format!("the sheet “{ENTRY_SHEET}”: {e}")))?;
+    if shown.contains(&u32::MAX) {
+        let i = shown.iter().position(|v| *v == u32::MAX).unwrap_or(0) as u32;
+        return Err(Rejected(vec![CellError {
+            sheet: META_SHEET.to_string(),
+            cell: cell_name(6 + i, 3),
+            message: "the version of the figure shown was edited".into(),
+        }]));
+    }
     let formulas = book.worksheet_formula(ENTRY_SHEET).map_err(|e| whole(format!("formulas: {e}")))?;
     let merged = book.merge_cells_by_sheet_name(ENTRY_SHEET).map_err(|e| whole(format!("merged cells: {e}")))?;
     for d in &merged {
@@ -520,7 +651,7 @@ fn read_checked(bytes: &[u8], plan: &Plan) -> Result<Read, Rejected> {
             err(row, VALUE, "the number is too large".into());
             continue;
         };
-        if let Err(why) = Range::of(measure.kind, &measure.unit).check(value) {
+        if let Err(why) = kehoach_domain::value::check_figure(measure.kind, &measure.unit, value) {
             err(row, VALUE, why);
         }
         let status = if status_text.is_empty() {
@@ -534,7 +665,7 @@ fn read_checked(bytes: &[u8], plan: &Plan) -> Result<Read, Rejected> {
                 }
             }
         };
-        figures.push(Filled { cell: cell_name(row, VALUE), measure: key.clone(), value, status, note });
+        figures.push(Filled { cell: cell_name(row, VALUE), measure: key.clone(), value, status, note, seen: shown[i] });
     }
     // Anything typed below the template's rows would be silently lost.
     let end = FIRST_ROW + count;

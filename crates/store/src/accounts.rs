@@ -7,7 +7,7 @@ use kehoach_domain::period::Period;
 use std::future::Future;
 use std::str::FromStr;
 
-use crate::{PgStore, PlanId, SqliteStore, StoreError, is_unique_violation, now};
+use crate::{Moved, PgStore, PlanId, SqliteStore, StoreError, is_unique_violation, now};
 
 /// A person who signs in.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +54,17 @@ pub struct Move<'a> {
     pub comment: &'a str,
     /// The version the person saw (0: none yet).
     pub expected_version: u32,
+    /// For an approval: the figures the approver was shown, by version. The
+    /// approval is refused if any has changed since.
+    pub seen: Option<&'a [Seen]>,
+}
+
+/// One figure as an approver was shown it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    pub measure: String,
+    pub org_unit: String,
+    pub version: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -97,13 +108,15 @@ pub trait Accounts: Send + Sync {
         period: Period,
     ) -> impl Future<Output = Result<Vec<Submission>, StoreError>> + Send;
     /// Moves a submission to a new state if the workflow allows it from the
-    /// version the person saw; returns the new version.
+    /// version the person saw. A submit covers the agency's figures as they
+    /// stand; an approval approves exactly the versions the approver saw
+    /// ([`Move::seen`]) and says which figures it released.
     fn move_submission(
         &self,
         id: PlanId,
         step: &Move<'_>,
         by: &str,
-    ) -> impl Future<Output = Result<u32, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Moved, StoreError>> + Send;
     fn add_comment(
         &self,
         id: PlanId,
@@ -323,63 +336,11 @@ macro_rules! accounts_impl {
                 rows.into_iter().map(submission).collect()
             }
 
-            async fn move_submission(&self, id: PlanId, step: &Move<'_>, by: &str) -> Result<u32, StoreError> {
-                let Move { agency, period, to, comment, expected_version } = *step;
+            async fn move_submission(&self, id: PlanId, step: &Move<'_>, by: &str) -> Result<Moved, StoreError> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                let latest: Option<(i64, String)> = sqlx::query_as(
-                    "SELECT version, state FROM submissions WHERE plan_id = $1 AND agency = $2 AND period = $3 \
-                     ORDER BY version DESC LIMIT 1",
-                )
-                .bind(id)
-                .bind(agency)
-                .bind(period.to_string())
-                .fetch_optional(&mut *tx)
-                .await?;
-                let current = latest.as_ref().map_or(0, |(v, _)| *v as u32);
-                let from: Option<SubmissionState> = latest.map(|(_, s)| s.parse()).transpose().map_err(StoreError::Invalid)?;
-                let subject = format!("{agency} {period}");
-                if current != expected_version {
-                    return Err(StoreError::Conflict {
-                        measure: subject,
-                        period: String::new(),
-                        org_unit: String::new(),
-                        expected: expected_version,
-                        current,
-                    });
-                }
-                if !SubmissionState::can_become(from, to) {
-                    return Err(StoreError::Invalid(format!(
-                        "{subject}: cannot go from {} to {}",
-                        from.map_or("nothing", |s| s.label_vi()),
-                        to.label_vi()
-                    )));
-                }
-                let version = current + 1;
-                let inserted = sqlx::query(
-                    "INSERT INTO submissions (plan_id, agency, period, version, state, comment, by_user, at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(id)
-                .bind(agency)
-                .bind(period.to_string())
-                .bind(version as i64)
-                .bind(to.as_str())
-                .bind(comment)
-                .bind(by)
-                .bind(now())
-                .execute(&mut *tx)
-                .await;
-                if let Err(e) = inserted {
-                    return Err(if is_unique_violation(&e) {
-                        StoreError::Conflict { measure: subject, period: String::new(), org_unit: String::new(), expected: expected_version, current: version }
-                    } else {
-                        e.into()
-                    });
-                }
-                let detail = if comment.is_empty() { format!("v{version}: {}", to.as_str()) } else { format!("v{version}: {} — {comment}", to.as_str()) };
-                Self::audit_in(&mut tx, by, &format!("submission.{}", to.as_str()), &format!("plan {id} {subject}"), &detail).await?;
+                let moved = Self::move_in(&mut tx, id, step, by).await?;
                 tx.commit().await?;
-                Ok(version)
+                Ok(moved)
             }
 
             async fn add_comment(&self, id: PlanId, measure: &str, body: &str, by: &str) -> Result<(), StoreError> {
@@ -561,7 +522,7 @@ impl Accounts for crate::AnyStore {
     ) -> Result<Vec<Submission>, StoreError> {
         delegate!(self, s => s.submission_history(id, agency, period))
     }
-    async fn move_submission(&self, id: PlanId, step: &Move<'_>, by: &str) -> Result<u32, StoreError> {
+    async fn move_submission(&self, id: PlanId, step: &Move<'_>, by: &str) -> Result<Moved, StoreError> {
         delegate!(self, s => s.move_submission(id, step, by))
     }
     async fn add_comment(&self, id: PlanId, measure: &str, body: &str, by: &str) -> Result<(), StoreError> {

@@ -1,20 +1,74 @@
-//! The analytics engine fed from the store at start-up: the plan's measures
-//! (with their rules and formulas) and components, the units, and the latest
-//! version of every real figure (the illustrative ones of `init --demo` stay
-//! out, as they stay off the pages). Saves reach it afterwards through
-//! `Engine::apply`, in-process or from the notices of [`crate::notify`].
+//! The analytics engine fed from the store: the plan's measures (with their
+//! rules and formulas) and components, the units, and the figures that count
+//! (of each figure the latest released version: approved, recorded or
+//! published; the illustrative ones of `init --demo` stay out, as they stay
+//! off the pages). Releases reach it afterwards through `Engine::apply`,
+//! in-process or from the notices of [`crate::notify`], by version.
 
 use crate::{Against, PlanId, Store, StoreError};
 use kehoach_analytics::Engine;
+use kehoach_domain::period::Period;
 use kehoach_domain::value::Origin;
+use std::collections::HashMap;
 
-/// The engine of one plan, holding its figures as stored now.
+/// A figure: measure, unit, period.
+pub type FigureKey = (String, String, Period);
+
+/// The version of each figure an engine holds, so that a release arriving
+/// late (an older version after a newer one) or twice changes nothing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Versions(HashMap<FigureKey, u32>);
+
+impl Versions {
+    /// Whether `version` of a figure is newer than the one held; if so, it
+    /// is the one held from now on.
+    pub fn take(&mut self, measure: &str, org_unit: &str, period: Period, version: u32) -> bool {
+        let held = self.0.entry((measure.to_string(), org_unit.to_string(), period)).or_insert(0);
+        if version > *held {
+            *held = version;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The version held of a figure (0: none).
+    pub fn of(&self, measure: &str, org_unit: &str, period: Period) -> u32 {
+        self.0.get(&(measure.to_string(), org_unit.to_string(), period)).copied().unwrap_or(0)
+    }
+}
+
+/// The engine of one plan, holding the figures that count as stored now.
 pub async fn engine(store: &impl Store, id: PlanId) -> Result<Engine, StoreError> {
+    Ok(followed(store, id).await?.0)
+}
+
+/// [`engine`], with the version of each figure it holds.
+pub async fn followed(store: &impl Store, id: PlanId) -> Result<(Engine, Versions), StoreError> {
     let plan = store.plan(id, Against::Current).await?;
-    let values = store.latest_values(id).await?;
-    crate::judge::engine_of(
-        &plan,
-        store.org_units().await?,
-        values.into_iter().filter(|v| v.origin != Origin::Illustrative),
-    )
+    let values: Vec<_> =
+        store.released_values(id).await?.into_iter().filter(|v| v.origin != Origin::Illustrative).collect();
+    let mut versions = Versions::default();
+    for v in &values {
+        versions.take(&v.measure, &v.org_unit, v.period, v.version);
+    }
+    let engine = crate::judge::engine_of(&plan, store.org_units().await?, values)?;
+    Ok((engine, versions))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_late_or_repeated_version_is_not_taken() {
+        let mut v = Versions::default();
+        let p = Period::Month(2025, 3);
+        assert!(v.take("c.1", "83", p, 2));
+        assert!(!v.take("c.1", "83", p, 2), "a duplicate");
+        assert!(!v.take("c.1", "83", p, 1), "an older version arriving late");
+        assert!(v.take("c.1", "83", p, 3));
+        assert!(v.take("c.1", "829", p, 1), "another figure");
+        assert_eq!(v.of("c.1", "83", p), 3);
+    }
 }

@@ -34,19 +34,13 @@ pub fn home_of(plan: &Plan, units: &[OrgUnit]) -> String {
     org::find(units, &plan.region).map_or_else(|| plan.region.clone(), |u| u.code.clone())
 }
 
-/// The unit that carries the plan's figures for a period: its own unit, or
-/// the successor once it has merged.
-pub fn unit_for<'a>(units: &'a [OrgUnit], home: &'a str, period: Period) -> &'a str {
-    match units.iter().find(|u| u.code == home) {
-        Some(unit) => &org::current(units, unit, period.calendar().1).code,
-        None => home,
-    }
-}
-
-/// [`unit_for`] a plan, for a period, without a `Book`: where its figures
-/// are entered (the entry page, the Excel templates).
-pub fn plan_unit(plan: &Plan, units: &[OrgUnit], period: Period) -> String {
-    unit_for(units, &home_of(plan, units), period).to_string()
+/// Where a plan's figures are entered and judged: its own region for every
+/// period of the plan. After a merger that is still the former area (Bến
+/// Tre's 2025 plan is judged on Bến Tre's figures, entered for unit 83 or
+/// summed from the units that made it up), never the merged province's
+/// total, which belongs to that province's own plans.
+pub fn plan_unit(plan: &Plan, units: &[OrgUnit]) -> String {
+    home_of(plan, units)
 }
 
 /// An engine over a plan's measures and the units, holding `values`.
@@ -67,8 +61,8 @@ pub fn engine_of(
 
 impl Book<Engine> {
     /// Loads a plan (against its original or current targets) and the
-    /// latest version of the figures `keep` lets through into an engine of
-    /// its own.
+    /// figures that count (the latest released version of each) that `keep`
+    /// lets through into an engine of its own.
     pub async fn load(
         store: &impl Store,
         id: PlanId,
@@ -77,7 +71,7 @@ impl Book<Engine> {
     ) -> Result<Self, StoreError> {
         let plan = store.plan(id, against).await?;
         let units = store.org_units().await?;
-        let values = store.latest_values(id).await?;
+        let values = store.released_values(id).await?;
         Self::new(id, plan, units, values.into_iter().filter(|v| keep(v)))
     }
 
@@ -103,17 +97,12 @@ impl<E: Borrow<Engine>> Book<E> {
         self.figures.borrow().units()
     }
 
-    /// The unit that carries the plan's figures for a period.
-    pub fn unit_for(&self, period: Period) -> &str {
-        unit_for(self.units(), &self.home, period)
-    }
-
     /// The complete figure of any measure or component for a period at the
-    /// plan's unit (formula, months, parts): the figure a verdict rests on.
+    /// plan's own unit (own figure, formula, months, parts): the figure a
+    /// verdict rests on.
     pub fn figure(&self, key: &str, period: Period) -> Option<Decimal> {
         let engine = self.figures.borrow();
-        let at = |unit: &str| engine.record(key, Scope::Unit(unit), period).ok().flatten().filter(|f| f.complete());
-        at(self.unit_for(period)).or_else(|| at(&self.home)).map(|f| f.value)
+        engine.record(key, Scope::Unit(&self.home), period).ok().flatten().filter(|f| f.complete()).map(|f| f.value)
     }
 
     /// How many of its parts the plan's unit has in for a period, when it
@@ -121,7 +110,7 @@ impl<E: Borrow<Engine>> Book<E> {
     /// expected)`.
     pub fn parts_in(&self, key: &str, period: Period) -> Option<(usize, usize)> {
         let engine = self.figures.borrow();
-        let f = engine.record(key, Scope::Unit(self.unit_for(period)), period).ok().flatten()?;
+        let f = engine.record(key, Scope::Unit(&self.home), period).ok().flatten()?;
         (!f.complete()).then_some((f.reported, f.expected))
     }
 

@@ -23,13 +23,14 @@ mod accounts;
 pub mod analytics;
 pub mod judge;
 pub mod notify;
-pub use accounts::{Accounts, Comment, Draft, Drafts, Move, NewUser, Submission, User};
+pub use accounts::{Accounts, Comment, Draft, Drafts, Move, NewUser, Seen, Submission, User};
 
 use chrono::{NaiveDate, Utc};
+use kehoach_domain::access::SubmissionState;
 use kehoach_domain::org::{Agency, Assignment, OrgUnit};
 use kehoach_domain::period::Period;
 use kehoach_domain::progress::TaskProgress;
-use kehoach_domain::value::{Origin, ValueStatus};
+use kehoach_domain::value::{Origin, ValueStatus, Workflow};
 use kehoach_domain::{Measure, Plan};
 use rust_decimal::Decimal;
 use std::future::Future;
@@ -51,9 +52,12 @@ pub enum StoreError {
     )]
     Conflict { measure: String, period: String, org_unit: String, expected: u32, current: u32 },
     #[error(
-        "{measure} {period}: the figures of {agency} for this period are approved and locked; an approver must unlock them first"
+        "{measure} {period}: the figures of {agency} for this period are {}; they take no new figure until an approver returns or unlocks them",
+        state.label_vi()
     )]
-    Locked { measure: String, period: String, agency: String },
+    Locked { measure: String, period: String, agency: String, state: SubmissionState },
+    #[error("{subject}: the figures changed since they were shown ({}); look at them again before deciding", changes.join("; "))]
+    Changed { subject: String, changes: Vec<String> },
     #[error("not found: {0}")]
     NotFound(String),
     #[error("{0}")]
@@ -110,6 +114,9 @@ pub struct NewValue {
     pub status: ValueStatus,
     pub note: String,
     pub origin: Origin,
+    /// The agency whose submission an entered figure belongs to: required
+    /// for [`Origin::Entered`], none for the others.
+    pub agency: Option<String>,
     /// The version the person saw (0: none yet). `None` appends whatever is
     /// there, for imports of published figures.
     pub expected_version: Option<u32>,
@@ -126,8 +133,37 @@ pub struct StoredValue {
     pub status: ValueStatus,
     pub note: String,
     pub origin: Origin,
+    /// The agency whose submission it belongs to (entered figures).
+    pub agency: Option<String>,
+    /// Where this version stands, and so whether it counts.
+    pub workflow: Workflow,
     pub entered_by: String,
     pub entered_at: String,
+}
+
+/// Which figures `value_versions` lists.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Which {
+    pub measure: String,
+    pub period: Option<Period>,
+    pub org_unit: Option<String>,
+}
+
+/// What [`Store::enter`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entered {
+    /// The new version of each figure.
+    pub versions: Vec<u32>,
+    /// The submission's new version, when it moved.
+    pub moved: Option<Moved>,
+}
+
+/// A submission's move, and the figures it released.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Moved {
+    pub version: u32,
+    /// The figures an approval made count (empty for other moves).
+    pub released: Vec<StoredValue>,
 }
 
 /// Everything a new database starts with.
@@ -183,8 +219,29 @@ pub trait Store: Send + Sync {
         org_unit: &str,
         period: Period,
     ) -> impl Future<Output = Result<Vec<StoredValue>, StoreError>> + Send;
-    /// The latest version of every figure of a plan.
+    /// The latest version of every figure of a plan, counted or not, with
+    /// its workflow state.
     fn latest_values(&self, id: PlanId) -> impl Future<Output = Result<Vec<StoredValue>, StoreError>> + Send;
+    /// The figures that count: of each figure, the latest version someone
+    /// answerable released (approved, or recorded and published ones, which
+    /// count once stored). Verdicts, reports and the public read these only.
+    fn released_values(&self, id: PlanId) -> impl Future<Output = Result<Vec<StoredValue>, StoreError>> + Send;
+    /// Every version of the figures asked for, oldest first within each
+    /// figure, with its workflow state.
+    fn value_versions(
+        &self,
+        id: PlanId,
+        which: &Which,
+    ) -> impl Future<Output = Result<Vec<StoredValue>, StoreError>> + Send;
+    /// Stores an agency's figures and moves its submission, in one
+    /// transaction: both or neither.
+    fn enter(
+        &self,
+        id: PlanId,
+        values: &[NewValue],
+        step: Option<&Move<'_>>,
+        by: &str,
+    ) -> impl Future<Output = Result<Entered, StoreError>> + Send;
     /// Reports a task's progress; `expected_version` is the version the
     /// person saw (0: none yet). Returns the new version.
     fn report_progress(
@@ -226,11 +283,60 @@ fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError
     serde_json::from_str(text).map_err(|e| StoreError::Invalid(format!("stored data unreadable: {e}")))
 }
 
-/// A row of `value_versions` as read back.
-type ValueRow = (String, String, String, i64, String, String, String, String, String, String);
+/// The columns of `value_versions` a [`ValueRow`] reads, prefixed `v.`
+/// (a macro so that queries stay static text).
+macro_rules! value_columns {
+    () => {
+        "v.measure, v.org_unit, v.period, v.version, v.value, v.status, v.note, v.origin, v.agency, v.entered_by, v.entered_at"
+    };
+}
 
-fn stored_value(row: ValueRow) -> Result<StoredValue, StoreError> {
-    let (measure, org_unit, period, version, value, status, note, origin, entered_by, entered_at) = row;
+/// A row of `value_versions` as read back.
+type ValueRow = (String, String, String, i64, String, String, String, String, Option<String>, String, String);
+
+/// What the submissions of a plan say about the versions they covered: the
+/// moves of each (agency, period), and the (measure, unit, period, version)
+/// each submit or approve move covered.
+#[derive(Default)]
+struct Coverage {
+    /// (agency, period) → its moves: (version, state).
+    moves: std::collections::HashMap<(String, String), Vec<(u32, SubmissionState)>>,
+    /// (measure, unit, period, version) → the moves that covered it.
+    covered: std::collections::HashMap<(String, String, String, u32), Vec<Covering>>,
+}
+
+/// A submit or approve move that covered a version: agency, the move's
+/// version, its state.
+type Covering = (String, u32, SubmissionState);
+
+impl Coverage {
+    /// The workflow state of one stored version.
+    fn workflow(&self, origin: Origin, measure: &str, org_unit: &str, period: &str, version: u32) -> Workflow {
+        if !origin.needs_approval() {
+            return Workflow::Recorded;
+        }
+        let key = (measure.to_string(), org_unit.to_string(), period.to_string(), version);
+        let Some(moves) = self.covered.get(&key) else { return Workflow::Draft };
+        if moves.iter().any(|(_, _, s)| *s == SubmissionState::Approved) {
+            return Workflow::Approved;
+        }
+        // Submitted: still awaiting, unless the move after it returned it.
+        let (agency, at, _) = moves.iter().max_by_key(|(_, v, _)| *v).expect("not empty");
+        let next = self
+            .moves
+            .get(&(agency.clone(), period.to_string()))
+            .and_then(|m| m.iter().find(|(v, _)| *v == at + 1).map(|(_, s)| *s));
+        match next {
+            None => Workflow::Submitted,
+            Some(_) => Workflow::Returned,
+        }
+    }
+}
+
+fn stored_value(row: ValueRow, coverage: &Coverage) -> Result<StoredValue, StoreError> {
+    let (measure, org_unit, period, version, value, status, note, origin, agency, entered_by, entered_at) = row;
+    let origin: Origin = origin.parse().map_err(StoreError::Invalid)?;
+    let workflow = coverage.workflow(origin, &measure, &org_unit, &period, version as u32);
     Ok(StoredValue {
         measure,
         org_unit,
@@ -239,10 +345,32 @@ fn stored_value(row: ValueRow) -> Result<StoredValue, StoreError> {
         value: Decimal::from_str(&value).map_err(|e| StoreError::Invalid(format!("stored figure {value}: {e}")))?,
         status: status.parse().map_err(StoreError::Invalid)?,
         note,
-        origin: origin.parse().map_err(StoreError::Invalid)?,
+        origin,
+        agency,
+        workflow,
         entered_by,
         entered_at,
     })
+}
+
+/// What differs between the versions an approver saw and the figures as
+/// they stand: one line per figure.
+fn changed(seen: &[accounts::Seen], now: &[ValueRow]) -> Vec<String> {
+    let mut changes = Vec::new();
+    for row in now {
+        let (measure, org_unit, version) = (&row.0, &row.1, row.3 as u32);
+        match seen.iter().find(|s| &s.measure == measure && &s.org_unit == org_unit) {
+            Some(s) if s.version == version => {}
+            Some(s) => changes.push(format!("{measure} {org_unit}: v{} → v{version}", s.version)),
+            None => changes.push(format!("{measure} {org_unit}: v{version} not shown")),
+        }
+    }
+    for s in seen {
+        if !now.iter().any(|r| r.0 == s.measure && r.1 == s.org_unit) {
+            changes.push(format!("{} {}: v{} no longer there", s.measure, s.org_unit, s.version));
+        }
+    }
+    changes
 }
 
 /// Whether a database error is a broken uniqueness rule: two writers took the
@@ -254,7 +382,7 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 /// One body of code for both databases: the SQL is the same (numbered
 /// parameters, RETURNING), only the pool type differs.
 macro_rules! store_impl {
-    ($store:ident, $db:ty, $pool:ty, $begin:literal) => {
+    ($store:ident, $db:ty, $pool:ty, $begin:literal, $exclusive:literal) => {
         #[derive(Debug, Clone)]
         pub struct $store {
             pool: $pool,
@@ -263,6 +391,160 @@ macro_rules! store_impl {
         impl $store {
             pub fn pool(&self) -> &$pool {
                 &self.pool
+            }
+
+            /// Serialises, until the transaction ends, every save and every
+            /// submission move of one plan's period: a save can then never
+            /// slip in beside the approval of what it changes.
+            async fn exclusive(tx: &mut sqlx::Transaction<'_, $db>, id: PlanId, period: &str) -> Result<(), StoreError> {
+                sqlx::query($exclusive).bind(id).bind(period).execute(&mut **tx).await?;
+                Ok(())
+            }
+
+            async fn coverage(&self, id: PlanId) -> Result<Coverage, StoreError> {
+                let mut coverage = Coverage::default();
+                let moves: Vec<(String, String, i64, String)> =
+                    sqlx::query_as("SELECT agency, period, version, state FROM submissions WHERE plan_id = $1")
+                        .bind(id)
+                        .fetch_all(&self.pool)
+                        .await?;
+                for (agency, period, version, state) in moves {
+                    let state: SubmissionState = state.parse().map_err(StoreError::Invalid)?;
+                    coverage.moves.entry((agency, period)).or_default().push((version as u32, state));
+                }
+                let covered: Vec<(String, String, i64, String, String, String, i64)> = sqlx::query_as(
+                    "SELECT agency, period, submission_version, state, measure, org_unit, version FROM submission_figures WHERE plan_id = $1",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                for (agency, period, at, state, measure, org_unit, version) in covered {
+                    let state: SubmissionState = state.parse().map_err(StoreError::Invalid)?;
+                    coverage.covered.entry((measure, org_unit, period, version as u32)).or_default().push((agency, at as u32, state));
+                }
+                Ok(coverage)
+            }
+
+            /// The latest version of each figure of an agency's period that
+            /// the agency entered: what it submits and an approver approves.
+            async fn agency_figures(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                id: PlanId,
+                agency: &str,
+                period: &str,
+            ) -> Result<Vec<ValueRow>, StoreError> {
+                let sql = concat!(
+                    "SELECT ", value_columns!(), " FROM value_versions v WHERE v.plan_id = $1 AND v.period = $2 AND v.agency = $3 \
+                     AND v.origin = 'entered' AND v.version = (SELECT MAX(w.version) FROM value_versions w \
+                     WHERE w.plan_id = v.plan_id AND w.measure = v.measure AND w.org_unit = v.org_unit AND w.period = v.period) \
+                     ORDER BY v.measure, v.org_unit"
+                );
+                Ok(sqlx::query_as(sql).bind(id).bind(period).bind(agency).fetch_all(&mut **tx).await?)
+            }
+
+            /// Moves a submission (see [`Accounts::move_submission`]) inside
+            /// a transaction: a submit records the versions it covers, an
+            /// approval approves exactly the versions the approver saw.
+            async fn move_in(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                id: PlanId,
+                step: &Move<'_>,
+                by: &str,
+            ) -> Result<Moved, StoreError> {
+                let Move { agency, period, to, comment, expected_version, seen } = *step;
+                let period_text = period.to_string();
+                Self::exclusive(tx, id, &period_text).await?;
+                let latest: Option<(i64, String)> = sqlx::query_as(
+                    "SELECT version, state FROM submissions WHERE plan_id = $1 AND agency = $2 AND period = $3 \
+                     ORDER BY version DESC LIMIT 1",
+                )
+                .bind(id)
+                .bind(agency)
+                .bind(&period_text)
+                .fetch_optional(&mut **tx)
+                .await?;
+                let current = latest.as_ref().map_or(0, |(v, _)| *v as u32);
+                let from: Option<SubmissionState> = latest.map(|(_, s)| s.parse()).transpose().map_err(StoreError::Invalid)?;
+                let subject = format!("{agency} {period}");
+                let conflict = |current: u32| StoreError::Conflict {
+                    measure: subject.clone(),
+                    period: String::new(),
+                    org_unit: String::new(),
+                    expected: expected_version,
+                    current,
+                };
+                if current != expected_version {
+                    return Err(conflict(current));
+                }
+                if !SubmissionState::can_become(from, to) {
+                    return Err(StoreError::Invalid(format!(
+                        "{subject}: cannot go from {} to {}",
+                        from.map_or("nothing", |s| s.label_vi()),
+                        to.label_vi()
+                    )));
+                }
+                let figures = Self::agency_figures(tx, id, agency, &period_text).await?;
+                if to == SubmissionState::Approved {
+                    let Some(seen) = seen else {
+                        return Err(StoreError::Invalid(format!("{subject}: an approval names the versions of the figures approved")));
+                    };
+                    let changes = changed(seen, &figures);
+                    if !changes.is_empty() {
+                        return Err(StoreError::Changed { subject, changes });
+                    }
+                }
+                let version = current + 1;
+                let inserted = sqlx::query(
+                    "INSERT INTO submissions (plan_id, agency, period, version, state, comment, by_user, at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(id)
+                .bind(agency)
+                .bind(&period_text)
+                .bind(version as i64)
+                .bind(to.as_str())
+                .bind(comment)
+                .bind(by)
+                .bind(now())
+                .execute(&mut **tx)
+                .await;
+                if let Err(e) = inserted {
+                    return Err(if is_unique_violation(&e) { conflict(version) } else { e.into() });
+                }
+                let covers = matches!(to, SubmissionState::Submitted | SubmissionState::Approved);
+                if covers {
+                    for row in &figures {
+                        sqlx::query(
+                            "INSERT INTO submission_figures (plan_id, agency, period, submission_version, state, measure, org_unit, version) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        )
+                        .bind(id)
+                        .bind(agency)
+                        .bind(&period_text)
+                        .bind(version as i64)
+                        .bind(to.as_str())
+                        .bind(&row.0)
+                        .bind(&row.1)
+                        .bind(row.3)
+                        .execute(&mut **tx)
+                        .await?;
+                    }
+                }
+                let listed: Vec<String> = figures.iter().map(|r| format!("{} {} v{}", r.0, r.1, r.3)).collect();
+                let mut detail = format!("v{version}: {}", to.as_str());
+                if !comment.is_empty() {
+                    detail.push_str(&format!(" — {comment}"));
+                }
+                if covers && !listed.is_empty() {
+                    detail.push_str(&format!(" [{}]", listed.join(", ")));
+                }
+                Self::audit_in(tx, by, &format!("submission.{}", to.as_str()), &format!("plan {id} {subject}"), &detail).await?;
+                let released = if to == SubmissionState::Approved {
+                    figures.into_iter().map(|row| stored_value(row, &Coverage::default()).map(|v| StoredValue { workflow: Workflow::Approved, ..v })).collect::<Result<_, _>>()?
+                } else {
+                    Vec::new()
+                };
+                Ok(Moved { version, released })
             }
 
             async fn audit_in(
@@ -395,8 +677,24 @@ macro_rules! store_impl {
                 by: &str,
             ) -> Result<Vec<u32>, StoreError> {
                 let mut versions = Vec::with_capacity(values.len());
+                let mut periods: Vec<String> = values.iter().map(|v| v.period.to_string()).collect();
+                periods.sort();
+                periods.dedup();
+                for period in &periods {
+                    Self::exclusive(tx, id, period).await?;
+                }
                 for v in values {
                     let period = v.period.to_string();
+                    let subject = || format!("{} {} {period}", v.measure, v.org_unit);
+                    if v.origin.needs_approval() != v.agency.is_some() {
+                        return Err(StoreError::Invalid(format!(
+                            "{}: a figure entered by an agency names that agency, and only such a figure does",
+                            subject()
+                        )));
+                    }
+                    if let Err(why) = kehoach_domain::value::storable(v.value) {
+                        return Err(StoreError::Invalid(format!("{}: {why}", subject())));
+                    }
                     let (current,): (Option<i64>,) = sqlx::query_as(
                         "SELECT MAX(version) FROM value_versions WHERE plan_id = $1 AND measure = $2 AND org_unit = $3 AND period = $4",
                     )
@@ -417,26 +715,31 @@ macro_rules! store_impl {
                     if v.expected_version.is_some_and(|seen| seen != current) {
                         return Err(conflict(current));
                     }
-                    // A period its lead agency's approver has approved is
-                    // locked until the approver unlocks it.
-                    let locked: Option<(String,)> = sqlx::query_as(
-                        "SELECT s.agency FROM submissions s JOIN assignments a ON a.plan_id = s.plan_id AND a.lead = s.agency \
-                         WHERE s.plan_id = $1 AND a.measure = $2 AND s.period = $3 AND s.state = 'approved' \
+                    // An agency's period that awaits approval or is approved
+                    // takes nothing new, from any path, until an approver
+                    // returns or unlocks it: the figure's own agency and the
+                    // measure's lead agency alike.
+                    let locked: Option<(String, String)> = sqlx::query_as(
+                        "SELECT s.agency, s.state FROM submissions s \
+                         WHERE s.plan_id = $1 AND s.period = $2 AND s.state IN ('submitted', 'approved') \
+                         AND (s.agency = $3 OR s.agency IN (SELECT a.lead FROM assignments a WHERE a.plan_id = $1 AND a.measure = $4)) \
                          AND s.version = (SELECT MAX(t.version) FROM submissions t WHERE t.plan_id = s.plan_id \
                          AND t.agency = s.agency AND t.period = s.period)",
                     )
                     .bind(id)
-                    .bind(&v.measure)
                     .bind(&period)
+                    .bind(&v.agency)
+                    .bind(&v.measure)
                     .fetch_optional(&mut **tx)
                     .await?;
-                    if let Some((agency,)) = locked {
-                        return Err(StoreError::Locked { measure: v.measure.clone(), period: period.clone(), agency });
+                    if let Some((agency, state)) = locked {
+                        let state = state.parse().map_err(StoreError::Invalid)?;
+                        return Err(StoreError::Locked { measure: v.measure.clone(), period: period.clone(), agency, state });
                     }
                     let version = current + 1;
                     let inserted = sqlx::query(
-                        "INSERT INTO value_versions (plan_id, measure, org_unit, period, version, value, status, note, origin, entered_by, entered_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                        "INSERT INTO value_versions (plan_id, measure, org_unit, period, version, value, status, note, origin, agency, entered_by, entered_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                     )
                     .bind(id)
                     .bind(&v.measure)
@@ -447,6 +750,7 @@ macro_rules! store_impl {
                     .bind(v.status.as_str())
                     .bind(&v.note)
                     .bind(v.origin.as_str())
+                    .bind(&v.agency)
                     .bind(by)
                     .bind(now())
                     .execute(&mut **tx)
@@ -613,30 +917,67 @@ macro_rules! store_impl {
                 org_unit: &str,
                 period: Period,
             ) -> Result<Vec<StoredValue>, StoreError> {
-                let rows: Vec<ValueRow> = sqlx::query_as(
-                    "SELECT measure, org_unit, period, version, value, status, note, origin, entered_by, entered_at FROM value_versions \
-                     WHERE plan_id = $1 AND measure = $2 AND org_unit = $3 AND period = $4 ORDER BY version",
-                )
-                .bind(id)
-                .bind(measure)
-                .bind(org_unit)
-                .bind(period.to_string())
-                .fetch_all(&self.pool)
-                .await?;
-                rows.into_iter().map(stored_value).collect()
+                let which = Which { measure: measure.to_string(), period: Some(period), org_unit: Some(org_unit.to_string()) };
+                self.value_versions(id, &which).await
             }
 
             async fn latest_values(&self, id: PlanId) -> Result<Vec<StoredValue>, StoreError> {
-                let rows: Vec<ValueRow> = sqlx::query_as(
-                    "SELECT v.measure, v.org_unit, v.period, v.version, v.value, v.status, v.note, v.origin, v.entered_by, v.entered_at \
-                     FROM value_versions v WHERE v.plan_id = $1 AND v.version = (SELECT MAX(w.version) FROM value_versions w \
+                let sql = concat!(
+                    "SELECT ", value_columns!(), " FROM value_versions v WHERE v.plan_id = $1 AND v.version = (SELECT MAX(w.version) FROM value_versions w \
                      WHERE w.plan_id = v.plan_id AND w.measure = v.measure AND w.org_unit = v.org_unit AND w.period = v.period) \
-                     ORDER BY v.measure, v.org_unit, v.period",
-                )
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?;
-                rows.into_iter().map(stored_value).collect()
+                     ORDER BY v.measure, v.org_unit, v.period"
+                );
+                let rows: Vec<ValueRow> = sqlx::query_as(sql).bind(id).fetch_all(&self.pool).await?;
+                let coverage = self.coverage(id).await?;
+                rows.into_iter().map(|r| stored_value(r, &coverage)).collect()
+            }
+
+            async fn released_values(&self, id: PlanId) -> Result<Vec<StoredValue>, StoreError> {
+                let sql = concat!(
+                    "SELECT ", value_columns!(), " FROM value_versions v WHERE v.plan_id = $1 AND v.version = (SELECT MAX(w.version) FROM value_versions w \
+                     WHERE w.plan_id = v.plan_id AND w.measure = v.measure AND w.org_unit = v.org_unit AND w.period = v.period \
+                     AND (w.origin <> 'entered' OR EXISTS (SELECT 1 FROM submission_figures f WHERE f.plan_id = w.plan_id \
+                     AND f.measure = w.measure AND f.org_unit = w.org_unit AND f.period = w.period AND f.version = w.version \
+                     AND f.state = 'approved'))) \
+                     ORDER BY v.measure, v.org_unit, v.period"
+                );
+                let rows: Vec<ValueRow> = sqlx::query_as(sql).bind(id).fetch_all(&self.pool).await?;
+                // Released by definition: recorded, or approved.
+                rows.into_iter()
+                    .map(|r| {
+                        let v = stored_value(r, &Coverage::default())?;
+                        let workflow = if v.origin.needs_approval() { Workflow::Approved } else { Workflow::Recorded };
+                        Ok(StoredValue { workflow, ..v })
+                    })
+                    .collect()
+            }
+
+            async fn value_versions(&self, id: PlanId, which: &Which) -> Result<Vec<StoredValue>, StoreError> {
+                let sql = concat!(
+                    "SELECT ", value_columns!(), " FROM value_versions v WHERE v.plan_id = $1 AND v.measure = $2 \
+                     AND ($3 = '' OR v.period = $3) AND ($4 = '' OR v.org_unit = $4) \
+                     ORDER BY v.org_unit, v.period, v.version"
+                );
+                let rows: Vec<ValueRow> = sqlx::query_as(sql)
+                    .bind(id)
+                    .bind(&which.measure)
+                    .bind(which.period.map(|p| p.to_string()).unwrap_or_default())
+                    .bind(which.org_unit.clone().unwrap_or_default())
+                    .fetch_all(&self.pool)
+                    .await?;
+                let coverage = self.coverage(id).await?;
+                rows.into_iter().map(|r| stored_value(r, &coverage)).collect()
+            }
+
+            async fn enter(&self, id: PlanId, values: &[NewValue], step: Option<&Move<'_>>, by: &str) -> Result<Entered, StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let versions = Self::submit_values_in(&mut tx, id, values, by).await?;
+                let moved = match step {
+                    Some(step) => Some(Self::move_in(&mut tx, id, step, by).await?),
+                    None => None,
+                };
+                tx.commit().await?;
+                Ok(Entered { versions, moved })
             }
 
             async fn report_progress(
@@ -753,8 +1094,13 @@ macro_rules! store_impl {
 // a deferred transaction that read first cannot wait for the lock (SQLite
 // refuses at once to avoid a deadlock), while an immediate one waits out the
 // busy timeout like any other writer.
-store_impl!(SqliteStore, sqlx::Sqlite, sqlx::SqlitePool, "BEGIN IMMEDIATE");
-store_impl!(PgStore, sqlx::Postgres, sqlx::PgPool, "BEGIN");
+//
+// PostgreSQL's writers do not exclude each other: saves and submission moves
+// of one plan's period take an advisory lock for the rest of their
+// transaction. SQLite's immediate transactions already exclude every other
+// writer, so its statement only reads its parameters.
+store_impl!(SqliteStore, sqlx::Sqlite, sqlx::SqlitePool, "BEGIN IMMEDIATE", "SELECT $1, $2");
+store_impl!(PgStore, sqlx::Postgres, sqlx::PgPool, "BEGIN", "SELECT pg_advisory_xact_lock(hashtextextended($2, $1))");
 
 impl SqliteStore {
     /// Opens (creating if needed) a SQLite file in WAL mode and brings its
@@ -845,6 +1191,21 @@ impl Store for AnyStore {
     }
     async fn latest_values(&self, id: PlanId) -> Result<Vec<StoredValue>, StoreError> {
         delegate!(self, s => s.latest_values(id))
+    }
+    async fn released_values(&self, id: PlanId) -> Result<Vec<StoredValue>, StoreError> {
+        delegate!(self, s => s.released_values(id))
+    }
+    async fn value_versions(&self, id: PlanId, which: &Which) -> Result<Vec<StoredValue>, StoreError> {
+        delegate!(self, s => s.value_versions(id, which))
+    }
+    async fn enter(
+        &self,
+        id: PlanId,
+        values: &[NewValue],
+        step: Option<&Move<'_>>,
+        by: &str,
+    ) -> Result<Entered, StoreError> {
+        delegate!(self, s => s.enter(id, values, step, by))
     }
     async fn report_progress(
         &self,

@@ -2,8 +2,10 @@
 //! (`LISTEN/NOTIFY`), so that each process's analytics engine takes in the
 //! others' saves within moments.
 //!
-//! A trigger on `value_versions` calls `pg_notify('kehoach_values', …)` for
-//! every new version, inside the transaction that writes it: PostgreSQL
+//! Only figures that count are announced: a trigger on `value_versions`
+//! calls `pg_notify('kehoach_values', …)` for every recorded, published or
+//! illustrative version, and one on `submission_figures` for every version
+//! an approval releases, inside the transaction that writes it: PostgreSQL
 //! delivers the notice when (and only if) that transaction commits, in commit
 //! order. The trigger is installed when a `PgStore` opens (idempotently,
 //! under an advisory lock, so that processes starting together do not race)
@@ -19,15 +21,31 @@ use std::str::FromStr;
 /// The channel saved figures are announced on.
 pub const CHANNEL: &str = "kehoach_values";
 
-const INSTALL: [&str; 2] = [
+const INSTALL: [&str; 4] = [
+    // A recorded, published or illustrative figure counts once stored.
     "CREATE OR REPLACE FUNCTION kehoach_notify_value() RETURNS trigger LANGUAGE plpgsql AS $$ \
      BEGIN \
-       PERFORM pg_notify('kehoach_values', json_build_object('plan_id', NEW.plan_id, 'measure', NEW.measure, \
-         'org_unit', NEW.org_unit, 'period', NEW.period, 'version', NEW.version, 'value', NEW.value, 'origin', NEW.origin)::text); \
+       IF NEW.origin <> 'entered' THEN \
+         PERFORM pg_notify('kehoach_values', json_build_object('plan_id', NEW.plan_id, 'measure', NEW.measure, \
+           'org_unit', NEW.org_unit, 'period', NEW.period, 'version', NEW.version, 'value', NEW.value, 'origin', NEW.origin)::text); \
+       END IF; \
        RETURN NEW; \
      END $$",
     "CREATE OR REPLACE TRIGGER kehoach_notify_value AFTER INSERT ON value_versions \
      FOR EACH ROW EXECUTE FUNCTION kehoach_notify_value()",
+    // An agency's figure counts once approved: the approval announces it.
+    "CREATE OR REPLACE FUNCTION kehoach_notify_approval() RETURNS trigger LANGUAGE plpgsql AS $$ \
+     BEGIN \
+       IF NEW.state = 'approved' THEN \
+         PERFORM pg_notify('kehoach_values', json_build_object('plan_id', v.plan_id, 'measure', v.measure, \
+           'org_unit', v.org_unit, 'period', v.period, 'version', v.version, 'value', v.value, 'origin', v.origin)::text) \
+         FROM value_versions v WHERE v.plan_id = NEW.plan_id AND v.measure = NEW.measure \
+           AND v.org_unit = NEW.org_unit AND v.period = NEW.period AND v.version = NEW.version; \
+       END IF; \
+       RETURN NEW; \
+     END $$",
+    "CREATE OR REPLACE TRIGGER kehoach_notify_approval AFTER INSERT ON submission_figures \
+     FOR EACH ROW EXECUTE FUNCTION kehoach_notify_approval()",
 ];
 
 /// Installs (or replaces) the trigger.
@@ -42,7 +60,8 @@ pub(crate) async fn install(pool: &sqlx::PgPool) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// A figure saved by some process.
+/// A figure some process released (stored or approved): the latest
+/// version of it that counts, unless a higher version is already known.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SavedValue {
     pub plan_id: PlanId,

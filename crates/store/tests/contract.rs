@@ -40,7 +40,8 @@ fn value(measure: &str, period: &str, v: &str, expected: Option<u32>) -> NewValu
         value: d(v),
         status: ValueStatus::Estimate,
         note: String::new(),
-        origin: kehoach_domain::value::Origin::Entered,
+        origin: kehoach_domain::value::Origin::Recorded,
+        agency: None,
         expected_version: expected,
     }
 }
@@ -352,8 +353,16 @@ async fn accounts_sessions_and_approval(store: &(impl Store + Accounts)) {
     // Submit, approve: the period is locked for the agency's measures; an
     // unlock reopens it. Every move is a version.
     let q3 = Period::Quarter(2025, 3);
-    let step = |to, comment, expected_version| Move { agency: "SCT", period: q3, to, comment, expected_version };
-    assert_eq!(store.move_submission(id, &step(SubmissionState::Submitted, "", 0), "an").await.unwrap(), 1);
+    let none: &[kehoach_store::Seen] = &[];
+    let step = |to, comment, expected_version| Move {
+        agency: "SCT",
+        period: q3,
+        to,
+        comment,
+        expected_version,
+        seen: Some(none),
+    };
+    assert_eq!(store.move_submission(id, &step(SubmissionState::Submitted, "", 0), "an").await.unwrap().version, 1);
     let stale = store.move_submission(id, &step(SubmissionState::Approved, "", 0), "chi").await;
     assert!(matches!(stale, Err(StoreError::Conflict { .. })));
     let not_approved = store.move_submission(id, &step(SubmissionState::Unlocked, "", 1), "chi").await;
@@ -361,7 +370,7 @@ async fn accounts_sessions_and_approval(store: &(impl Store + Accounts)) {
     store.move_submission(id, &step(SubmissionState::Approved, "Đồng ý", 1), "chi").await.unwrap();
     let locked = store.submit_values(id, &[value("c.1", "2025-Q3", "480", Some(0))], "an").await.unwrap_err();
     assert!(matches!(locked, StoreError::Locked { .. }), "{locked}");
-    assert!(locked.to_string().contains("approved and locked"), "{locked}");
+    assert!(locked.to_string().contains("take no new figure"), "{locked}");
     // Other agencies' measures and other periods stay open.
     store.submit_values(id, &[value("c.1", "2025-Q4", "480", Some(0))], "an").await.unwrap();
     store.move_submission(id, &step(SubmissionState::Unlocked, "Sửa số liệu", 2), "chi").await.unwrap();

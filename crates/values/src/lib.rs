@@ -143,20 +143,6 @@ pub fn read_csv(text: &str, plan: &Plan, units: &[OrgUnit]) -> Result<Vec<ValueR
             })
         } else {
             match org::find(units, unit_text) {
-                // A unit reports for periods it existed in; after a merger
-                // the figures belong to its successor.
-                Some(u) if period.is_some_and(|p| !u.valid_on(p.calendar().0) && !u.valid_on(p.calendar().1)) => {
-                    let p = period.expect("checked");
-                    let successor = u.successor.as_deref().and_then(|s| units.iter().find(|x| x.code == s));
-                    bad(
-                        "org_unit",
-                        match successor {
-                            Some(next) => format!("{} did not exist in {p}; its figures go to {}", u.name, next.name),
-                            None => format!("{} did not exist in {p}", u.name),
-                        },
-                    );
-                    None
-                }
                 Some(u) => Some(u.code.clone()),
                 None => {
                     bad("org_unit", format!("no unit “{unit_text}”"));
@@ -164,8 +150,54 @@ pub fn read_csv(text: &str, plan: &Plan, units: &[OrgUnit]) -> Result<Vec<ValueR
                 }
             }
         };
+        // A plan is judged on its own region: a figure counts only for the
+        // region itself (its area, in any period) or for a unit that made it
+        // up during the period. Anything else would be stored and count for
+        // nothing.
+        let unit = match (unit, period, default_unit.as_deref()) {
+            (Some(code), Some(p), Some(region)) => {
+                let u = units.iter().find(|u| u.code == code).expect("found above");
+                if org::counts_toward(units, u, region, p) {
+                    Some(code)
+                } else {
+                    let region_name = units.iter().find(|r| r.code == region).map_or(region, |r| r.name.as_str());
+                    let (start, end) = p.calendar();
+                    bad(
+                        "org_unit",
+                        if org::existed_during(u, start, end) {
+                            format!(
+                                "{} ({}) is not part of {region_name} ({region}) in {p}: this plan is judged on \
+                                 {region_name}'s own figures; give the figure for {region} or for a unit that made \
+                                 it up in {p}",
+                                u.name, u.code
+                            )
+                        } else {
+                            format!(
+                                "{} ({}) did not exist in {p}: give the figure for {region_name} ({region}) or for a \
+                                 unit that made it up in {p}",
+                                u.name, u.code
+                            )
+                        },
+                    );
+                    None
+                }
+            }
+            (unit, ..) => unit,
+        };
         let value = match parse_decimal(cell("value")) {
-            Ok(v) => Some(v),
+            Ok(v) => match plan.measure(measure).map(|m| kehoach_domain::value::check_figure(m.kind, &m.unit, v)) {
+                Some(Err(why)) => {
+                    bad("value", why);
+                    None
+                }
+                _ => match kehoach_domain::value::storable(v) {
+                    Ok(()) => Some(v),
+                    Err(why) => {
+                        bad("value", why);
+                        None
+                    }
+                },
+            },
             Err(e) => {
                 bad("value", e.to_string());
                 None

@@ -37,10 +37,21 @@ fn the_built_in_units_follow_bến_tre_into_vĩnh_long() {
 fn the_published_figures_read_against_the_built_in_plan() {
     let text = std::fs::read_to_string(root().join("data/ben-tre-published.csv")).unwrap();
     let rows = read_csv(&text, &plan(), &units()).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(rows.len(), 16);
+    assert_eq!(rows.len(), 14);
     let last = rows.last().unwrap();
-    assert_eq!((last.measure.as_str(), last.period, last.org_unit.as_str()), ("a.1", Period::Year(2025), "86"));
-    assert_eq!((last.value, last.status), (Decimal::from_str("5.84").unwrap(), ValueStatus::Preliminary));
+    assert_eq!((last.measure.as_str(), last.period, last.org_unit.as_str()), ("a.4", Period::FirstHalf(2025), "83"));
+    assert_eq!((last.value, last.status), (Decimal::from_str("6.73").unwrap(), ValueStatus::Estimate));
+    // The merged Vĩnh Long's figures describe a larger territory than Bến
+    // Tre's plan is judged on: they are refused here, line by line.
+    let merged = std::fs::read_to_string(root().join("data/vinh-long-published.csv")).unwrap();
+    let err = read_csv(&merged, &plan(), &units()).unwrap_err();
+    assert_eq!(err.0.len(), 2);
+    assert!(
+        err.0[0]
+            .to_string()
+            .starts_with("line 2, column org_unit: Vĩnh Long (86) is not part of Bến Tre (83) in 2025-9M"),
+        "{err}"
+    );
     let exports = rows.iter().find(|r| r.measure == "c.1").unwrap();
     assert_eq!(exports.value, Decimal::from(1630));
 }
@@ -56,7 +67,9 @@ fn a_bad_file_is_rejected_with_every_error() {
                 a.1,2025,,1,final,\n\
                 a.1,2025,Bến Tre,\"5,84\",official,again\n\
                 c.1,2027,,1,,\n\
-                c.1,2025-09,Bến Tre,1,,\n";
+                c.1,2025-09,Vĩnh Long,1,,\n\
+                c.1,2025-09,Giồng Trôm,1,,\n\
+                c.1,2025-08,,\"10.000.000.000.000\",,\n";
     let err = read_csv(text, &plan(), &units()).unwrap_err();
     let lines: Vec<String> = err.0.iter().map(ToString::to_string).collect();
     assert_eq!(
@@ -69,10 +82,34 @@ fn a_bad_file_is_rejected_with_every_error() {
             "line 7, column status: “final” is not a status: estimate (ước tính), preliminary (sơ bộ) or official (chính thức)",
             "line 8: the same figure (measure, period, unit, status) as line 2",
             "line 9, column period: 2027 is after the plan year 2025",
-            "line 10, column org_unit: Bến Tre did not exist in 2025-09; its figures go to Vĩnh Long",
+            "line 10, column org_unit: Vĩnh Long (86) is not part of Bến Tre (83) in 2025-09: this plan is judged on \
+             Bến Tre's own figures; give the figure for 83 or for a unit that made it up in 2025-09",
+            "line 11, column org_unit: huyện Giồng Trôm (834) did not exist in 2025-09: give the figure for Bến Tre \
+             (83) or for a unit that made it up in 2025-09",
+            "line 12, column value: 10.000.000.000.000 quá lớn (từ 1.000 tỷ đơn vị trở lên); kiểm tra đơn vị tính",
         ]
     );
-    assert!(err.to_string().starts_with("8 error(s), nothing imported:"));
+    assert!(err.to_string().starts_with("10 error(s), nothing imported:"));
+}
+
+/// A plan is judged on its own region: a figure with no unit is the
+/// region's, for any period of the plan (after the merger, the former
+/// area's); a district's months before the merger count toward it, and so
+/// does its first half; its year does not (by the year's end the district
+/// was part of Vĩnh Long), so it is refused rather than stored to count for
+/// nothing.
+#[test]
+fn a_figure_counts_for_the_plan_region_or_is_refused() {
+    let ok = read_csv(
+        "measure,period,org_unit,value\nc.1,2025-09,,10\nc.1,2025-08,Bến Tre,11\nc.1,2025-03,Giồng Trôm,12\nc.1,2025-H1,834,13\n",
+        &plan(),
+        &units(),
+    )
+    .unwrap();
+    let units_of: Vec<&str> = ok.iter().map(|r| r.org_unit.as_str()).collect();
+    assert_eq!(units_of, ["83", "83", "834", "834"]);
+    let err = read_csv("measure,period,org_unit,value\nc.1,2025,834,14\n", &plan(), &units()).unwrap_err();
+    assert!(err.to_string().contains("huyện Giồng Trôm (834) is not part of Bến Tre (83) in 2025"), "{err}");
 }
 
 #[test]

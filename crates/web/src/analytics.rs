@@ -14,28 +14,48 @@ use kehoach_domain::access::Action;
 use kehoach_domain::org;
 use kehoach_domain::period::Period;
 use kehoach_domain::value::Origin;
-use kehoach_store::notify::{Heard, Listener};
-use kehoach_store::{AnyStore, NewValue, PlanId, StoreError};
+use kehoach_store::analytics::Versions;
+use kehoach_store::notify::{Heard, Listener, SavedValue};
+use kehoach_store::{AnyStore, PlanId, StoreError, StoredValue};
 use rust_decimal::Decimal;
 use tokio::sync::{RwLock, RwLockReadGuard};
 
 use crate::State;
 use crate::auth::Viewer;
 
-/// The engine of the plan the application follows (none until built, or
-/// after the notices were interrupted).
+/// The engine of the plan the application follows, with the version of each
+/// figure it holds (none until built, or after the notices were interrupted
+/// or a release could not be applied: the next reader builds it again from
+/// the store, so it never answers with figures the store has replaced).
 #[derive(Default)]
-pub(crate) struct Live(RwLock<Option<(PlanId, Engine)>>);
+pub(crate) struct Live(RwLock<Option<Held>>);
+
+pub(crate) struct Held {
+    plan: PlanId,
+    engine: Engine,
+    versions: Versions,
+}
+
+/// A released figure, however it reached this process.
+pub(crate) struct Release<'a> {
+    pub plan: PlanId,
+    pub measure: &'a str,
+    pub org_unit: &'a str,
+    pub period: Period,
+    pub version: u32,
+    pub value: Decimal,
+}
 
 impl Live {
     /// Builds the engine of `plan` unless it holds that plan's already.
     pub(crate) async fn ready(&self, store: &AnyStore, plan: PlanId) -> Result<(), StoreError> {
-        if matches!(&*self.0.read().await, Some((p, _)) if *p == plan) {
+        if matches!(&*self.0.read().await, Some(h) if h.plan == plan) {
             return Ok(());
         }
         let mut slot = self.0.write().await;
-        if !matches!(&*slot, Some((p, _)) if *p == plan) {
-            *slot = Some((plan, kehoach_store::analytics::engine(store, plan).await?));
+        if !matches!(&*slot, Some(h) if h.plan == plan) {
+            let (engine, versions) = kehoach_store::analytics::followed(store, plan).await?;
+            *slot = Some(Held { plan, engine, versions });
         }
         Ok(())
     }
@@ -53,7 +73,7 @@ impl Live {
             self.ready(store, plan).await?;
             let slot = self.0.read().await;
             if let Ok(engine) = RwLockReadGuard::try_map(slot, |s| match s {
-                Some((p, engine)) if *p == plan => Some(engine),
+                Some(h) if h.plan == plan => Some(&h.engine),
                 _ => None,
             }) {
                 return Ok(engine);
@@ -62,24 +82,55 @@ impl Live {
         Err(StoreError::Busy)
     }
 
-    /// Figures saved (committed) by this process.
-    pub(crate) async fn saved(&self, plan: PlanId, values: &[NewValue]) {
+    /// Figures released (committed as recorded, or approved), by this
+    /// process or announced by another. A version older than the one held,
+    /// or the same again, changes nothing; one the engine cannot take drops
+    /// the engine, to be built again from the store before the next answer.
+    pub(crate) async fn released(&self, releases: impl IntoIterator<Item = Release<'_>>) {
         let mut slot = self.0.write().await;
-        if let Some((p, engine)) = slot.as_mut()
-            && *p == plan
-        {
-            for v in values.iter().filter(|v| v.origin != Origin::Illustrative) {
-                if let Err(e) = engine.apply(&v.measure, &v.org_unit, v.period, v.value) {
-                    tracing::warn!("analytics: {e}");
-                }
+        let Some(held) = slot.as_mut() else { return };
+        for r in releases {
+            if r.plan != held.plan || !held.versions.take(r.measure, r.org_unit, r.period, r.version) {
+                continue;
+            }
+            if let Err(e) = held.engine.apply(r.measure, r.org_unit, r.period, r.value) {
+                tracing::error!(
+                    "analytics: {} {} {} v{}: {e}; the engine is read again from the store",
+                    r.measure,
+                    r.org_unit,
+                    r.period,
+                    r.version
+                );
+                *slot = None;
+                return;
             }
         }
+    }
+
+    /// Released figures as the store gives them (the illustrative ones stay
+    /// out, as they stay out when the engine is built).
+    pub(crate) async fn released_values(&self, plan: PlanId, values: &[StoredValue]) {
+        self.released(values.iter().filter(|v| v.origin != Origin::Illustrative).map(|v| Release {
+            plan,
+            measure: &v.measure,
+            org_unit: &v.org_unit,
+            period: v.period,
+            version: v.version,
+            value: v.value,
+        }))
+        .await;
     }
 
     /// Drops the engine after lost notices: the next page builds it again
     /// from the store.
     async fn forget(&self) {
         *self.0.write().await = None;
+    }
+
+    /// The version of a figure the engine holds (0: none, or no engine).
+    #[cfg(test)]
+    pub(crate) async fn version_of(&self, measure: &str, org_unit: &str, period: Period) -> Option<u32> {
+        self.0.read().await.as_ref().map(|h| h.versions.of(measure, org_unit, period))
     }
 }
 
@@ -98,13 +149,7 @@ pub(crate) fn follow(state: State, mut listener: Listener) {
         loop {
             match listener.recv().await {
                 Ok(Heard::Saved(v)) if !v.illustrative => {
-                    let mut slot = state.analytics.0.write().await;
-                    if let Some((p, engine)) = slot.as_mut()
-                        && *p == v.plan_id
-                        && let Err(e) = engine.apply(&v.measure, &v.org_unit, v.period, v.value)
-                    {
-                        tracing::warn!("analytics: {e}");
-                    }
+                    state.analytics.released([release_of(&v)]).await;
                 }
                 Ok(Heard::Saved(_)) => {}
                 // Notices may have been lost: read everything again when next asked.
@@ -117,6 +162,17 @@ pub(crate) fn follow(state: State, mut listener: Listener) {
             }
         }
     });
+}
+
+fn release_of(v: &SavedValue) -> Release<'_> {
+    Release {
+        plan: v.plan_id,
+        measure: &v.measure,
+        org_unit: &v.org_unit,
+        period: v.period,
+        version: v.version,
+        value: v.value,
+    }
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -253,4 +309,79 @@ pub(crate) async fn dashboard(
         );
     }
     json(&serde_json::json!({ "unit": code, "period": period.to_string(), "measures": rows }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kehoach_analytics::Scope;
+    use kehoach_domain::value::ValueStatus;
+    use kehoach_store::{NewValue, Setup, Store};
+    use std::str::FromStr;
+
+    fn read(path: &str) -> String {
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../").to_string() + path).unwrap()
+    }
+
+    /// The engine holds what the store says counts, however the releases
+    /// arrive: out of order, twice, or one it cannot take (it is then read
+    /// again from the store before the next answer).
+    #[tokio::test]
+    async fn releases_out_of_order_or_twice_leave_the_engine_equal_to_the_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = AnyStore::open(&dir.path().join("k.db").display().to_string()).await.unwrap();
+        let plan = kehoach_planfile::from_toml(&read("data/plans/ben-tre-2025.toml")).unwrap();
+        let units = kehoach_planfile::org_units_from_toml(&read("data/org-units/ben-tre.toml")).unwrap();
+        let id = store
+            .init(&Setup { plan, units, agencies: vec![], assignments: vec![], values: vec![] }, "test")
+            .await
+            .unwrap();
+        let march = Period::Month(2025, 3);
+        let live = Live::default();
+        live.ready(&store, id).await.unwrap();
+        let mut saved = Vec::new();
+        for (i, v) in ["10", "20", "30"].into_iter().enumerate() {
+            let value = NewValue {
+                measure: "c.1".into(),
+                org_unit: "83".into(),
+                period: march,
+                value: Decimal::from_str(v).unwrap(),
+                status: ValueStatus::Estimate,
+                note: String::new(),
+                origin: Origin::Recorded,
+                agency: None,
+                expected_version: Some(i as u32),
+            };
+            store.submit_values(id, std::slice::from_ref(&value), "test").await.unwrap();
+            saved.push(value);
+        }
+        let release = |version: u32| Release {
+            plan: id,
+            measure: "c.1",
+            org_unit: "83",
+            period: march,
+            version,
+            value: saved[version as usize - 1].value,
+        };
+        // Newest first, then the older ones late, and the newest again.
+        for order in [3, 1, 3, 2] {
+            live.released([release(order)]).await;
+        }
+        let stored = store.released_values(id).await.unwrap();
+        let of_record = stored.iter().find(|v| v.measure == "c.1" && v.period == march).unwrap();
+        assert_eq!((of_record.version, of_record.value), (3, Decimal::from(30)));
+        async fn held(live: &Live, store: &AnyStore, id: PlanId, march: Period) -> Option<Decimal> {
+            let engine = live.engine(store, id).await.unwrap();
+            engine.figure("c.1", Scope::Unit("83"), march).unwrap()
+        }
+        assert_eq!(held(&live, &store, id, march).await, Some(of_record.value));
+        assert_eq!(live.version_of("c.1", "83", march).await, Some(3));
+
+        // A release the engine cannot take (a unit it does not know): the
+        // engine is dropped and read again from the store when next asked.
+        live.released([Release { org_unit: "99999", ..release(3) }]).await;
+        assert_eq!(live.version_of("c.1", "83", march).await, None, "dropped");
+        assert_eq!(held(&live, &store, id, march).await, Some(Decimal::from(30)), "rebuilt from the store");
+        assert_eq!(live.version_of("c.1", "83", march).await, Some(3));
+    }
 }

@@ -57,7 +57,7 @@ pub(crate) async fn upload(AxumState(state): AxumState<State>, viewer: Viewer, m
     if let Err(r) = viewer.require(Action::Plan, None, "/plan/import") {
         return r;
     }
-    let (csrf, file) = match read_upload(&mut form).await {
+    let Upload { csrf, file, .. } = match read_upload(&mut form).await {
         Ok(parts) => parts,
         Err(UploadError::TooLarge) => {
             let problem = "Không nhận được tệp (quá lớn, tối đa 10 MB, hoặc bị ngắt).";
@@ -104,23 +104,30 @@ pub(crate) enum UploadError {
     Malformed,
 }
 
-/// Reads an upload form: its CSRF token and its one file (name, bytes).
-pub(crate) async fn read_upload(
-    form: &mut Multipart,
-) -> Result<(Option<String>, Option<(String, axum::body::Bytes)>), UploadError> {
-    let (mut csrf, mut file) = (None, None);
+/// An upload form as read: its CSRF token, its one file (name, bytes) and
+/// the choice of its button (`action`), if any.
+pub(crate) struct Upload {
+    pub csrf: Option<String>,
+    pub file: Option<(String, axum::body::Bytes)>,
+    pub action: Option<String>,
+}
+
+/// Reads an upload form.
+pub(crate) async fn read_upload(form: &mut Multipart) -> Result<Upload, UploadError> {
+    let mut upload = Upload { csrf: None, file: None, action: None };
     loop {
         match form.next_field().await {
             Ok(Some(field)) => match field.name() {
-                Some("csrf") => csrf = field.text().await.ok(),
+                Some("csrf") => upload.csrf = field.text().await.ok(),
+                Some("action") => upload.action = field.text().await.ok(),
                 Some("file") => {
                     let name = field.file_name().unwrap_or("tep").to_string();
                     let bytes = field.bytes().await.map_err(|_| UploadError::TooLarge)?;
-                    file = Some((name, bytes));
+                    upload.file = Some((name, bytes));
                 }
                 _ => {}
             },
-            Ok(None) => return Ok((csrf, file)),
+            Ok(None) => return Ok(upload),
             Err(_) => return Err(UploadError::Malformed),
         }
     }

@@ -86,18 +86,37 @@ impl App {
         *self.plan.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Stores figures for the plan followed and, once they are committed,
-    /// tells this process's analytics engine: every page that saves figures
-    /// goes through here, so none can forget the engine.
-    pub async fn submit_values(
+    /// Stores an agency's figures for the plan followed and moves its
+    /// submission, in one transaction, then tells this process's analytics
+    /// engine of whatever that released: every page that saves figures goes
+    /// through here, so none can forget the engine.
+    pub async fn enter(
         &self,
         values: &[kehoach_store::NewValue],
+        step: Option<&kehoach_store::Move<'_>>,
         by: &str,
-    ) -> Result<Vec<u32>, kehoach_store::StoreError> {
+    ) -> Result<kehoach_store::Entered, kehoach_store::StoreError> {
+        use kehoach_store::Store;
         let plan = self.plan();
-        let versions = self.store.submit_values(plan, values, by).await?;
-        self.analytics.saved(plan, values).await;
-        Ok(versions)
+        let entered = self.store.enter(plan, values, step, by).await?;
+        if let Some(moved) = &entered.moved {
+            self.analytics.released_values(plan, &moved.released).await;
+        }
+        Ok(entered)
+    }
+
+    /// Moves a submission of the plan followed; an approval's figures reach
+    /// this process's engine at once.
+    pub async fn move_submission(
+        &self,
+        step: &kehoach_store::Move<'_>,
+        by: &str,
+    ) -> Result<kehoach_store::Moved, kehoach_store::StoreError> {
+        use kehoach_store::Accounts;
+        let plan = self.plan();
+        let moved = self.store.move_submission(plan, step, by).await?;
+        self.analytics.released_values(plan, &moved.released).await;
+        Ok(moved)
     }
 
     pub fn follow(&self, plan: PlanId) {

@@ -6,12 +6,12 @@ use axum::extract::{Path, Query, State as AxumState};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use kehoach_analytics::Engine;
-use kehoach_domain::access::{Action, SubmissionState};
+use kehoach_domain::access::{Action, Role, SubmissionState};
 use kehoach_domain::evaluate::{Evaluation, Status};
-use kehoach_domain::number::parse_decimal;
+use kehoach_domain::number::{format_vi, parse_decimal};
 use kehoach_domain::org::Agency;
 use kehoach_domain::period::Period;
-use kehoach_domain::value::{Origin, ValueStatus};
+use kehoach_domain::value::{Origin, ValueStatus, Workflow};
 use kehoach_domain::{Aggregation, Measure, Plan};
 use kehoach_store::judge::{self, Book};
 use kehoach_store::{Accounts, Against, Move, NewValue, Store, StoreError, StoredValue};
@@ -308,6 +308,10 @@ struct HistoryRow {
     value: String,
     status: &'static str,
     origin: &'static str,
+    /// Where the version stands: đã duyệt, chờ duyệt, nháp, trả lại…
+    workflow: &'static str,
+    /// Whether it counts (approved or recorded).
+    counts: bool,
     by: String,
     at: String,
     note: String,
@@ -342,6 +346,9 @@ struct MeasurePage {
     status: &'static str,
     chip: &'static str,
     actual: String,
+    /// A figure of the plan's unit for the period awaiting approval: shown
+    /// beside the judged one, it changes nothing until approved.
+    pending: String,
     /// Parts in and expected of a total still missing some.
     parts: Option<(usize, usize)>,
     achievement: String,
@@ -359,6 +366,7 @@ struct MeasurePage {
 fn origin_label(o: Origin) -> &'static str {
     match o {
         Origin::Entered => "Đơn vị nhập",
+        Origin::Recorded => "Ghi nhận từ dòng lệnh",
         Origin::Published => "Đã công bố",
         Origin::Illustrative => "Minh họa",
     }
@@ -373,7 +381,13 @@ async fn measure_page(
     keep: impl Fn(&StoredValue) -> bool,
 ) -> Response {
     let against = if public { Against::Current } else { against_of(q.against.as_deref()) };
-    let all = attempt!(state.store.latest_values(state.plan()).await);
+    // The public reads only what counts; signed-in users see every latest
+    // figure, marked with where it stands.
+    let all = if public {
+        attempt!(state.store.released_values(state.plan()).await)
+    } else {
+        attempt!(state.store.latest_values(state.plan()).await)
+    };
     let plan = attempt!(state.store.plan(state.plan(), against).await);
     let Some(measure) = plan.measure(key).cloned() else { return not_found().await };
     let period = match period_of(&plan, q.period.as_deref()) {
@@ -381,8 +395,9 @@ async fn measure_page(
         Err(e) => return message(viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", &e),
     };
     let mine: Vec<StoredValue> = all.into_iter().filter(|v| keep(v)).collect();
-    // The public sees only published and approved figures: an engine of
-    // their own. Signed-in users see the application's engine.
+    // The public's engine holds the figures that count and are not
+    // illustrative; signed-in users see the application's engine, which
+    // holds the same.
     let (published, live);
     let book = if public {
         let units = attempt!(state.store.org_units().await);
@@ -407,22 +422,42 @@ async fn measure_page(
         year,
     });
     let unit_names: HashMap<&str, &str> = book.units().iter().map(|u| (u.code.as_str(), u.name.as_str())).collect();
+    let pending = mine
+        .iter()
+        .find(|v| {
+            !public
+                && v.measure == key
+                && v.period == period
+                && v.org_unit == book.home
+                && v.workflow == Workflow::Submitted
+        })
+        .map(|v| format_vi(v.value))
+        .unwrap_or_default();
     let mut history = Vec::new();
     let mut figures: Vec<&StoredValue> = mine.iter().filter(|v| v.measure == key).collect();
     figures.sort_by_key(|v| std::cmp::Reverse(v.period.calendar().1));
     for v in figures.into_iter().take(24) {
         let versions = attempt!(state.store.value_history(state.plan(), key, &v.org_unit, v.period).await);
-        for h in versions.into_iter().rev().filter(|h| !public || keep(h)) {
+        for h in versions.into_iter().rev().filter(|h| if public { keep(h) && h.workflow.counts() } else { true }) {
+            // Another agency's drafts stay with it; of its other figures a
+            // reporter sees the value, not who typed it or the note.
+            let theirs =
+                viewer.role() == Some(Role::Reporter) && h.agency.is_some() && h.agency.as_deref() != viewer.agency();
+            if theirs && !h.workflow.counts() && h.workflow != Workflow::Submitted {
+                continue;
+            }
             history.push(HistoryRow {
                 period: h.period.label_vi(),
                 unit: unit_names.get(h.org_unit.as_str()).map_or(h.org_unit.clone(), |n| n.to_string()),
                 version: h.version,
-                value: number(Some(h.value)),
+                value: format_vi(h.value),
                 status: h.status.label_vi(),
                 origin: origin_label(h.origin),
-                by: if public { String::new() } else { h.entered_by.clone() },
+                workflow: h.workflow.label_vi(),
+                counts: h.workflow.counts(),
+                by: if public || theirs { String::new() } else { h.entered_by.clone() },
                 at: when(&h.entered_at),
-                note: h.note.clone(),
+                note: if theirs { String::new() } else { h.note.clone() },
             });
         }
     }
@@ -464,6 +499,7 @@ async fn measure_page(
         status: e.status.label_vi(),
         chip: chip(e.status),
         actual: number(e.actual),
+        pending,
         parts: e.actual.is_none().then(|| book.parts_in(key, period)).flatten(),
         achievement: percent(e.achievement_pct),
         vs_last_year: percent(e.vs_last_year_pct),
@@ -530,11 +566,17 @@ struct Field {
     name: String,
     unit: String,
     target: String,
+    /// What to type for this kind of measure.
+    hint: &'static str,
     value: String,
     status: String,
     note: String,
     version: u32,
+    /// Where the stored figure stands (nháp, chờ duyệt, đã duyệt…).
+    workflow: &'static str,
     error: String,
+    /// A figure far from the earlier ones: kept only with a note.
+    warning: String,
 }
 
 #[derive(Template)]
@@ -557,6 +599,25 @@ struct EntryPage {
     unit_name: String,
 }
 
+/// What to type in a measure's field, by its kind: the figure as it is
+/// judged, never the target's own wording.
+pub(crate) fn entry_hint(m: &Measure) -> &'static str {
+    use kehoach_domain::MeasureKind::*;
+    match m.kind {
+        Growth => "Tốc độ tăng so với cùng kỳ năm trước (%), ví dụ 6,5 hoặc -1,2.",
+        Share => "Tỷ trọng trong cơ cấu (%), từ 0 đến 100.",
+        Change => "Giá trị của kỳ này (không nhập mức tăng, giảm): mức thay đổi so với năm trước được tính tự động.",
+        Ratio => "Tỷ số của kỳ này, không âm (ví dụ số giường bệnh trên một vạn dân).",
+        Count | Zero => "Số lượng, số nguyên không âm.",
+        Deadline => "Tiến độ đạt được đến cuối kỳ (%), từ 0 đến 100.",
+        Direction => "Số liệu của kỳ này; được so với cùng kỳ năm trước.",
+        Checklist => "Số đơn vị đã đạt đến cuối kỳ.",
+        Level if m.unit == "%" => "Tỷ lệ đạt được (%), từ 0 đến 100.",
+        Level if m.aggregation == Aggregation::Sum => "Số phát sinh trong kỳ (không cộng dồn các kỳ trước), không âm.",
+        Level => "Mức đạt được đến cuối kỳ, không âm.",
+    }
+}
+
 /// The agency whose form is asked for: the one in the address, or the
 /// reporter's own; planners and administrators default to the first.
 fn agency_of(viewer: &Viewer, asked: Option<&str>, agencies: &[Agency]) -> Option<Agency> {
@@ -571,13 +632,16 @@ struct EntryContext {
     agencies: Vec<Agency>,
     measures: Vec<Measure>,
     latest: HashMap<String, StoredValue>,
+    /// What counts of this unit's figures: the references a new figure is
+    /// compared with.
+    released: HashMap<(String, Period), Decimal>,
     submission: Option<kehoach_store::Submission>,
 }
 
 async fn entry_context(state: &State, agency: &str, period: Period) -> Result<EntryContext, StoreError> {
     let plan = state.store.plan(state.plan(), Against::Current).await?;
     let units = state.store.org_units().await?;
-    let unit = judge::plan_unit(&plan, &units, period);
+    let unit = judge::plan_unit(&plan, &units);
     let unit_name = units.iter().find(|u| u.code == unit).map_or(unit.clone(), |u| u.name.clone());
     let leads: HashSet<String> = state
         .store
@@ -596,11 +660,36 @@ async fn entry_context(state: &State, agency: &str, period: Period) -> Result<En
         .filter(|v| v.period == period && v.org_unit == unit && v.origin != Origin::Illustrative)
         .map(|v| (v.measure.clone(), v))
         .collect();
+    let released = state
+        .store
+        .released_values(state.plan())
+        .await?
+        .into_iter()
+        .filter(|v| v.org_unit == unit && v.origin != Origin::Illustrative && leads.contains(&v.measure))
+        .map(|v| ((v.measure, v.period), v.value))
+        .collect();
     let submission =
         state.store.submissions(state.plan()).await?.into_iter().find(|s| s.agency == agency && s.period == period);
     let mut agencies = state.store.agencies().await?;
     crate::view::sort_vi(&mut agencies, |a| a.name.as_str());
-    Ok(EntryContext { plan, unit, unit_name, agencies, measures, latest, submission })
+    Ok(EntryContext { plan, unit, unit_name, agencies, measures, latest, released, submission })
+}
+
+/// The figures a new one is compared with: the same period last year and,
+/// for a month, the three months before it.
+pub(crate) fn references(
+    released: &HashMap<(String, Period), Decimal>,
+    key: &str,
+    period: Period,
+) -> Vec<(String, Decimal)> {
+    let mut asked = vec![("cùng kỳ năm trước".to_string(), period.year_before())];
+    if let Period::Month(y, m) = period {
+        for back in 1..=3u32 {
+            let (y, m) = if m > back { (y, m - back) } else { (y - 1, m + 12 - back) };
+            asked.push((format!("tháng {m}/{y}"), Period::Month(y, m)));
+        }
+    }
+    asked.into_iter().filter_map(|(what, p)| released.get(&(key.to_string(), p)).map(|v| (what, *v))).collect()
 }
 
 /// What the entry page says beside the form.
@@ -609,12 +698,13 @@ struct Said<'a> {
     /// What was typed, shown again after a rejection.
     typed: Option<&'a HashMap<String, String>>,
     errors: HashMap<String, String>,
+    warnings: HashMap<String, String>,
     flash: &'a str,
     problem: &'a str,
 }
 
 fn entry_page(viewer: &Viewer, ctx: &EntryContext, agency: &Agency, period: Period, said: Said<'_>) -> EntryPage {
-    let Said { typed, errors, flash, problem } = said;
+    let Said { typed, errors, warnings, flash, problem } = said;
     let fields = ctx
         .measures
         .iter()
@@ -626,13 +716,17 @@ fn entry_page(viewer: &Viewer, ctx: &EntryContext, agency: &Agency, period: Peri
                 name: m.name.clone(),
                 unit: m.unit.clone(),
                 target: m.target_text(),
-                value: typed_field("v").unwrap_or_else(|| stored.map(|v| number(Some(v.value))).unwrap_or_default()),
+                hint: entry_hint(m),
+                // Exactly as stored: 10,4567 stays 10,4567.
+                value: typed_field("v").unwrap_or_else(|| stored.map(|v| format_vi(v.value)).unwrap_or_default()),
                 status: typed_field("s").unwrap_or_else(|| {
                     stored.map_or(ValueStatus::Estimate.as_str(), |v| v.status.as_str()).to_string()
                 }),
                 note: typed_field("n").unwrap_or_else(|| stored.map(|v| v.note.clone()).unwrap_or_default()),
                 version: stored.map_or(0, |v| v.version),
+                workflow: stored.map_or("", |v| v.workflow.label_vi()),
                 error: errors.get(&m.key).cloned().unwrap_or_default(),
+                warning: warnings.get(&m.key).cloned().unwrap_or_default(),
             }
         })
         .collect();
@@ -706,19 +800,22 @@ pub(crate) async fn entry(
     };
     let submit = get("action") == Some("submit");
     let ctx = attempt!(entry_context(&state, &agency.code, period).await);
-    let again = |status: StatusCode, errors: HashMap<String, String>, problem: &str| {
-        let said = Said { typed: Some(&form), errors, flash: "", problem };
-        (status, html(&entry_page(&viewer, &ctx, &agency, period, said))).into_response()
-    };
-    if ctx.submission.as_ref().is_some_and(|s| !s.state.open()) {
-        return again(
-            StatusCode::CONFLICT,
-            HashMap::new(),
-            "Số liệu kỳ này đã được duyệt và khóa. Đề nghị lãnh đạo mở khóa nếu cần sửa.",
-        );
+    let again =
+        |status: StatusCode, errors: HashMap<String, String>, warnings: HashMap<String, String>, problem: &str| {
+            let said = Said { typed: Some(&form), errors, warnings, flash: "", problem };
+            (status, html(&entry_page(&viewer, &ctx, &agency, period, said))).into_response()
+        };
+    if let Some(s) = ctx.submission.as_ref().filter(|s| !s.state.open()) {
+        let problem = if s.state == SubmissionState::Submitted {
+            "Số liệu kỳ này đang chờ duyệt: không sửa được cho đến khi lãnh đạo duyệt hoặc trả lại."
+        } else {
+            "Số liệu kỳ này đã được duyệt và khóa. Đề nghị lãnh đạo mở khóa nếu cần sửa."
+        };
+        return again(StatusCode::CONFLICT, HashMap::new(), HashMap::new(), problem);
     }
     // Read every field first: one bad field keeps all that was typed.
     let mut errors = HashMap::new();
+    let mut warnings = HashMap::new();
     let mut values = Vec::new();
     for m in &ctx.measures {
         let text = get(&format!("v.{}", m.key)).unwrap_or_default().trim();
@@ -733,13 +830,22 @@ pub(crate) async fn entry(
         }
         let value = match parse_decimal(text) {
             Ok(v) => v,
+            Err(kehoach_domain::number::NumberError::OutOfRange(_)) => {
+                errors.insert(
+                    m.key.clone(),
+                    format!(
+                        "“{text}” có quá nhiều chữ số: số liệu không được làm tròn khi lưu, hãy nhập ít chữ số hơn."
+                    ),
+                );
+                continue;
+            }
             Err(_) => {
                 errors.insert(m.key.clone(), format!("“{text}” không phải là số. Viết số như 1.850,5 hoặc 1850.5."));
                 continue;
             }
         };
-        if m.unit == "%" && !(Decimal::from(-1000)..=Decimal::from(1000)).contains(&value) {
-            errors.insert(m.key.clone(), "Tỷ lệ phần trăm ngoài khoảng hợp lý (−1.000 đến 1.000).".to_string());
+        if let Err(why) = kehoach_domain::value::check_figure(m.kind, &m.unit, value) {
+            errors.insert(m.key.clone(), format!("Không nhận: {why}."));
             continue;
         }
         let Ok(status) = status_text.parse::<ValueStatus>() else {
@@ -747,7 +853,14 @@ pub(crate) async fn entry(
             continue;
         };
         let stored = ctx.latest.get(&m.key);
+        // The same figure posted back is no new version.
         if stored.is_some_and(|s| s.value == value && s.status == status && s.note == note) {
+            continue;
+        }
+        if let Some(why) = kehoach_domain::value::unlikely(value, &references(&ctx.released, &m.key, period))
+            && note.is_empty()
+        {
+            warnings.insert(m.key.clone(), format!("{why}."));
             continue;
         }
         let seen = get(&format!("ver.{}", m.key)).and_then(|v| v.parse().ok()).unwrap_or(0);
@@ -759,40 +872,46 @@ pub(crate) async fn entry(
             status,
             note: note.to_string(),
             origin: Origin::Entered,
+            agency: Some(agency.code.clone()),
             expected_version: Some(seen),
         });
     }
-    if !errors.is_empty() {
-        let problem =
-            format!("{} ô chưa hợp lệ; chưa có gì được lưu. Sửa các ô được đánh dấu rồi gửi lại.", errors.len());
-        return again(StatusCode::UNPROCESSABLE_ENTITY, errors, &problem);
+    if !errors.is_empty() || !warnings.is_empty() {
+        let problem = format!(
+            "{} ô chưa hợp lệ hoặc cần ghi chú; chưa có gì được lưu. Sửa các ô được đánh dấu rồi gửi lại.",
+            errors.len() + warnings.len()
+        );
+        return again(StatusCode::UNPROCESSABLE_ENTITY, errors, warnings, &problem);
     }
     let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
-    if !values.is_empty() {
-        match state.submit_values(&values, &by).await {
-            Ok(_) => {}
-            Err(StoreError::Conflict { measure, .. }) => {
-                let problem = format!(
-                    "Chỉ tiêu {measure} vừa được người khác cập nhật; chưa có gì được lưu. Tải lại trang để xem số mới rồi nhập lại."
-                );
-                return again(StatusCode::CONFLICT, HashMap::new(), &problem);
-            }
-            Err(StoreError::Locked { .. }) => {
-                return again(StatusCode::CONFLICT, HashMap::new(), "Số liệu kỳ này đã được duyệt và khóa.");
-            }
-            Err(e) => return failure(&e),
-        }
-    }
     let to = if submit { SubmissionState::Submitted } else { SubmissionState::Draft };
     let seen = get("submission_version").and_then(|v| v.parse().ok()).unwrap_or(0);
-    let step = Move { agency: &agency.code, period, to, comment: "", expected_version: seen };
-    match state.store.move_submission(state.plan(), &step, &by).await {
+    let step = Move { agency: &agency.code, period, to, comment: "", expected_version: seen, seen: None };
+    // Saving a draft again with nothing changed moves nothing.
+    let unchanged =
+        values.is_empty() && !submit && ctx.submission.as_ref().is_some_and(|s| s.state == SubmissionState::Draft);
+    match state.enter(&values, (!unchanged).then_some(&step), &by).await {
         Ok(_) => {}
+        Err(StoreError::Conflict { measure, period: p, .. }) if !p.is_empty() => {
+            let problem = format!(
+                "Chỉ tiêu {measure} vừa được người khác cập nhật; chưa có gì được lưu. Tải lại trang để xem số mới rồi nhập lại."
+            );
+            return again(StatusCode::CONFLICT, HashMap::new(), HashMap::new(), &problem);
+        }
         Err(StoreError::Conflict { .. }) => {
             return again(
                 StatusCode::CONFLICT,
                 HashMap::new(),
-                "Trạng thái kỳ báo cáo vừa thay đổi; số liệu đã lưu. Tải lại trang rồi gửi lại.",
+                HashMap::new(),
+                "Trạng thái kỳ báo cáo vừa thay đổi; chưa có gì được lưu. Tải lại trang rồi gửi lại.",
+            );
+        }
+        Err(StoreError::Locked { .. }) => {
+            return again(
+                StatusCode::CONFLICT,
+                HashMap::new(),
+                HashMap::new(),
+                "Số liệu kỳ này đang chờ duyệt hoặc đã được duyệt và khóa; chưa có gì được lưu.",
             );
         }
         Err(e) => return failure(&e),
@@ -803,6 +922,19 @@ pub(crate) async fn entry(
 }
 
 // ---------------------------------------------------------------- approvals
+
+/// A figure as the approver is shown it, and approves it: by version.
+struct ShownFigure {
+    key: String,
+    name: String,
+    unit: String,
+    org_unit: String,
+    value: String,
+    version: u32,
+    note: String,
+    /// Far from the same unit's earlier figures (the note says why).
+    warning: String,
+}
 
 struct SubmissionRow {
     id: String,
@@ -817,7 +949,7 @@ struct SubmissionRow {
     at: String,
     comment: String,
     version: u32,
-    figures: Vec<(String, String, String)>,
+    figures: Vec<ShownFigure>,
 }
 
 #[derive(Template)]
@@ -834,19 +966,40 @@ async fn approvals_page(state: &State, viewer: &Viewer, problem: &str) -> Result
     let agencies: HashMap<String, String> =
         state.store.agencies().await?.into_iter().map(|a| (a.code, a.name)).collect();
     let plan = state.store.plan(state.plan(), Against::Current).await?;
-    let assignments = state.store.assignments(state.plan()).await?;
     let latest = state.store.latest_values(state.plan()).await?;
+    let released: HashMap<(String, Period), Decimal> = {
+        let units = state.store.org_units().await?;
+        let home = judge::plan_unit(&plan, &units);
+        state
+            .store
+            .released_values(state.plan())
+            .await?
+            .into_iter()
+            .filter(|v| v.org_unit == home && v.origin != Origin::Illustrative)
+            .map(|v| ((v.measure, v.period), v.value))
+            .collect()
+    };
     let mut waiting = Vec::new();
     let mut others = Vec::new();
     for s in submissions {
-        let keys: HashSet<&str> =
-            assignments.iter().filter(|a| a.lead == s.agency).map(|a| a.measure.as_str()).collect();
+        // Exactly what an approval would approve: the latest version of each
+        // figure the agency entered for the period.
         let figures = latest
             .iter()
-            .filter(|v| v.period == s.period && keys.contains(v.measure.as_str()) && v.origin == Origin::Entered)
+            .filter(|v| v.period == s.period && v.origin == Origin::Entered && v.agency.as_deref() == Some(&s.agency))
             .map(|v| {
-                let name = plan.measure(&v.measure).map(|m| m.name.clone()).unwrap_or_default();
-                (v.measure.clone(), name, number(Some(v.value)))
+                let m = plan.measure(&v.measure);
+                ShownFigure {
+                    key: v.measure.clone(),
+                    name: m.map(|m| m.name.clone()).unwrap_or_default(),
+                    unit: m.map(|m| m.unit.clone()).unwrap_or_default(),
+                    org_unit: v.org_unit.clone(),
+                    value: format_vi(v.value),
+                    version: v.version,
+                    note: v.note.clone(),
+                    warning: kehoach_domain::value::unlikely(v.value, &references(&released, &v.measure, v.period))
+                        .unwrap_or_default(),
+                }
             })
             .collect();
         let row = SubmissionRow {
@@ -879,21 +1032,60 @@ pub(crate) async fn approvals(AxumState(state): AxumState<State>, viewer: Viewer
     html(&attempt!(approvals_page(&state, &viewer, "").await))
 }
 
-#[derive(serde::Deserialize)]
+/// An approver's decision, as posted: `seen` repeats, one
+/// `measure|unit|version` per figure shown.
+#[derive(Default)]
 pub(crate) struct Decision {
     csrf: Option<String>,
     decision: String,
     comment: Option<String>,
     version: u32,
+    seen: Vec<kehoach_store::Seen>,
+}
+
+impl Decision {
+    fn read(fields: Vec<(String, String)>) -> Result<Self, String> {
+        let mut d = Decision::default();
+        for (k, v) in fields {
+            match k.as_str() {
+                "csrf" => d.csrf = Some(v),
+                "decision" => d.decision = v,
+                "comment" => d.comment = Some(v),
+                "version" => d.version = v.parse().map_err(|_| format!("version “{v}”"))?,
+                "seen" => {
+                    let mut parts = v.splitn(3, '|');
+                    let (Some(measure), Some(org_unit), Some(version)) = (parts.next(), parts.next(), parts.next())
+                    else {
+                        return Err(format!("seen “{v}”"));
+                    };
+                    let version = version.parse().map_err(|_| format!("seen “{v}”"))?;
+                    d.seen.push(kehoach_store::Seen { measure: measure.into(), org_unit: org_unit.into(), version });
+                }
+                _ => {}
+            }
+        }
+        Ok(d)
+    }
 }
 
 pub(crate) async fn decide(
     AxumState(state): AxumState<State>,
     viewer: Viewer,
     Path((agency, period)): Path<(String, String)>,
-    axum::Form(form): axum::Form<Decision>,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
 ) -> Response {
     allow!(viewer, Action::Approve, None, "/approvals");
+    let form = match Decision::read(fields) {
+        Ok(d) => d,
+        Err(what) => {
+            return message(
+                &viewer,
+                StatusCode::BAD_REQUEST,
+                "Quyết định không hợp lệ",
+                &format!("Không đọc được {what}."),
+            );
+        }
+    };
     if let Err(r) = viewer.check_csrf(form.csrf.as_deref()) {
         return r;
     }
@@ -924,9 +1116,18 @@ pub(crate) async fn decide(
         return (StatusCode::UNPROCESSABLE_ENTITY, html(&page)).into_response();
     }
     let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
-    let step = Move { agency: &agency, period, to, comment, expected_version: form.version };
-    match state.store.move_submission(state.plan(), &step, &by).await {
+    let seen = (to == SubmissionState::Approved).then_some(form.seen.as_slice());
+    let step = Move { agency: &agency, period, to, comment, expected_version: form.version, seen };
+    match state.move_submission(&step, &by).await {
         Ok(_) => Redirect::to("/approvals").into_response(),
+        Err(StoreError::Changed { changes, .. }) => {
+            let problem = format!(
+                "Chưa duyệt: số liệu đã thay đổi kể từ khi trang được mở ({}). Xem lại số liệu mới rồi quyết định.",
+                changes.join("; ")
+            );
+            let page = attempt!(approvals_page(&state, &viewer, &problem).await);
+            (StatusCode::CONFLICT, html(&page)).into_response()
+        }
         Err(e @ (StoreError::Conflict { .. } | StoreError::Invalid(_))) => {
             let page = attempt!(approvals_page(&state, &viewer, &format!("Không thực hiện được: {e}")).await);
             (StatusCode::CONFLICT, html(&page)).into_response()
@@ -1188,22 +1389,11 @@ pub(crate) async fn audit(AxumState(state): AxumState<State>, viewer: Viewer, Qu
 
 /// Figures the public sees: those published, and those of periods whose
 /// lead agency's submission an approver has approved.
-async fn published_filter(state: &State) -> Result<impl Fn(&StoredValue) -> bool + Clone + use<>, StoreError> {
-    let leads: HashMap<String, String> =
-        state.store.assignments(state.plan()).await?.into_iter().map(|a| (a.measure, a.lead)).collect();
-    let approved: HashSet<(String, Period)> = state
-        .store
-        .submissions(state.plan())
-        .await?
-        .into_iter()
-        .filter(|s| s.state == SubmissionState::Approved)
-        .map(|s| (s.agency, s.period))
-        .collect();
-    Ok(move |v: &StoredValue| match v.origin {
-        Origin::Published => true,
-        Origin::Illustrative => false,
-        Origin::Entered => leads.get(&v.measure).is_some_and(|lead| approved.contains(&(lead.clone(), v.period))),
-    })
+/// What the public sees of the figures that count: all but the illustrative
+/// ones of a demonstration. (Which figures count, approved or recorded, the
+/// store decides: `Store::released_values`.)
+fn published(v: &StoredValue) -> bool {
+    v.origin != Origin::Illustrative
 }
 
 #[derive(Template)]
@@ -1222,8 +1412,7 @@ struct PublicPage {
 
 pub(crate) async fn public(AxumState(state): AxumState<State>, viewer: Viewer, Query(q): Query<Filters>) -> Response {
     allow!(viewer, Action::ReadPublic, None, "/public");
-    let keep = attempt!(published_filter(&state).await);
-    let book = attempt!(Book::load(&state.store, state.plan(), Against::Current, keep).await);
+    let book = attempt!(Book::load(&state.store, state.plan(), Against::Current, published).await);
     let period = match period_of(&book.plan, q.period.as_deref()) {
         Ok(p) => p,
         Err(e) => return message(&viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", &e),
@@ -1250,20 +1439,18 @@ pub(crate) async fn public_measure(
     Path(key): Path<String>,
     Query(q): Query<Filters>,
 ) -> Response {
-    let keep = attempt!(published_filter(&state).await);
-    measure_page(&state, &viewer, &key, &q, true, keep).await
+    measure_page(&state, &viewer, &key, &q, true, published).await
 }
 
-/// Every published figure, one per line, for anyone to download.
+/// Every figure that counts, one per line, for anyone to download.
 pub(crate) async fn public_csv(AxumState(state): AxumState<State>) -> Response {
-    let keep = attempt!(published_filter(&state).await);
     let plan = attempt!(state.store.plan(state.plan(), Against::Current).await);
-    let values = attempt!(state.store.latest_values(state.plan()).await);
+    let values = attempt!(state.store.released_values(state.plan()).await);
     let mut out = String::from("measure,name,period,org_unit,value,unit,status,origin\r\n");
     let field = |s: &str| {
         if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
     };
-    for v in values.iter().filter(|v| keep(v)) {
+    for v in values.iter().filter(|v| published(v)) {
         let m = plan.measure(&v.measure);
         out.push_str(&format!(
             "{},{},{},{},{},{},{},{}\r\n",

@@ -7,9 +7,10 @@ use askama::Template;
 use axum::extract::{Multipart, Query, State as AxumState};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use kehoach_domain::access::Action;
+use kehoach_domain::access::{Action, SubmissionState};
 use kehoach_domain::period::Period;
-use kehoach_store::{Against, Store};
+use kehoach_domain::value::Origin;
+use kehoach_store::{Accounts, Against, Move, Store, StoreError};
 use serde::Deserialize;
 
 use crate::State;
@@ -170,13 +171,23 @@ pub(crate) async fn template(
     }
 }
 
-/// A filled template uploaded: read whole, checked against the uploader's
-/// agency, stored whole or not at all.
+/// A filled template uploaded: the uploader's right to enter figures is
+/// checked before the file is opened; the workbook is then read against the
+/// template the server says that agency's workbook is for its period (the
+/// measures it reports, the plan's unit), never against what its hidden
+/// sheet claims; its figures become the agency's draft or submission (as
+/// the uploader chose), stored with the workflow move in one transaction,
+/// each checked for a conflict like the entry form's.
 pub(crate) async fn upload(AxumState(state): AxumState<State>, viewer: Viewer, mut form: Multipart) -> Response {
     if viewer.user.is_none() {
         return axum::response::Redirect::to("/login?next=%2Freports").into_response();
     }
-    let (csrf, file) = match crate::drafts::read_upload(&mut form).await {
+    // A reporter enters for their own agency; planners and administrators
+    // for any; nobody else opens a workbook here.
+    if !viewer.may(Action::Enter, viewer.agency()) {
+        return crate::pages::forbidden(&viewer);
+    }
+    let crate::drafts::Upload { csrf, file, action } = match crate::drafts::read_upload(&mut form).await {
         Ok(parts) => parts,
         Err(crate::drafts::UploadError::TooLarge) => {
             let problem = "Không nhận được tệp (quá lớn, tối đa 5 MB, hoặc bị ngắt).".to_string();
@@ -195,45 +206,54 @@ pub(crate) async fn upload(AxumState(state): AxumState<State>, viewer: Viewer, m
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return refuse(vec!["Chọn tệp biểu nhập đã điền (.xlsx).".into()]).await;
     };
+    let rejected = |rejected: kehoach_report::template::Rejected| {
+        let mut problems = vec![format!("“{name}”: {} lỗi, chưa nhập số liệu nào.", rejected.0.len())];
+        problems.extend(rejected.0.iter().map(ToString::to_string));
+        problems
+    };
+    let header = match kehoach_report::template::header(&bytes) {
+        Ok(h) => h,
+        Err(r) => return refuse(rejected(r)).await,
+    };
+    // Whose figures: a reporter's own agency, whatever the workbook says.
+    let agency = viewer.agency().unwrap_or(&header.agency).to_string();
+    let spec = match kehoach_report::gather::template_spec(&state.store, state.plan(), &agency, header.period).await {
+        Ok(spec) => spec,
+        Err(kehoach_report::gather::TemplateError::Store(e)) => return failure(&e),
+        Err(e) => {
+            return refuse(vec![format!("“{name}”: chưa nhập số liệu nào: {e}")]).await;
+        }
+    };
     let plan = match state.store.plan(state.plan(), Against::Current).await {
         Ok(p) => p,
         Err(e) => return failure(&e),
     };
-    let read = match kehoach_report::template::read(&bytes, &plan) {
+    let read = match kehoach_report::template::read(&bytes, &plan, &spec) {
         Ok(r) => r,
-        Err(rejected) => {
-            let mut problems = vec![format!("“{name}”: {} lỗi, chưa nhập số liệu nào.", rejected.0.len())];
-            problems.extend(rejected.0.iter().map(ToString::to_string));
-            return refuse(problems).await;
-        }
+        Err(r) => return refuse(rejected(r)).await,
     };
-    if read.plan_id != state.plan() {
-        return refuse(vec![format!(
-            "“{name}” được lập cho kế hoạch {}, không phải kế hoạch đang theo dõi.",
-            read.plan_id
-        )])
-        .await;
-    }
-    if !viewer.may(Action::Enter, Some(&read.agency)) {
-        return refuse(vec![format!(
-            "“{name}” là biểu của cơ quan {}: bạn không nhập số liệu cho cơ quan này.",
-            read.agency
-        )])
-        .await;
-    }
-    let values = read.new_values();
+    let values = read.new_values(Origin::Entered, Some(&spec.agency));
     if values.is_empty() {
         let done = format!("“{name}” không có ô số liệu nào được điền: không có gì để nhập.");
         return page(&state, &viewer, StatusCode::OK, done, Vec::new()).await;
     }
+    let submit = action.as_deref() == Some("submit");
+    let current = match state.store.submission_history(state.plan(), &spec.agency, read.period).await {
+        Ok(h) => h.last().map_or(0, |s| s.version),
+        Err(e) => return failure(&e),
+    };
+    let to = if submit { SubmissionState::Submitted } else { SubmissionState::Draft };
+    let step =
+        Move { agency: &spec.agency, period: read.period, to, comment: "", expected_version: current, seen: None };
     let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
-    match state.submit_values(&values, &by).await {
+    match state.enter(&values, Some(&step), &by).await {
         Ok(_) => {
             let mut done = format!(
-                "Đã nhập {} số liệu của {} cho {} từ “{name}”.",
+                "Đã nhập {} số liệu của {} cho {} từ “{name}”: {}.",
                 values.len(),
-                read.agency,
-                read.period.label_vi()
+                spec.agency,
+                read.period.label_vi(),
+                if submit { "đã gửi lãnh đạo duyệt" } else { "lưu nháp, chưa gửi duyệt" }
             );
             if !read.converted.is_empty() {
                 done.push_str(&format!(
@@ -243,7 +263,7 @@ pub(crate) async fn upload(AxumState(state): AxumState<State>, viewer: Viewer, m
             }
             page(&state, &viewer, StatusCode::OK, done, Vec::new()).await
         }
-        Err(e @ (kehoach_store::StoreError::Locked { .. } | kehoach_store::StoreError::Conflict { .. })) => {
+        Err(e @ (StoreError::Locked { .. } | StoreError::Conflict { .. } | StoreError::Invalid(_))) => {
             refuse(vec![format!("Chưa nhập số liệu nào: {e}")]).await
         }
         Err(e) => failure(&e),

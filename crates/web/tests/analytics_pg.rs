@@ -1,9 +1,10 @@
 //! Two web applications on one PostgreSQL, as two `kehoach serve` processes
 //! sharing a database would be (each its own connections, notices and
-//! analytics engine): a figure a reporter saves through one application's
-//! entry page is on the other's overview, measure page and API within a
-//! second, because the pages judge the engine's figures; and a figure saved
-//! by yet another connection reaches both.
+//! analytics engine): a figure a reporter submits through one application's
+//! entry page counts nowhere until an approver approves it, and is then on
+//! the other's overview, measure page and API within a second, because the
+//! pages judge the engine's figures; and a figure recorded by yet another
+//! connection reaches both.
 //!
 //! Runs where `KEHOACH_TEST_POSTGRES` names a server (a fresh database,
 //! dropped after); fails loudly if it is set but unreachable, and under
@@ -140,7 +141,11 @@ async fn a_figure_saved_in_one_application_is_on_the_others_pages_within_a_secon
     let (agencies, assignments) =
         kehoach_planfile::agencies_from_toml(&read("data/agencies/ben-tre.toml"), &plan).unwrap();
     let id = store.init(&Setup { plan, units, agencies, assignments, values: vec![] }, "test").await.unwrap();
-    for (username, role, agency) in [("planner", Role::Planner, None), ("reporter", Role::Reporter, Some("SCT"))] {
+    for (username, role, agency) in [
+        ("planner", Role::Planner, None),
+        ("reporter", Role::Reporter, Some("SCT")),
+        ("approver", Role::Approver, None),
+    ] {
         let user = NewUser {
             username: username.into(),
             name: username.into(),
@@ -157,7 +162,9 @@ async fn a_figure_saved_in_one_application_is_on_the_others_pages_within_a_secon
     // Nothing yet for September's exports on the other application.
     let overview = "/?period=2025-09";
     let measure = "/measures/c.1?period=2025-09";
-    let api = "/api/analytics/figure?measure=c.1&period=2025-09";
+    // Bến Tre's plan is entered and judged on Bến Tre's own figures (83),
+    // also after the merger.
+    let api = "/api/analytics/figure?measure=c.1&unit=83&period=2025-09";
     let (_, _, body) = http(other, "GET", measure, &planner.cookie, "").await;
     assert!(!body.contains("1.234,5"), "no figure yet");
 
@@ -169,6 +176,24 @@ async fn a_figure_saved_in_one_application_is_on_the_others_pages_within_a_secon
     );
     let (status, _, body) = http(one, "POST", "/entry", &reporter.cookie, &form).await;
     assert_eq!(status, 303, "saved: {body}");
+
+    // Submitted, it counts nowhere: the API of both has no figure for it.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    for s in [&planner, &reporter] {
+        let (_, _, body) = http(s.addr, "GET", api, &s.cookie, "").await;
+        assert!(body.contains("\"value\":null"), "a submitted figure is not judged: {body}");
+    }
+
+    // The approver approves exactly what the approvals page showed.
+    let approver = sign_in(one, "approver").await;
+    let (_, _, page) = http(one, "GET", "/approvals", &approver.cookie, "").await;
+    let mut form = format!("csrf={}&decision=approve&version={}", hidden(&page, "csrf"), hidden(&page, "version"));
+    for seen in page.match_indices("name=\"seen\" value=\"").map(|(at, m)| &page[at + m.len()..]) {
+        form.push_str(&format!("&seen={}", seen[..seen.find('"').unwrap()].replace('|', "%7C")));
+    }
+    assert!(form.contains("seen=c.1%7C83%7C1"), "{form}");
+    let (status, _, body) = http(one, "POST", "/approvals/SCT/2025-09", &approver.cookie, &form).await;
+    assert_eq!(status, 303, "approved: {body}");
     let saved = Instant::now();
 
     // The other application's pages show it, judged, within a second.
@@ -178,7 +203,7 @@ async fn a_figure_saved_in_one_application_is_on_the_others_pages_within_a_secon
     eprintln!("measure page of the other application: {took:?}");
     within_a_second(&planner, api, saved, |b| b.contains("\"value\":\"1234.5\"")).await;
 
-    // A third connection saves a district's March exports, as `values
+    // A third connection records a district's March exports, as `values
     // import` in another process would: both applications' engines have
     // it. One district of nine is not Bến Tre's March of record.
     let third = AnyStore::open(&url).await.unwrap();
@@ -189,7 +214,8 @@ async fn a_figure_saved_in_one_application_is_on_the_others_pages_within_a_secon
         value: Decimal::from(125),
         status: ValueStatus::Estimate,
         note: String::new(),
-        origin: Origin::Entered,
+        origin: Origin::Recorded,
+        agency: None,
         expected_version: None,
     };
     third.submit_values(id, &[value], "another process").await.unwrap();

@@ -15,13 +15,22 @@ fn root() -> &'static Path {
 struct Server {
     addr: std::net::SocketAddr,
     _dir: tempfile::TempDir,
+    database: String,
+}
+
+impl Server {
+    /// The server's database, opened beside it, to check what was stored.
+    async fn store(&self) -> AnyStore {
+        AnyStore::open(&self.database).await.unwrap()
+    }
 }
 
 const PASSWORD: &str = "mat-khau-thu-nghiem";
 
 async fn start() -> Server {
     let dir = tempfile::tempdir().unwrap();
-    let store = AnyStore::open(&dir.path().join("web.db").display().to_string()).await.unwrap();
+    let database = dir.path().join("web.db").display().to_string();
+    let store = AnyStore::open(&database).await.unwrap();
     let read = |p: &str| std::fs::read_to_string(root().join(p)).unwrap();
     let plan = kehoach_planfile::from_toml(&read("data/plans/ben-tre-2025.toml")).unwrap();
     let units = kehoach_planfile::org_units_from_toml(&read("data/org-units/ben-tre.toml")).unwrap();
@@ -43,7 +52,7 @@ async fn start() -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(kehoach_web::serve(listener, app));
-    Server { addr, _dir: dir }
+    Server { addr, _dir: dir, database }
 }
 
 struct Answer {
@@ -295,7 +304,7 @@ async fn forms_without_the_token_or_from_another_site_change_nothing() {
     let entry = http(&server, "GET", "/entry?period=2025-09", &reporter.cookie, "", &[]).await;
     assert_eq!(entry.status, 200);
     assert!(entry.body.contains("name=\"v.c.1\" value=\"\""), "the field is empty: nothing was stored");
-    let api = "/api/analytics/figure?measure=c.1&period=2025-09";
+    let api = "/api/analytics/figure?measure=c.1&unit=83&period=2025-09";
     let before = http(&server, "GET", api, &reporter.cookie, "", &[]).await;
     assert!(before.body.contains("\"value\":null"), "nor is it in the analytics engine: {}", before.body);
     // With the token it goes through, and the page says so.
@@ -304,13 +313,18 @@ async fn forms_without_the_token_or_from_another_site_change_nothing() {
     let entry = http(&server, "GET", ok.header("location").unwrap(), &reporter.cookie, "", &[]).await;
     assert!(entry.body.contains("value=\"1.850,5\""), "the stored figure is shown the Vietnamese way");
     assert!(entry.body.contains("Đã gửi"), "the flash says it was sent");
-    // The analytics engine has it at once, in the nation's September.
+    // Submitted, it counts for nothing until an approver approves it.
+    let waiting = http(&server, "GET", api, &reporter.cookie, "", &[]).await;
+    assert!(waiting.body.contains("\"value\":null"), "{}", waiting.body);
+    let approver = login(&server, "approver", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    assert_eq!(approve(&server, &approver, "SCT/2025-09").await.status, 303);
+    // The analytics engine has it at once.
     let after = http(&server, "GET", api, &reporter.cookie, "", &[]).await;
     assert_eq!(after.status, 200, "{}", after.body);
     assert!(after.body.contains("\"value\":\"1850.5\""), "{}", after.body);
     // The dashboard of the place carries it beside last September (none).
     let board =
-        http(&server, "GET", "/api/analytics/dashboard?unit=86&period=2025-09", &reporter.cookie, "", &[]).await;
+        http(&server, "GET", "/api/analytics/dashboard?unit=83&period=2025-09", &reporter.cookie, "", &[]).await;
     assert_eq!(board.status, 200, "{}", board.body);
     let json: serde_json::Value = serde_json::from_str(&board.body).unwrap();
     let c1 = json["measures"].as_array().unwrap().iter().find(|m| m["measure"] == "c.1").unwrap();
@@ -318,6 +332,147 @@ async fn forms_without_the_token_or_from_another_site_change_nothing() {
     assert_eq!(c1["this"]["record"], "1850.5");
     assert_eq!(c1["last_year"]["value"], serde_json::Value::Null);
     assert_eq!(c1["growth_pct"], serde_json::Value::Null);
+}
+
+/// The approvals page's form for one submission (`SCT/2025-09`): its fields
+/// as the page gives them, the figures shown by version included.
+fn approval_form(page: &str, csrf: &str, id: &str, decision: &str) -> String {
+    let at = page.find(&format!("data-submission=\"{id}\"")).unwrap_or_else(|| panic!("{id} on the page"));
+    let row = &page[at..at + page[at..].find("</tr>").unwrap()];
+    let field = |name: &str| -> Vec<String> {
+        row.match_indices(&format!("name=\"{name}\" value=\""))
+            .map(|(i, m)| {
+                let rest = &row[i + m.len()..];
+                rest[..rest.find('"').unwrap()].to_string()
+            })
+            .collect()
+    };
+    let mut form = format!("csrf={csrf}&decision={decision}&version={}", field("version")[0]);
+    for seen in field("seen") {
+        form.push_str(&format!("&seen={}", enc(&seen)));
+    }
+    form
+}
+
+/// Approves a submission exactly as the approvals page shows it.
+async fn approve(server: &Server, approver: &Session, id: &str) -> Answer {
+    let page = http(server, "GET", "/approvals", &approver.cookie, "", &[]).await;
+    let form = approval_form(&page.body, &approver.csrf, id, "approve");
+    http(server, "POST", &format!("/approvals/{id}"), &approver.cookie, &form, &[]).await
+}
+
+/// What counts is what an approver approved, exactly as typed: a draft and a
+/// submitted figure are never judged; the form shows a stored figure to its
+/// last digit and posting it back unchanged stores nothing; a figure far
+/// from the unit's earlier ones needs a note; an approval of figures that
+/// changed since they were shown is refused.
+#[tokio::test]
+async fn drafts_and_submissions_are_not_judged_and_approvals_approve_what_was_shown() {
+    let server = start().await;
+    let reporter = login(&server, "reporter", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let approver = login(&server, "approver", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let api = "/api/analytics/figure?measure=c.1&unit=83&period=2025-10";
+    let entry = |action: &str, value: &str, version: &str, submission: &str, note: &str| {
+        format!(
+            "csrf={}&period=2025-10&agency=SCT&action={action}&submission_version={submission}&v.c.1={}&s.c.1=estimate&n.c.1={}&ver.c.1={version}",
+            reporter.csrf,
+            enc(value),
+            enc(note)
+        )
+    };
+    // A draft of 10,4567: shown exactly, not judged.
+    let saved = http(&server, "POST", "/entry", &reporter.cookie, &entry("draft", "10,4567", "0", "0", ""), &[]).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let form = http(&server, "GET", "/entry?period=2025-10", &reporter.cookie, "", &[]).await;
+    assert!(form.body.contains("value=\"10,4567\""), "shown exactly");
+    assert!(form.body.contains(">Nháp<"), "marked as a draft");
+    let overview = http(&server, "GET", "/?period=2025-10", &reporter.cookie, "", &[]).await;
+    assert!(!overview.body.contains("10,4567") && !overview.body.contains("10,46"), "a draft is not judged");
+    assert!(http(&server, "GET", api, &reporter.cookie, "", &[]).await.body.contains("\"value\":null"));
+    // Posted back unchanged: no new version.
+    let again = http(&server, "POST", "/entry", &reporter.cookie, &entry("draft", "10,4567", "1", "1", ""), &[]).await;
+    assert_eq!(again.status, 303, "{}", again.body);
+    let store = server.store().await;
+    let which =
+        kehoach_store::Which { measure: "c.1".into(), period: Some("2025-10".parse().unwrap()), org_unit: None };
+    assert_eq!(store.value_versions(1, &which).await.unwrap().len(), 1, "no new version");
+    // Inside, the approver sees the draft, marked; another agency's reporter
+    // sees neither it nor who typed it.
+    let measure = http(&server, "GET", "/measures/c.1?period=2025-10", &approver.cookie, "", &[]).await;
+    assert!(measure.body.contains("10,4567") && measure.body.contains("Nháp"), "{}", measure.body);
+    let health = NewUser {
+        username: "yte".into(),
+        name: "Báo cáo viên Sở Y tế".into(),
+        role: Role::Reporter,
+        agency: Some("SYT".into()),
+        password_hash: kehoach_web::hash_password(PASSWORD),
+    };
+    store.create_user(&health, "test").await.unwrap();
+    let other = login(&server, "yte", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let theirs = http(&server, "GET", "/measures/c.1?period=2025-10", &other.cookie, "", &[]).await;
+    assert_eq!(theirs.status, 200);
+    assert!(!theirs.body.contains("10,4567"), "another agency's draft is not shown to a reporter");
+
+    // Submitted: awaiting approval, beside the (empty) judged figure.
+    let submitted =
+        http(&server, "POST", "/entry", &reporter.cookie, &entry("submit", "10,4567", "1", "1", ""), &[]).await;
+    assert_eq!(submitted.status, 303, "{}", submitted.body);
+    let measure = http(&server, "GET", "/measures/c.1?period=2025-10", &approver.cookie, "", &[]).await;
+    assert!(measure.body.contains("Chờ duyệt: 10,4567"), "shown beside, marked");
+    assert!(measure.body.contains("<td>reporter</td>"), "the approver sees who typed it");
+    let theirs = http(&server, "GET", "/measures/c.1?period=2025-10", &other.cookie, "", &[]).await;
+    assert!(theirs.body.contains("10,4567"), "a submitted figure is shown, marked");
+    assert!(!theirs.body.contains("<td>reporter</td>"), "but not who typed it");
+    assert!(http(&server, "GET", api, &reporter.cookie, "", &[]).await.body.contains("\"value\":null"));
+    // A submitted period takes nothing new.
+    let locked = http(&server, "POST", "/entry", &reporter.cookie, &entry("draft", "11", "1", "2", ""), &[]).await;
+    assert_eq!(locked.status, 409);
+    assert!(locked.body.contains("đang chờ duyệt"), "{}", locked.body);
+
+    // An approval naming a version other than the one that stands is refused.
+    let page = http(&server, "GET", "/approvals", &approver.cookie, "", &[]).await;
+    let form = approval_form(&page.body, &approver.csrf, "SCT/2025-10", "approve");
+    assert!(form.contains("seen=c.1%7C83%7C1"), "{form}");
+    let stale = form.replace("seen=c.1%7C83%7C1", "seen=c.1%7C83%7C7");
+    let refused = http(&server, "POST", "/approvals/SCT/2025-10", &approver.cookie, &stale, &[]).await;
+    assert_eq!(refused.status, 409);
+    assert!(refused.body.contains("số liệu đã thay đổi"), "{}", refused.body);
+    // Returned and corrected meanwhile: the page the approver had is stale.
+    let returned = approval_form(&page.body, &approver.csrf, "SCT/2025-10", "return") + "&comment=Ki%E1%BB%83m+tra";
+    assert_eq!(http(&server, "POST", "/approvals/SCT/2025-10", &approver.cookie, &returned, &[]).await.status, 303);
+    let corrected =
+        http(&server, "POST", "/entry", &reporter.cookie, &entry("submit", "10,4568", "1", "3", ""), &[]).await;
+    assert_eq!(corrected.status, 303, "{}", corrected.body);
+    let late = http(&server, "POST", "/approvals/SCT/2025-10", &approver.cookie, &form, &[]).await;
+    assert_eq!(late.status, 409, "the approval of what was shown before is refused");
+    assert!(http(&server, "GET", api, &reporter.cookie, "", &[]).await.body.contains("\"value\":null"));
+    // Approved as shown now: judged, exactly.
+    assert_eq!(approve(&server, &approver, "SCT/2025-10").await.status, 303);
+    let judged = http(&server, "GET", api, &reporter.cookie, "", &[]).await;
+    assert!(judged.body.contains("\"value\":\"10.4568\""), "{}", judged.body);
+
+    // November far from October (10,4568): refused without a note, kept.
+    let far = format!(
+        "csrf={}&period=2025-11&agency=SCT&action=draft&submission_version=0&v.c.1=1.046&s.c.1=estimate&ver.c.1=0",
+        reporter.csrf
+    );
+    let warned = http(&server, "POST", "/entry", &reporter.cookie, &far, &[]).await;
+    assert_eq!(warned.status, 422);
+    assert!(warned.body.contains("Số liệu bất thường") && warned.body.contains("value=\"1.046\""), "{}", warned.body);
+    let noted = format!("{far}&n.c.1=T%C3%A0u+h%C3%A0ng+l%E1%BB%9Bn");
+    assert_eq!(http(&server, "POST", "/entry", &reporter.cookie, &noted, &[]).await.status, 303);
+    // Impossible values are refused with the reason.
+    let negative = format!(
+        "csrf={}&period=2025-12&agency=SCT&action=draft&submission_version=0&v.c.1=-5&s.c.1=estimate&ver.c.1=0",
+        reporter.csrf
+    );
+    let refused = http(&server, "POST", "/entry", &reporter.cookie, &negative, &[]).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("nhỏ hơn 0"), "{}", refused.body);
+    let digits = negative.replace("v.c.1=-5", &format!("v.c.1=0%2C{}1", "0".repeat(30)));
+    let refused = http(&server, "POST", "/entry", &reporter.cookie, &digits, &[]).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("quá nhiều chữ số"), "{}", refused.body);
 }
 
 #[tokio::test]
@@ -450,6 +605,15 @@ fn multipart(csrf: &str, file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
 async fn upload_to(server: &Server, path: &str, s: &Session, file_name: &str, bytes: &[u8]) -> Answer {
     let (content_type, body) = multipart(&s.csrf, file_name, bytes);
     exchange(server, "POST", path, &s.cookie, Some(&content_type), &body, &[]).await
+}
+
+/// Uploads a filled template with the button chosen (`draft` or `submit`).
+async fn upload_as(server: &Server, s: &Session, file_name: &str, bytes: &[u8], action: &str) -> Answer {
+    let (content_type, body) = multipart(&s.csrf, file_name, bytes);
+    let boundary = "----kehoach-test-boundary";
+    let action = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"action\"\r\n\r\n{action}\r\n");
+    let body = [action.as_bytes(), &body].concat();
+    exchange(server, "POST", "/reports/template", &s.cookie, Some(&content_type), &body, &[]).await
 }
 
 async fn upload(server: &Server, s: &Session, file_name: &str, text: &str) -> Answer {
@@ -597,11 +761,24 @@ async fn reports_download_and_a_filled_template_comes_back() {
     let template = http(&server, "GET", "/reports/template?agency=SCT&period=2025-Q1", &reporter.cookie, "", &[]).await;
     assert_eq!(template.status, 200);
     let filled = fill(&template.bytes, "c.1", "437.25");
-    let done = upload_to(&server, "/reports/template", &reporter, "sct.xlsx", &filled).await;
+    let done = upload_as(&server, &reporter, "sct.xlsx", &filled, "submit").await;
     assert_eq!(done.status, 200, "{}", done.body);
     assert!(done.body.contains("Đã nhập 1 số liệu của SCT cho Quý I/2025"), "{}", done.body);
-    let measure = http(&server, "GET", "/measures/c.1", &reporter.cookie, "", &[]).await;
-    assert!(measure.body.contains("437,25"), "the figure is stored");
+    assert!(done.body.contains("đã gửi lãnh đạo duyệt"), "{}", done.body);
+    let measure = http(&server, "GET", "/measures/c.1?period=2025-Q1", &reporter.cookie, "", &[]).await;
+    assert!(measure.body.contains("437,25") && measure.body.contains("Chờ duyệt"), "stored, awaiting approval");
+    // In the approval queue with its figure; counted only once approved.
+    let api = "/api/analytics/figure?measure=c.1&unit=83&period=2025-Q1";
+    assert!(http(&server, "GET", api, &reporter.cookie, "", &[]).await.body.contains("\"value\":null"));
+    let approver = login(&server, "approver", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let queue = http(&server, "GET", "/approvals", &approver.cookie, "", &[]).await;
+    assert!(queue.body.contains("data-submission=\"SCT/2025-Q1\"") && queue.body.contains("437,25"), "queued");
+    assert_eq!(approve(&server, &approver, "SCT/2025-Q1").await.status, 303);
+    assert!(http(&server, "GET", api, &reporter.cookie, "", &[]).await.body.contains("\"value\":\"437.25\""));
+    // An approved period takes no new workbook.
+    let again = upload_as(&server, &reporter, "sct.xlsx", &fill(&template.bytes, "c.1", "500"), "draft").await;
+    assert_eq!(again.status, 422, "{}", again.body);
+    assert!(again.body.contains("Chưa nhập số liệu nào"), "{}", again.body);
 
     // Another agency's workbook: refused, nothing stored.
     let other = http(&server, "GET", "/reports/template?agency=SYT&period=2025-Q1", &planner.cookie, "", &[]).await;
@@ -614,7 +791,11 @@ async fn reports_download_and_a_filled_template_comes_back() {
     };
     let refused = upload_to(&server, "/reports/template", &reporter, "syt.xlsx", &fill(&other.bytes, &key, "12")).await;
     assert_eq!(refused.status, 422);
-    assert!(refused.body.contains("bạn không nhập số liệu cho cơ quan này"), "{}", refused.body);
+    assert!(refused.body.contains("sheet “_kehoach”, cell B4: names the agency “SYT”"), "{}", refused.body);
+    // A supervisor's upload is refused before the file is opened.
+    let supervisor = login(&server, "supervisor", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let forbidden = upload_to(&server, "/reports/template", &supervisor, "x.xlsx", b"not a workbook").await;
+    assert_eq!(forbidden.status, 403);
     let garbage = upload_to(&server, "/reports/template", &reporter, "x.xlsx", b"not a workbook").await;
     assert_eq!(garbage.status, 422);
     assert!(garbage.body.contains("chưa nhập số liệu nào"), "{}", garbage.body);

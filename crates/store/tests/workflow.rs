@@ -1,0 +1,305 @@
+//! What counts: an agency's figures count once an approver approves exactly
+//! the versions shown; drafts, submitted and returned figures never do;
+//! figures recorded by a planner count once stored. On both databases, and
+//! on PostgreSQL under saves racing submissions.
+
+use kehoach_domain::access::SubmissionState;
+use kehoach_domain::org::{Agency, Assignment};
+use kehoach_domain::period::Period;
+use kehoach_domain::value::{Origin, ValueStatus, Workflow};
+use kehoach_store::{Accounts, Move, NewValue, PgStore, Seen, SqliteStore, Store, StoreError, Which};
+use rust_decimal::Decimal;
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+fn root() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+/// A figure of Bến Tre (83) for `period`: the agency's when `agency` is
+/// given, else recorded by a planner.
+fn figure(measure: &str, period: Period, v: &str, agency: Option<&str>, seen: Option<u32>) -> NewValue {
+    NewValue {
+        measure: measure.into(),
+        org_unit: "83".into(),
+        period,
+        value: d(v),
+        status: ValueStatus::Estimate,
+        note: String::new(),
+        origin: if agency.is_some() { Origin::Entered } else { Origin::Recorded },
+        agency: agency.map(Into::into),
+        expected_version: seen,
+    }
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+async fn sqlite() -> (SqliteStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&format!("sqlite://{}", dir.path().join("k.db").display())).await.unwrap();
+    (store, dir)
+}
+
+async fn postgres() -> Option<(PgStore, String)> {
+    let Ok(url) = std::env::var("KEHOACH_TEST_POSTGRES") else {
+        assert!(std::env::var("CI").is_err(), "KEHOACH_TEST_POSTGRES is not set: under CI these tests must run");
+        eprintln!("KEHOACH_TEST_POSTGRES not set: PostgreSQL workflow tests not run here");
+        return None;
+    };
+    use sqlx::Connection;
+    let name = format!("kehoach_workflow_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+    let mut admin = sqlx::PgConnection::connect(&url).await.expect("KEHOACH_TEST_POSTGRES reachable");
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&mut admin).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.unwrap();
+    let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
+    Some((PgStore::open(&format!("{base}/{name}")).await.unwrap(), name))
+}
+
+async fn drop_database(store: PgStore, name: &str) {
+    use sqlx::Connection;
+    store.pool().close().await;
+    let url = std::env::var("KEHOACH_TEST_POSTGRES").unwrap();
+    let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+}
+
+/// The built-in plan, its units, and SCT leading exports (c.1).
+async fn setup(store: &impl Store) -> i64 {
+    let read = |p: &str| std::fs::read_to_string(root().join(p)).unwrap();
+    let plan = kehoach_planfile::from_toml(&read("data/plans/ben-tre-2025.toml")).unwrap();
+    let units = kehoach_planfile::org_units_from_toml(&read("data/org-units/ben-tre.toml")).unwrap();
+    store.put_org_units(&units, "admin").await.unwrap();
+    let id = store.save_plan(&plan, "planner").await.unwrap();
+    store.put_agencies(&[Agency { code: "SCT".into(), name: "Sở Công Thương".into() }], "admin").await.unwrap();
+    store
+        .assign(id, &[Assignment { measure: "c.1".into(), lead: "SCT".into(), contributors: vec![] }], "planner")
+        .await
+        .unwrap();
+    id
+}
+
+fn step<'a>(
+    period: Period,
+    to: SubmissionState,
+    expected: u32,
+    comment: &'a str,
+    seen: Option<&'a [Seen]>,
+) -> Move<'a> {
+    Move { agency: "SCT", period, to, comment, expected_version: expected, seen }
+}
+
+fn seen(version: u32) -> Vec<Seen> {
+    vec![Seen { measure: "c.1".into(), org_unit: "83".into(), version }]
+}
+
+/// The released value of c.1 at 83 for a period, if any.
+async fn counted(store: &impl Store, id: i64, period: Period) -> Option<(Decimal, u32)> {
+    store
+        .released_values(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.measure == "c.1" && v.org_unit == "83" && v.period == period)
+        .map(|v| (v.value, v.version))
+}
+
+async fn only_what_was_approved_counts(store: &(impl Store + Accounts)) {
+    let id = setup(store).await;
+    let oct = Period::Month(2025, 10);
+    // A draft: stored, not counted.
+    store
+        .enter(
+            id,
+            &[figure("c.1", oct, "10.4567", Some("SCT"), Some(0))],
+            Some(&step(oct, SubmissionState::Draft, 0, "", None)),
+            "an",
+        )
+        .await
+        .unwrap();
+    assert_eq!(counted(store, id, oct).await, None);
+    // Submitted: still not counted, and takes nothing new from any path.
+    let moved = store.move_submission(id, &step(oct, SubmissionState::Submitted, 1, "", None), "an").await.unwrap();
+    assert!(moved.released.is_empty());
+    assert_eq!(counted(store, id, oct).await, None);
+    let locked = store.submit_values(id, &[figure("c.1", oct, "11", Some("SCT"), Some(1))], "an").await.unwrap_err();
+    assert!(matches!(locked, StoreError::Locked { state: SubmissionState::Submitted, .. }), "{locked}");
+    let locked = store.submit_values(id, &[figure("c.1", oct, "999", None, None)], "cli").await.unwrap_err();
+    assert!(matches!(locked, StoreError::Locked { .. }), "a planner's import too: {locked}");
+    // Returned: never counts.
+    store.move_submission(id, &step(oct, SubmissionState::Returned, 2, "Kiểm tra lại", None), "chi").await.unwrap();
+    assert_eq!(counted(store, id, oct).await, None);
+    // Corrected, submitted again, approved as seen: counts, exactly.
+    store
+        .enter(
+            id,
+            &[figure("c.1", oct, "10.4568", Some("SCT"), Some(1))],
+            Some(&step(oct, SubmissionState::Submitted, 3, "", None)),
+            "an",
+        )
+        .await
+        .unwrap();
+    let stale = store
+        .move_submission(id, &step(oct, SubmissionState::Approved, 4, "", Some(&seen(1))), "chi")
+        .await
+        .unwrap_err();
+    match &stale {
+        StoreError::Changed { changes, .. } => assert_eq!(changes, &["c.1 83: v1 → v2"]),
+        e => panic!("an approval of what changed: {e}"),
+    }
+    let missing =
+        store.move_submission(id, &step(oct, SubmissionState::Approved, 4, "", None), "chi").await.unwrap_err();
+    assert!(matches!(missing, StoreError::Invalid(_)), "an approval names what it approves: {missing}");
+    let moved =
+        store.move_submission(id, &step(oct, SubmissionState::Approved, 4, "", Some(&seen(2))), "chi").await.unwrap();
+    assert_eq!(moved.released.len(), 1);
+    assert_eq!(
+        (moved.released[0].value.to_string(), moved.released[0].workflow),
+        ("10.4568".into(), Workflow::Approved)
+    );
+    assert_eq!(counted(store, id, oct).await, Some((d("10.4568"), 2)));
+    // Unlocked and corrected: the approved figure counts until the new one
+    // is approved.
+    store.move_submission(id, &step(oct, SubmissionState::Unlocked, 5, "Sửa", None), "chi").await.unwrap();
+    store
+        .enter(
+            id,
+            &[figure("c.1", oct, "12", Some("SCT"), Some(2))],
+            Some(&step(oct, SubmissionState::Draft, 6, "", None)),
+            "an",
+        )
+        .await
+        .unwrap();
+    assert_eq!(counted(store, id, oct).await, Some((d("10.4568"), 2)));
+
+    // Every version with where it stands.
+    let which = Which { measure: "c.1".into(), period: Some(oct), org_unit: Some("83".into()) };
+    let states: Vec<(u32, String, Workflow)> = store
+        .value_versions(id, &which)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| (v.version, v.value.to_string(), v.workflow))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            (1, "10.4567".into(), Workflow::Returned),
+            (2, "10.4568".into(), Workflow::Approved),
+            (3, "12".into(), Workflow::Draft)
+        ]
+    );
+
+    // A planner's recorded figure counts at once.
+    let nov = Period::Month(2025, 11);
+    store.submit_values(id, &[figure("c.1", nov, "150", None, None)], "cli").await.unwrap();
+    assert_eq!(counted(store, id, nov).await, Some((d("150"), 1)));
+}
+
+async fn a_save_and_its_move_are_one_transaction(store: &(impl Store + Accounts)) {
+    let id = setup(store).await;
+    let oct = Period::Month(2025, 10);
+    // The move is refused (a stale version): the figure is not stored either.
+    let refused = store
+        .enter(
+            id,
+            &[figure("c.1", oct, "5", Some("SCT"), Some(0))],
+            Some(&step(oct, SubmissionState::Submitted, 7, "", None)),
+            "an",
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, StoreError::Conflict { .. }), "{refused}");
+    assert!(store.latest_values(id).await.unwrap().is_empty(), "nothing stored");
+    // Figures that no store can hold exactly, or that name no agency though
+    // entered, are refused.
+    for bad in ["-0", "0.0000001", "1000000000000"] {
+        let mut v = figure("c.1", oct, "0", None, None);
+        v.value = kehoach_domain::number::parse_decimal(bad).unwrap();
+        let e = store.submit_values(id, &[v], "cli").await.unwrap_err();
+        assert!(matches!(e, StoreError::Invalid(_)), "{bad}: {e}");
+    }
+    let mut orphan = figure("c.1", oct, "5", None, None);
+    orphan.origin = Origin::Entered;
+    assert!(matches!(store.submit_values(id, &[orphan], "an").await, Err(StoreError::Invalid(_))));
+    assert!(store.latest_values(id).await.unwrap().is_empty());
+}
+
+macro_rules! both {
+    ($name:ident, $body:ident) => {
+        #[tokio::test]
+        async fn $name() {
+            let (store, _dir) = sqlite().await;
+            $body(&store).await;
+            if let Some((store, name)) = postgres().await {
+                $body(&store).await;
+                drop_database(store, &name).await;
+            }
+        }
+    };
+}
+
+both!(only_what_was_approved_counts_on_both, only_what_was_approved_counts);
+both!(a_save_and_its_move_are_one_transaction_on_both, a_save_and_its_move_are_one_transaction);
+
+/// On PostgreSQL writers do not wait for each other by default: a save
+/// racing the submission of its period could slip in beside it, so that the
+/// approver approves a version nobody submitted. Each round races a save of
+/// the agency's figure against the submission of the period; afterwards the
+/// submission covers exactly the latest version, or the save was refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn saves_racing_submissions_and_approvals_never_slip_in_on_postgres() {
+    let Some((store, name)) = postgres().await else { return };
+    let id = setup(&store).await;
+    let (mut refused, mut stored) = (0, 0);
+    for round in 1..=24u32 {
+        let period = Period::Month(2024 + ((round - 1) / 12) as i32, (round - 1) % 12 + 1);
+        store
+            .enter(
+                id,
+                &[figure("c.1", period, "100", Some("SCT"), Some(0))],
+                Some(&step(period, SubmissionState::Draft, 0, "", None)),
+                "an",
+            )
+            .await
+            .unwrap();
+        let (a, b) = (store.clone(), store.clone());
+        let submit = tokio::spawn(async move {
+            a.move_submission(id, &step(period, SubmissionState::Submitted, 1, "", None), "an").await
+        });
+        let save = tokio::spawn(async move {
+            b.submit_values(id, &[figure("c.1", period, "200", Some("SCT"), Some(1))], "an").await
+        });
+        submit.await.unwrap().unwrap();
+        match save.await.unwrap() {
+            Ok(_) => stored += 1,
+            Err(StoreError::Locked { .. }) => refused += 1,
+            Err(e) => panic!("round {round}: {e}"),
+        }
+        // The approver is shown the latest version: approving it succeeds
+        // only if that is what was submitted.
+        let latest = store
+            .value_versions(id, &Which { measure: "c.1".into(), period: Some(period), org_unit: Some("83".into()) })
+            .await
+            .unwrap();
+        let last = latest.last().unwrap();
+        assert_eq!(last.workflow, Workflow::Submitted, "round {round}: the latest version is the one submitted");
+        let moved = store
+            .move_submission(id, &step(period, SubmissionState::Approved, 2, "", Some(&seen(last.version))), "chi")
+            .await
+            .unwrap();
+        assert_eq!(moved.released[0].version, last.version);
+        // Nothing enters an approved period.
+        let after = store.submit_values(id, &[figure("c.1", period, "300", None, None)], "cli").await;
+        assert!(matches!(after, Err(StoreError::Locked { .. })), "round {round}");
+    }
+    eprintln!("{stored} saves went in before the submission, {refused} were refused after it");
+    drop_database(store, &name).await;
+}
