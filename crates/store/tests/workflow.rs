@@ -303,3 +303,95 @@ async fn saves_racing_submissions_and_approvals_never_slip_in_on_postgres() {
     eprintln!("{stored} saves went in before the submission, {refused} were refused after it");
     drop_database(store, &name).await;
 }
+
+/// A database written before figures had a workflow opens with what counted
+/// then still counting: a figure typed by someone who signs in belongs to its
+/// measure's lead agency and counts where that agency's period was approved;
+/// one loaded from the command line was recorded and counts; a draft does
+/// not.
+#[tokio::test]
+async fn a_database_of_the_previous_schema_keeps_what_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("migrations");
+    std::fs::create_dir(&old).unwrap();
+    for entry in std::fs::read_dir(root().join("crates/store/migrations/sqlite")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.as_str() < "0007" {
+            std::fs::copy(&path, old.join(&name)).unwrap();
+        }
+    }
+    let path = dir.path().join("old.db");
+    let url = format!("sqlite://{}", path.display());
+    {
+        use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+        let options = SqliteConnectOptions::from_str(&url).unwrap().create_if_missing(true);
+        let pool = SqlitePoolOptions::new().connect_with(options).await.unwrap();
+        sqlx::migrate::Migrator::new(old.as_path()).await.unwrap().run(&pool).await.unwrap();
+        let plan = std::fs::read_to_string(root().join("data/plans/ben-tre-2025.toml")).unwrap();
+        let plan = serde_json::to_string(&kehoach_planfile::from_toml(&plan).unwrap()).unwrap();
+        let at = "2025-10-01T00:00:00.000Z";
+        for (sql, binds) in [
+            (
+                "INSERT INTO org_units (code, unit) VALUES ('83', '{\"code\":\"83\",\"name\":\"Bến Tre\",\"level\":\"province\"}')",
+                vec![],
+            ),
+            (
+                "INSERT INTO plans (id, region, year, plan, recorded_at, recorded_by) VALUES (1, 'Bến Tre', 2025, $1, $2, 'cli:root')",
+                vec![plan.as_str(), at],
+            ),
+            ("INSERT INTO agencies (code, name) VALUES ('SCT', 'Sở Công Thương')", vec![]),
+            ("INSERT INTO assignments (plan_id, measure, lead, contributors) VALUES (1, 'c.1', 'SCT', '[]')", vec![]),
+            (
+                "INSERT INTO users (username, name, role, agency, password_hash, created_at) VALUES ('an', 'An', 'reporter', 'SCT', 'x', $1)",
+                vec![at],
+            ),
+            (
+                "INSERT INTO value_versions (plan_id, measure, org_unit, period, version, value, status, note, entered_by, entered_at) VALUES (1, 'c.1', '83', '2025-09', 1, '100.5', 'estimate', '', 'an', $1)",
+                vec![at],
+            ),
+            (
+                "INSERT INTO value_versions (plan_id, measure, org_unit, period, version, value, status, note, entered_by, entered_at) VALUES (1, 'c.1', '83', '2025-10', 1, '110', 'estimate', '', 'cli:root', $1)",
+                vec![at],
+            ),
+            (
+                "INSERT INTO value_versions (plan_id, measure, org_unit, period, version, value, status, note, entered_by, entered_at) VALUES (1, 'c.1', '83', '2025-11', 1, '120', 'estimate', '', 'an', $1)",
+                vec![at],
+            ),
+            (
+                "INSERT INTO submissions (plan_id, agency, period, version, state, comment, by_user, at) VALUES (1, 'SCT', '2025-09', 1, 'submitted', '', 'an', $1)",
+                vec![at],
+            ),
+            (
+                "INSERT INTO submissions (plan_id, agency, period, version, state, comment, by_user, at) VALUES (1, 'SCT', '2025-09', 2, 'approved', '', 'chi', $1)",
+                vec![at],
+            ),
+            (
+                "INSERT INTO submissions (plan_id, agency, period, version, state, comment, by_user, at) VALUES (1, 'SCT', '2025-11', 1, 'draft', '', 'an', $1)",
+                vec![at],
+            ),
+        ] {
+            let mut q = sqlx::query(sql);
+            for b in binds {
+                q = q.bind(b);
+            }
+            q.execute(&pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        }
+        pool.close().await;
+    }
+    let store = SqliteStore::open(&url).await.unwrap();
+    let counted: Vec<(String, String, Workflow)> = store
+        .released_values(1)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| (v.period.to_string(), v.value.to_string(), v.workflow))
+        .collect();
+    assert_eq!(
+        counted,
+        [("2025-09".into(), "100.5".into(), Workflow::Approved), ("2025-10".into(), "110".into(), Workflow::Recorded)]
+    );
+    let latest = store.latest_values(1).await.unwrap();
+    let november = latest.iter().find(|v| v.period.to_string() == "2025-11").unwrap();
+    assert_eq!((november.workflow, november.agency.as_deref()), (Workflow::Draft, Some("SCT")));
+}
