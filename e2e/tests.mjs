@@ -7,7 +7,9 @@
 // last line is `N passed, M failed`. Exit code 1 if anything failed.
 // Screenshots go to e2e/screenshots/NAME-1280.png and NAME-360.png (full page).
 
-import { mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -330,10 +332,178 @@ test('a reporter downloads the report and the template, and uploads the template
   // Uploaded as it came (nothing typed): accepted, nothing stored.
   const path = await template.path();
   await page.locator('input#file').setInputFiles({ name: 'bieu.xlsx', mimeType: 'application/octet-stream', buffer: readFileSync(path) });
-  await Promise.all([page.waitForLoadState('load'), page.locator('form[enctype="multipart/form-data"] button[type=submit]').click()]);
+  await Promise.all([page.waitForLoadState('load'), page.locator('form[enctype="multipart/form-data"] button[name=action][value=draft]').click()]);
   const flash = oneLine(await page.locator('.flash').innerText());
   assert(flash.includes('không có ô số liệu nào được điền'), `after the upload the page says "${flash}"`);
   await screenshots(page, 'reports');
+});
+
+// ------------------------------------------- which figures count (issue 12)
+
+// The status chip of exports (c.1) on the overview of a period, as the approver sees it.
+async function exportsChip(context, period) {
+  const page = await login(context, 'approver1', 'approver-pass-1');
+  const res = await page.goto(url(`/?period=${period}`));
+  assert(res && res.status() === 200, `GET /?period=${period} answered ${res && res.status()}`);
+  const chip = await chipText(page, 'tr[data-measure="c.1"]');
+  await page.close();
+  return chip;
+}
+
+// Fills exports on the entry page of a period and presses a button.
+async function enterExports(page, period, typed, action) {
+  await page.goto(url(`/entry?period=${period}`));
+  await page.locator('input[name="v.c.1"]').fill(typed);
+  const [posted] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.locator(`button[name=action][value=${action}]`).click(),
+  ]);
+  await page.waitForLoadState('domcontentloaded');
+  return posted.status();
+}
+
+// Decides on SCT's submission of a period from the approvals page.
+async function decide(page, period, decision, comment = '') {
+  await page.goto(url('/approvals'));
+  const row = page.locator(`tr[data-submission="SCT/${period}"]`).first();
+  await row.waitFor({ state: 'visible' });
+  if (comment) await row.locator('[name=comment]').fill(comment);
+  const [posted] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    row.locator(`button[name=decision][value=${decision}]`).click(),
+  ]);
+  await page.waitForLoadState('domcontentloaded');
+  return posted.status();
+}
+
+test('a draft is not judged, and the form keeps 10,4567 exactly', async (t) => {
+  const context = await t.context();
+  const page = await login(context, 'reporter1', 'reporter-pass-1');
+  assert((await enterExports(page, '2025-10', '10,4567', 'draft')) < 400, 'the draft was refused');
+  const flash = oneLine(await page.locator('.flash').innerText());
+  assert(flash.includes('Đã lưu nháp'), `after saving a draft the page says "${flash}"`);
+  await page.goto(url('/entry?period=2025-10'));
+  const shown = await page.locator('input[name="v.c.1"]').inputValue();
+  assert(shown === '10,4567', `the entry form shows the stored 10.4567 as "${shown}"`);
+  await screenshots(page, 'entry-draft');
+  // Saved again unchanged: still one version, still 10,4567.
+  const [again] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.locator('button[name=action][value=draft]').click(),
+  ]);
+  assert(again.status() < 400, `saving the unchanged form answered ${again.status()}`);
+  await page.goto(url('/entry?period=2025-10'));
+  assert((await page.locator('input[name="v.c.1"]').inputValue()) === '10,4567', 'changed by saving it again');
+  assert((await page.locator('input[name="ver.c.1"]').inputValue()) === '1', 'an unchanged save made a new version');
+  const chip = await exportsChip(await t.context(), '2025-10');
+  assert(chip === NO_DATA, `a draft is judged on the overview: "${chip}"`);
+});
+
+test('a returned figure is not judged', async (t) => {
+  const reporter = await login(await t.context(), 'reporter1', 'reporter-pass-1');
+  assert((await enterExports(reporter, '2025-10', '10,4567', 'submit')) < 400, 'the submission was refused');
+  const approver = await login(await t.context(), 'approver1', 'approver-pass-1');
+  assert((await decide(approver, '2025-10', 'return', 'Đề nghị kiểm tra lại')) < 400, 'the return was refused');
+  const row = approver.locator('tr[data-submission="SCT/2025-10"]', { hasText: 'Trả lại' });
+  await row.first().waitFor({ state: 'visible' });
+  const chip = await exportsChip(await t.context(), '2025-10');
+  assert(chip === NO_DATA, `a returned figure is judged on the overview: "${chip}"`);
+});
+
+test('an approval after the figure changed is refused; the approved figure is judged', async (t) => {
+  const reporter = await login(await t.context(), 'reporter1', 'reporter-pass-1');
+  assert((await enterExports(reporter, '2025-10', '10,4568', 'submit')) < 400, 'the corrected submission was refused');
+  // The approver opens the queue and looks at 10,4568 ...
+  const first = await login(await t.context(), 'approver1', 'approver-pass-1');
+  await first.goto(url('/approvals'));
+  const row = first.locator('tr[data-submission="SCT/2025-10"]').first();
+  await row.waitFor({ state: 'visible' });
+  assert(oneLine(await row.innerText()).includes('10,4568'), 'the queue does not show 10,4568');
+  // ... while it is sent back and corrected again elsewhere.
+  const second = await login(await t.context(), 'approver1', 'approver-pass-1');
+  assert((await decide(second, '2025-10', 'return', 'Sửa lại số liệu')) < 400, 'the second return was refused');
+  assert((await enterExports(reporter, '2025-10', '10,4569', 'submit')) < 400, 'the third submission was refused');
+  const [stale] = await Promise.all([
+    first.waitForResponse((r) => r.request().method() === 'POST'),
+    row.locator('button[name=decision][value=approve]').click(),
+  ]);
+  assert(stale.status() === 409, `approving what was shown before answered ${stale.status()}, expected 409`);
+  const problem = oneLine(await first.locator('.problem').innerText());
+  assert(problem.length > 0, 'the refusal says nothing');
+  assert((await exportsChip(await t.context(), '2025-10')) === NO_DATA, 'judged after a refused approval');
+  // Approved as it stands now: judged.
+  assert((await decide(first, '2025-10', 'approve')) < 400, 'the approval of what is shown was refused');
+  const chip = await exportsChip(await t.context(), '2025-10');
+  assertStatusWithData(chip, 'overview after approval');
+  const measure = await login(await t.context(), 'approver1', 'approver-pass-1');
+  await measure.goto(url('/measures/c.1?period=2025-10'));
+  const history = oneLine(await measure.locator('table.history').innerText());
+  assert(history.includes('10,4569') && history.includes('Đã duyệt'), `the history does not show 10,4569 approved: ${history}`);
+  await screenshots(measure, 'measure-approved');
+});
+
+// Downloads SCT's template of a period from the Báo cáo page.
+async function downloadTemplate(page, period) {
+  await page.goto(url('/reports'));
+  await page.locator('select#tperiod').selectOption(period);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('form[action="/reports/template"][method=get] button[type=submit]').click(),
+  ]);
+  return download.path();
+}
+
+// Edits a workbook's cells (e2e/xlsx_edit.py) and gives the new file's path.
+function editWorkbook(path, edits) {
+  const out = join(mkdtempSync(join(tmpdir(), 'kehoach-xlsx-')), 'bieu.xlsx');
+  execFileSync('python3', [join(HERE, 'xlsx_edit.py'), path, out, ...edits.flat()]);
+  return out;
+}
+
+async function uploadTemplate(page, file, action) {
+  await page.goto(url('/reports'));
+  await page.locator('input#file').setInputFiles({ name: 'bieu.xlsx', mimeType: 'application/octet-stream', buffer: readFileSync(file) });
+  const [posted] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.locator(`form[enctype="multipart/form-data"] button[name=action][value=${action}]`).click(),
+  ]);
+  await page.waitForLoadState('domcontentloaded');
+  return posted.status();
+}
+
+test('a template uploaded by a reporter awaits approval and counts once approved', async (t) => {
+  const reporter = await login(await t.context(), 'reporter1', 'reporter-pass-1');
+  const blank = await downloadTemplate(reporter, '2025-Q1');
+  // Exports are the Department's only measure: row 6 of the sheet.
+  const filled = editWorkbook(blank, [['xl/worksheets/sheet1.xml', 'G6', 'n:437.25']]);
+  assert((await uploadTemplate(reporter, filled, 'submit')) === 200, 'the filled template was refused');
+  const flash = oneLine(await reporter.locator('.flash').innerText());
+  assert(flash.includes('đã gửi lãnh đạo duyệt'), `after the upload the page says "${flash}"`);
+  assert((await exportsChip(await t.context(), '2025-Q1')) === NO_DATA, 'judged before approval');
+  const approver = await login(await t.context(), 'approver1', 'approver-pass-1');
+  await approver.goto(url('/approvals'));
+  const row = approver.locator('tr[data-submission="SCT/2025-Q1"]').first();
+  await row.waitFor({ state: 'visible' });
+  assert(oneLine(await row.innerText()).includes('437,25'), 'the queue does not show the uploaded 437,25');
+  await screenshots(approver, 'approvals-template');
+  assert((await decide(approver, '2025-Q1', 'approve')) < 400, 'the approval was refused');
+  assertStatusWithData(await exportsChip(await t.context(), '2025-Q1'), 'overview after approving the template');
+});
+
+test("a workbook whose hidden sheet names another agency's measures is refused", async (t) => {
+  const reporter = await login(await t.context(), 'reporter1', 'reporter-pass-1');
+  const blank = await downloadTemplate(reporter, '2025-Q2');
+  // The hidden sheet rewritten: another agency, a measure of the Department of Health.
+  const forged = editWorkbook(blank, [
+    ['xl/worksheets/sheet2.xml', 'B4', 's:SYT'],
+    ['xl/worksheets/sheet2.xml', 'A7', 's:g.1'],
+    ['xl/worksheets/sheet1.xml', 'G6', 'n:99'],
+  ]);
+  const status = await uploadTemplate(reporter, forged, 'submit');
+  assert(status === 422, `the forged workbook answered ${status}, expected 422`);
+  const said = oneLine(await reporter.locator('.problem').allInnerTexts().then((t) => t.join(' ')));
+  assert(said.includes('_kehoach') && said.includes('B4') && said.includes('A7'), `the refusal does not name the cells: ${said}`);
+  assert((await exportsChip(await t.context(), '2025-Q2')) === NO_DATA, 'something of the forged workbook counts');
 });
 
 // ---------------------------------------------------------------- runner

@@ -61,7 +61,7 @@ fn the_xlsx_appendix_has_numbers_formats_and_a_print_setup() {
     let at = |r: u32, c: u32| sheet.get_value((r, c)).cloned().unwrap_or(Data::Empty);
     assert_eq!(at(0, 0), Data::String("PHỤ LỤC".into()));
     assert_eq!(at(1, 0), Data::String("TÌNH HÌNH THỰC HIỆN CÁC CHỈ TIÊU CHỦ YẾU NĂM 2025".into()));
-    let header: Vec<String> = (0..9).map(|c| at(4, c).to_string()).collect();
+    let header: Vec<String> = (0..10).map(|c| at(4, c).to_string()).collect();
     assert_eq!(
         header,
         [
@@ -70,29 +70,43 @@ fn the_xlsx_appendix_has_numbers_formats_and_a_print_setup() {
             "Đơn vị tính",
             "Thực hiện năm 2024",
             "Kế hoạch năm 2025",
+            "",
             "Ước thực hiện năm 2025",
             "So sánh (%)",
             "",
             "Đánh giá"
         ]
     );
-    assert_eq!(at(5, 6).to_string(), "Ước TH so với KH năm");
-    // The first sector, then GRDP growth: 5,84 % against 6,0 - 6,5 %.
+    assert_eq!((at(5, 4).to_string(), at(5, 5).to_string()), ("Mức, từ".into(), "Đến".into()));
+    assert_eq!(at(5, 7).to_string(), "Ước TH so với KH năm");
+    // The first sector, then GRDP growth: 5,84 % against 6,0 - 6,5 %, the
+    // range in two numeric cells.
     assert_eq!((at(6, 0).to_string(), at(6, 1).to_string()), ("I".into(), "KINH TẾ".into()));
     assert_eq!(at(7, 0), Data::Float(1.0));
     assert!(at(7, 1).to_string().starts_with("Tốc độ tăng trưởng"), "{:?}", at(7, 1));
     assert_eq!(at(7, 2).to_string(), "%");
-    assert_eq!(at(7, 4), Data::String("6,0 - 6,5".into()));
-    assert_eq!(at(7, 5), Data::Float(5.84), "the figure is a number, not text");
-    assert_eq!(at(7, 8).to_string(), "Không đạt");
-    // Every figure in the figure columns is a number.
+    assert_eq!((at(7, 4), at(7, 5)), (Data::Float(6.0), Data::Float(6.5)), "the plan is numbers");
+    assert_eq!(at(7, 6), Data::Float(5.84), "the figure is a number, not text");
+    assert_eq!(at(7, 9).to_string(), "Không đạt");
+    // Every figure and every plan with a number in it is a number; the
+    // comparator is in the cell's format ("≥ "#,##0).
     for (r, c, d) in sheet.used_cells() {
-        if r >= 7 && [3, 5, 6, 7].contains(&c) {
+        let r = r as u32;
+        if r >= 7 && [3, 5, 6, 7, 8].contains(&c) {
             assert!(matches!(d, Data::Float(_) | Data::Empty), "row {r}, column {c}: {d:?} is not a number");
         }
+        if r >= 7 && c == 4 && !matches!(d, Data::Float(_) | Data::Empty) {
+            let words = d.to_string();
+            assert!(!words.chars().any(|ch| ch.is_ascii_digit()), "row {r}: the plan “{words}” is text with a number");
+        }
     }
+    let exports_row = (7..sheet.height() as u32)
+        .find(|r| at(*r, 1).to_string().starts_with("Kim ngạch xuất khẩu"))
+        .expect("exports are in the appendix");
+    assert_eq!(at(exports_row, 4), Data::Float(1850.0), "≥ 1.850 is the number 1850");
     let styles = unzip(&path, "xl/styles.xml");
     assert!(styles.contains(r#"formatCode="[$-42A]#,##0.00""#), "Vietnamese number formats");
+    assert!(styles.contains(r#"formatCode="[$-42A]&quot;≥ &quot;#,##0""#), "the comparator in the format: {styles}");
     let xml = unzip(&path, "xl/worksheets/sheet1.xml");
     assert!(xml.contains(r#"ySplit="6""#), "frozen header");
     assert!(xml.contains(r#"paperSize="9""#) && xml.contains(r#"orientation="landscape""#), "A4 landscape");

@@ -87,6 +87,9 @@ impl Default for Tolerances {
     }
 }
 
+/// Why a measure without a planned value is not judged.
+const NO_TARGET: &str = "kế hoạch chưa có giá trị chỉ tiêu";
+
 /// The figures a verdict rests on. Values are for the period as asked: the
 /// year-to-date total of a flow for a cumulative period, the level at the end
 /// of the period for a stock or a rate.
@@ -317,18 +320,18 @@ fn judge(m: &Measure, actual: Decimal, period: Period, figures: &Figures, tol: &
         Comparator::Above => match m.value {
             Some(x) if actual > x => (Status::Exceeded, String::new()),
             Some(_) => (Status::NotAchieved, String::new()),
-            None => (Status::NoData, "no target value".into()),
+            None => (Status::NoData, NO_TARGET.into()),
         },
         Comparator::AtMost => match m.value {
             Some(x) if actual < x => (Status::Exceeded, String::new()),
             Some(x) if actual == x => (Status::Achieved, String::new()),
             Some(_) => (Status::NotAchieved, String::new()),
-            None => (Status::NoData, "no target value".into()),
+            None => (Status::NoData, NO_TARGET.into()),
         },
         Comparator::Below => match m.value {
             Some(x) if actual < x => (Status::Exceeded, String::new()),
             Some(_) => (Status::NotAchieved, String::new()),
-            None => (Status::NoData, "no target value".into()),
+            None => (Status::NoData, NO_TARGET.into()),
         },
         Comparator::Between => between(actual, m.low, m.high),
         Comparator::About => match m.value {
@@ -343,7 +346,7 @@ fn judge(m: &Measure, actual: Decimal, period: Period, figures: &Figures, tol: &
                     (Status::Achieved, basis)
                 }
             }
-            None => (Status::NoData, "no target value".into()),
+            None => (Status::NoData, NO_TARGET.into()),
         },
         Comparator::Equal => match m.value {
             Some(x) => {
@@ -353,11 +356,18 @@ fn judge(m: &Measure, actual: Decimal, period: Period, figures: &Figures, tol: &
                 let basis = format!("lệch {} so với {} (cho phép ± {})", show(deviation), show(x), show(margin));
                 if deviation.abs() <= margin { (Status::Achieved, basis) } else { (Status::NotAchieved, basis) }
             }
-            None => (Status::NoData, "no target value".into()),
+            None => (Status::NoData, NO_TARGET.into()),
         },
         Comparator::IncreaseBy | Comparator::DecreaseBy => {
             let Some(base) = figures.last_year else {
-                return (Status::NoData, "last year's actual is needed as the base".into());
+                let year = period.year() - 1;
+                return (
+                    Status::NoData,
+                    format!(
+                        "thiếu số liệu thực hiện năm {year} (gốc để tính mức {}): cơ quan chủ trì nhập số liệu kỳ Năm {year}",
+                        if m.comparator == Comparator::DecreaseBy { "giảm" } else { "tăng" }
+                    ),
+                );
             };
             let rate = unit == "%" || unit == "‰";
             let change = match (m.comparator, rate) {
@@ -365,7 +375,12 @@ fn judge(m: &Measure, actual: Decimal, period: Period, figures: &Figures, tol: &
                 (Comparator::IncreaseBy, true) => actual - base,
                 (Comparator::DecreaseBy, false) if !base.is_zero() => (base - actual) / base * Decimal::ONE_HUNDRED,
                 (Comparator::IncreaseBy, false) if !base.is_zero() => (actual - base) / base * Decimal::ONE_HUNDRED,
-                _ => return (Status::NoData, "last year's actual is zero".into()),
+                _ => {
+                    return (
+                        Status::NoData,
+                        format!("số liệu thực hiện năm {} bằng 0: không tính được tỷ lệ thay đổi", period.year() - 1),
+                    );
+                }
             };
             let word = if m.comparator == Comparator::DecreaseBy { "giảm" } else { "tăng" };
             let points = if rate { " điểm %" } else { "%" };
@@ -375,7 +390,14 @@ fn judge(m: &Measure, actual: Decimal, period: Period, figures: &Figures, tol: &
         }
         Comparator::Decrease | Comparator::Increase => {
             let Some(before) = figures.same_period_last_year else {
-                return (Status::NoData, "the same period last year is needed".into());
+                let before = period.year_before();
+                return (
+                    Status::NoData,
+                    format!(
+                        "thiếu số liệu cùng kỳ năm trước ({}) để so sánh: cơ quan chủ trì nhập số liệu kỳ đó",
+                        before.label_vi()
+                    ),
+                );
             };
             let better = if m.comparator == Comparator::Decrease { actual < before } else { actual > before };
             let basis = format!("{} so với {} cùng kỳ", show(actual), show(before));
@@ -397,7 +419,7 @@ fn at_least(actual: Decimal, target: Option<Decimal>) -> (Status, String) {
         Some(x) if actual > x => (Status::Exceeded, String::new()),
         Some(x) if actual == x => (Status::Achieved, String::new()),
         Some(_) => (Status::NotAchieved, String::new()),
-        None => (Status::NoData, "no target value".into()),
+        None => (Status::NoData, NO_TARGET.into()),
     }
 }
 
@@ -406,7 +428,7 @@ fn between(actual: Decimal, low: Option<Decimal>, high: Option<Decimal>) -> (Sta
         (Some(_), Some(hi)) if actual > hi => (Status::Exceeded, String::new()),
         (Some(lo), Some(_)) if actual >= lo => (Status::Achieved, String::new()),
         (Some(_), Some(_)) => (Status::NotAchieved, String::new()),
-        _ => (Status::NoData, "no target range".into()),
+        _ => (Status::NoData, "kế hoạch chưa có khoảng chỉ tiêu".into()),
     }
 }
 
@@ -598,6 +620,13 @@ mod tests {
         assert_eq!(status(&poverty, &year("2.0", Some("3.2"))), Status::Exceeded);
         let basis = evaluate(&poverty, Period::Year(2025), &year("2.5", Some("3.2")), &Tolerances::default()).basis;
         assert_eq!(basis, "giảm 0,7 điểm % so với 3,2% năm trước");
+        // Without its base the verdict says, in Vietnamese, which figure is missing.
+        let e = evaluate(&poverty, Period::Year(2025), &year("2.5", None), &Tolerances::default());
+        assert_eq!(e.status, Status::NoData);
+        assert!(e.basis.starts_with("thiếu số liệu thực hiện năm 2024 (gốc để tính mức giảm)"), "{}", e.basis);
+        let crime = measure(Comparator::Decrease, None, None, "", MeasureKind::Direction);
+        let e = evaluate(&crime, Period::Quarter(2025, 3), &year("90", None), &Tolerances::default());
+        assert!(e.basis.contains("thiếu số liệu cùng kỳ năm trước (Quý III/2024)"), "{}", e.basis);
     }
 
     #[test]

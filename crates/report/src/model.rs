@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use kehoach_domain::evaluate::{Evaluation, Status};
 use kehoach_domain::period::Period;
 use kehoach_domain::plan::{Comparator, Measure, Plan, Task};
-use kehoach_domain::progress::{TaskProgress, TaskStatus, format_milestones};
+use kehoach_domain::progress::{Milestone, TaskProgress, TaskStatus};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
@@ -101,6 +101,9 @@ pub struct MeasureRow {
     pub last_year: Option<Decimal>,
     /// Kế hoạch năm as one number, where the target is one number.
     pub plan_value: Option<Decimal>,
+    /// Kế hoạch năm as a range, where the target is one (`6,0 - 6,5`, a
+    /// fall of `0,5 - 1` point).
+    pub plan_range: Option<(Decimal, Decimal)>,
     /// Kế hoạch năm as written: `6,0 - 6,5`, `≥ 1.850`.
     pub plan_text: String,
     /// Ước thực hiện in the period.
@@ -122,8 +125,10 @@ pub struct TaskRow {
     pub text: String,
     pub lead: String,
     pub status: TaskStatus,
+    /// Whether the lead agency has reported on it at all.
+    pub reported: bool,
     pub percent: Option<Decimal>,
-    /// One per line: `name | due | reached`.
+    /// One per line, as a list: `Khởi công: hạn 31/03/2025, đạt 15/03/2025`.
     pub milestones: String,
     pub overdue: usize,
     pub narrative: String,
@@ -146,6 +151,9 @@ impl MeasureRow {
 impl TaskRow {
     /// Tình trạng as the tables print it, with the milestones past due.
     pub fn status_text(&self) -> String {
+        if !self.reported {
+            return NOT_REPORTED.to_string();
+        }
         match self.overdue {
             0 => self.status.label_vi().to_string(),
             n => format!("{} ({n} mốc quá hạn)", self.status.label_vi()),
@@ -249,6 +257,7 @@ impl Report {
                     comparator: m.comparator,
                     last_year: x.last_year,
                     plan_value: single_target(m),
+                    plan_range: m.low.zip(m.high),
                     plan_text: target_without_unit(m),
                     actual: e.actual,
                     pct_plan: e.achievement_pct,
@@ -386,6 +395,28 @@ fn target_without_unit(m: &Measure) -> String {
     }
 }
 
+/// What a task nobody has reported on is said to be: not "chưa triển khai",
+/// which would be a report.
+pub const NOT_REPORTED: &str = "Chưa có báo cáo";
+
+/// Milestones as a report lists them, one a line: the name, then its due
+/// date and the day it was reached, in words.
+fn milestone_lines(milestones: &[Milestone]) -> String {
+    let day = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+    milestones
+        .iter()
+        .map(|m| {
+            let when: Vec<String> =
+                [m.due.map(|d| format!("hạn {}", day(d))), m.reached.map(|d| format!("đạt {}", day(d)))]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+            if when.is_empty() { format!("- {}", m.name) } else { format!("- {}: {}", m.name, when.join(", ")) }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn task_row(t: &Task, p: Option<&TaskProgress>, leads: &HashMap<String, String>, today: NaiveDate) -> TaskRow {
     // One clause often holds several tasks (11 projects, then a bridge by
     // name): the item is its verb and object; the clause only stands in
@@ -402,8 +433,9 @@ fn task_row(t: &Task, p: Option<&TaskProgress>, leads: &HashMap<String, String>,
         text,
         lead: leads.get(&kehoach_domain::org::Assignment::task_key(&t.key)).cloned().unwrap_or_default(),
         status: p.map_or(TaskStatus::NotStarted, |p| p.status),
+        reported: p.is_some(),
         percent: p.and_then(|p| p.percent),
-        milestones: p.map(|p| format_milestones(&p.milestones)).unwrap_or_default(),
+        milestones: p.map(|p| milestone_lines(&p.milestones)).unwrap_or_default(),
         overdue: p.map_or(0, |p| p.overdue(today).len()),
         narrative: p.map(|p| p.narrative.clone()).unwrap_or_default(),
     }

@@ -208,8 +208,9 @@ fn task_blocks(report: &Report) -> Vec<Block> {
         out.push(Block::Paragraph("Nghị quyết không đề ra nhiệm vụ trọng tâm có thể theo dõi riêng.".into()));
         return out;
     }
-    let count = |s: TaskStatus| report.tasks.iter().filter(|t| t.status == s).count();
-    if count(TaskStatus::NotStarted) == total {
+    let count = |s: TaskStatus| report.tasks.iter().filter(|t| t.reported && t.status == s).count();
+    let unreported = report.tasks.iter().filter(|t| !t.reported).count();
+    if unreported == total {
         out.push(Block::Paragraph(format!(
             "Các cơ quan chủ trì chưa báo cáo tiến độ của {total} nhiệm vụ, công trình trọng tâm được theo dõi; \
              đề nghị các cơ quan cập nhật tiến độ trong kỳ báo cáo tới."
@@ -220,8 +221,9 @@ fn task_blocks(report: &Report) -> Vec<Block> {
         (count(TaskStatus::Done), "đã hoàn thành"),
         (count(TaskStatus::InProgress), "đang triển khai"),
         (count(TaskStatus::Delayed), "chậm tiến độ"),
-        (count(TaskStatus::NotStarted), "chưa triển khai hoặc chưa có báo cáo"),
+        (count(TaskStatus::NotStarted), "chưa triển khai"),
         (count(TaskStatus::Cancelled), "dừng thực hiện"),
+        (unreported, "chưa có báo cáo"),
     ]
     .into_iter()
     .filter(|(n, _)| *n > 0)
@@ -330,6 +332,7 @@ mod tests {
             comparator: Comparator::AtLeast,
             last_year: None,
             plan_value: None,
+            plan_range: None,
             plan_text: plan.into(),
             actual: Some(actual.parse().unwrap()),
             pct_plan: pct.map(|p| p.parse().unwrap()),

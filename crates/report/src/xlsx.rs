@@ -3,8 +3,10 @@
 //!
 //! Figures are written as numbers with a Vietnamese number format
 //! (`[$-42A]`, the Vietnamese locale, so `1.850,5` shows the Vietnamese way
-//! wherever the reader's program follows the cell's locale); text is only
-//! where the plan has text, as for a target range `6,0 - 6,5`.
+//! wherever the reader's program follows the cell's locale). The plan is a
+//! number too: its comparator goes in the cell's number format (`"≥ "#,##0`
+//! shows `≥ 1.850` and computes as 1850), a range in two cells (từ, đến);
+//! text only where the plan has no number at all ("kéo giảm").
 
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
@@ -19,12 +21,13 @@ pub const FIRST_DATA_ROW: u32 = 6;
 const FONT: &str = "Times New Roman";
 
 /// The columns of the targets sheet: heading and width.
-const COLUMNS: [(&str, f64); 9] = [
+const COLUMNS: [(&str, f64); 10] = [
     ("STT", 6.0),
     ("Chỉ tiêu", 46.0),
     ("Đơn vị tính", 13.0),
     ("", 13.0),
-    ("", 13.0),
+    ("Mức, từ", 12.0),
+    ("Đến", 10.0),
     ("", 14.0),
     ("Ước TH so với KH năm", 11.0),
     ("So với cùng kỳ năm trước", 11.0),
@@ -53,12 +56,30 @@ fn header() -> Format {
 
 /// A number format that shows `decimals` places, the Vietnamese way.
 fn number_format(decimals: u32) -> Format {
-    let pattern = if decimals == 0 {
-        "[$-42A]#,##0".to_string()
-    } else {
-        format!("[$-42A]#,##0.{}", "0".repeat(decimals as usize))
-    };
-    cell().set_num_format(pattern)
+    prefixed_format("", decimals)
+}
+
+/// [`number_format`] with words before the number (`≥ `, `giảm `): the
+/// cell still holds the number.
+fn prefixed_format(prefix: &str, decimals: u32) -> Format {
+    let digits = if decimals == 0 { "#,##0".to_string() } else { format!("#,##0.{}", "0".repeat(decimals as usize)) };
+    let words = if prefix.is_empty() { String::new() } else { format!("\"{prefix}\"") };
+    cell().set_num_format(format!("[$-42A]{words}{digits}"))
+}
+
+/// The words a plan's comparator puts before its number.
+fn comparator_words(c: kehoach_domain::Comparator) -> &'static str {
+    use kehoach_domain::Comparator::*;
+    match c {
+        AtLeast => "≥ ",
+        Above => "> ",
+        AtMost => "≤ ",
+        Below => "< ",
+        About => "khoảng ",
+        IncreaseBy => "tăng ",
+        DecreaseBy => "giảm ",
+        _ => "",
+    }
 }
 
 /// How many decimals a row's figures need: as many as they carry, at most 2.
@@ -111,13 +132,10 @@ fn targets_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError
             3 => {
                 sheet.merge_range(4, c, 5, c, &format!("Thực hiện năm {}", report.year - 1), &h)?;
             }
-            4 => {
-                sheet.merge_range(4, c, 5, c, &format!("Kế hoạch năm {}", report.year), &h)?;
-            }
-            5 => {
+            6 => {
                 sheet.merge_range(4, c, 5, c, &report.actual_heading(), &h)?;
             }
-            6 | 7 => {
+            4 | 5 | 7 | 8 => {
                 sheet.write_string_with_format(5, c, *name, &h)?;
             }
             _ => {
@@ -125,7 +143,8 @@ fn targets_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError
             }
         }
     }
-    sheet.merge_range(4, 6, 4, 7, "So sánh (%)", &h)?;
+    sheet.merge_range(4, 4, 4, 5, &format!("Kế hoạch năm {}", report.year), &h)?;
+    sheet.merge_range(4, 7, 4, 8, "So sánh (%)", &h)?;
     sheet.set_row_height(4, 24)?;
     sheet.set_row_height(5, 48)?;
     sheet.set_freeze_panes(FIRST_DATA_ROW, 0)?;
@@ -142,29 +161,41 @@ fn targets_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError
         row += 1;
         for r in &block.rows {
             n += 1;
-            let figures = number_format(decimals_of(&[r.last_year, r.plan_value, r.actual]));
+            let (low, high) = r.plan_range.unzip();
+            let decimals = decimals_of(&[r.last_year, r.plan_value, low, high, r.actual]);
+            let figures = number_format(decimals);
             sheet.write_number_with_format(row, 0, n, &centred)?;
             sheet.write_string_with_format(row, 1, &r.name, &text)?;
             sheet.write_string_with_format(row, 2, &r.unit, &centred)?;
             write_figure(sheet, row, 3, r.last_year, &figures)?;
-            match r.plan_value {
-                Some(v) if r.plan_text == kehoach_domain::number::format_vi(v) => {
-                    sheet.write_with_format(row, 4, v, &figures)?;
+            let words = comparator_words(r.comparator);
+            match (r.plan_range, r.plan_value) {
+                (Some((low, high)), _) => {
+                    sheet.write_with_format(row, 4, low, &prefixed_format(words, decimals))?;
+                    sheet.write_with_format(row, 5, high, &figures)?;
                 }
-                _ => {
-                    sheet.write_string_with_format(row, 4, &r.plan_text, &centred)?;
+                (None, Some(v)) => {
+                    sheet.write_with_format(row, 4, v, &prefixed_format(words, decimals))?;
+                    sheet.write_blank(row, 5, &figures)?;
+                }
+                // No number in the plan ("kéo giảm"): its words.
+                (None, None) => {
+                    sheet.merge_range(row, 4, row, 5, &r.plan_text, &centred)?;
                 }
             }
-            write_figure(sheet, row, 5, r.actual, &figures)?;
-            write_figure(sheet, row, 6, r.pct_plan.map(|p| p.round_dp(1)), &percent)?;
-            write_figure(sheet, row, 7, r.pct_last_year.map(|p| p.round_dp(1)), &percent)?;
-            sheet.write_string_with_format(row, 8, r.verdict(), &centred)?;
-            let tallest =
-                [(r.name.as_str(), COLUMNS[1].1), (r.unit.as_str(), COLUMNS[2].1), (&r.plan_text, COLUMNS[4].1)]
-                    .iter()
-                    .map(|(t, w)| lines(t, *w))
-                    .max()
-                    .unwrap_or(1);
+            write_figure(sheet, row, 6, r.actual, &figures)?;
+            write_figure(sheet, row, 7, r.pct_plan.map(|p| p.round_dp(1)), &percent)?;
+            write_figure(sheet, row, 8, r.pct_last_year.map(|p| p.round_dp(1)), &percent)?;
+            sheet.write_string_with_format(row, 9, r.verdict(), &centred)?;
+            let tallest = [
+                (r.name.as_str(), COLUMNS[1].1),
+                (r.unit.as_str(), COLUMNS[2].1),
+                (&r.plan_text, COLUMNS[4].1 + COLUMNS[5].1),
+            ]
+            .iter()
+            .map(|(t, w)| lines(t, *w))
+            .max()
+            .unwrap_or(1);
             if tallest > 1 {
                 sheet.set_row_height(row, height(tallest))?;
             }
@@ -197,7 +228,7 @@ fn tasks_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError> 
         ("Cơ quan chủ trì", 22.0),
         ("Tình trạng", 15.0),
         ("Tiến độ (%)", 10.0),
-        ("Mốc tiến độ (tên | hạn | ngày đạt)", 34.0),
+        ("Mốc tiến độ", 34.0),
         ("Ghi chú", 26.0),
     ];
     let last = (columns.len() - 1) as u16;

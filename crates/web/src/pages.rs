@@ -117,6 +117,14 @@ fn period_of(plan: &Plan, asked: Option<&str>) -> Result<Period, String> {
     }
 }
 
+/// The period of an entry form: one of the plan's year, or of the year
+/// before, whose figures are the base of measures judged against last year.
+fn entry_period(plan: &Plan, asked: Option<&str>) -> Result<Period, String> {
+    let mut last_year = plan.clone();
+    last_year.year -= 1;
+    period_of(plan, asked).or_else(|e| period_of(&last_year, asked).map_err(|_| e))
+}
+
 fn against_of(asked: Option<&str>) -> Against {
     if asked == Some("original") { Against::Original } else { Against::Current }
 }
@@ -577,6 +585,9 @@ struct Field {
     error: String,
     /// A figure far from the earlier ones: kept only with a note.
     warning: String,
+    /// For a measure judged against last year: the figure it needs (its
+    /// period's code and label), and whether it counts already.
+    base: Option<(String, String, bool)>,
 }
 
 #[derive(Template)]
@@ -675,6 +686,18 @@ async fn entry_context(state: &State, agency: &str, period: Period) -> Result<En
     Ok(EntryContext { plan, unit, unit_name, agencies, measures, latest, released, submission })
 }
 
+/// The figure a measure judged against last year needs beside this
+/// period's: last year's actual for a change ("giảm 0,5 - 1 điểm %"), the
+/// same period last year for a direction ("kéo giảm").
+fn base_of(m: &Measure, period: Period) -> Option<Period> {
+    use kehoach_domain::Comparator::*;
+    match m.comparator {
+        IncreaseBy | DecreaseBy => Some(Period::Year(period.year() - 1)),
+        Increase | Decrease => Some(period.year_before()),
+        _ => None,
+    }
+}
+
 /// The figures a new one is compared with: the same period last year and,
 /// for a month, the three months before it.
 pub(crate) fn references(
@@ -727,6 +750,10 @@ fn entry_page(viewer: &Viewer, ctx: &EntryContext, agency: &Agency, period: Peri
                 workflow: stored.map_or("", |v| v.workflow.label_vi()),
                 error: errors.get(&m.key).cloned().unwrap_or_default(),
                 warning: warnings.get(&m.key).cloned().unwrap_or_default(),
+                base: base_of(m, period).map(|p| {
+                    let have = ctx.released.contains_key(&(m.key.clone(), p));
+                    (p.to_string(), p.label_vi(), have)
+                }),
             }
         })
         .collect();
@@ -738,7 +765,10 @@ fn entry_page(viewer: &Viewer, ctx: &EntryContext, agency: &Agency, period: Peri
         choose_agency: viewer.agency().is_none(),
         period: period.to_string(),
         period_label: period.label_vi(),
-        periods: period_options(ctx.plan.year, period),
+        periods: period_options(ctx.plan.year, period)
+            .into_iter()
+            .chain(period_options(ctx.plan.year - 1, period))
+            .collect(),
         fields,
         state: state.map(|s| s.label_vi().to_string()).unwrap_or_else(|| "Chưa nhập".into()),
         state_comment: ctx.submission.as_ref().map(|s| s.comment.clone()).unwrap_or_default(),
@@ -764,7 +794,7 @@ pub(crate) async fn entry_form(
     };
     allow!(viewer, Action::Enter, Some(&agency.code), &next);
     let plan_year = attempt!(state.store.plan(state.plan(), Against::Current).await);
-    let period = match period_of(&plan_year, q.period.as_deref()) {
+    let period = match entry_period(&plan_year, q.period.as_deref()) {
         Ok(p) => p,
         Err(e) => return message(&viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", &e),
     };
@@ -794,7 +824,7 @@ pub(crate) async fn entry(
         return r;
     }
     let plan = attempt!(state.store.plan(state.plan(), Against::Current).await);
-    let period = match period_of(&plan, get("period")) {
+    let period = match entry_period(&plan, get("period")) {
         Ok(p) => p,
         Err(e) => return message(&viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", &e),
     };
@@ -1128,7 +1158,15 @@ pub(crate) async fn decide(
             let page = attempt!(approvals_page(&state, &viewer, &problem).await);
             (StatusCode::CONFLICT, html(&page)).into_response()
         }
-        Err(e @ (StoreError::Conflict { .. } | StoreError::Invalid(_))) => {
+        Err(StoreError::Conflict { expected, current, .. }) => {
+            let problem = format!(
+                "Chưa thực hiện: kỳ báo cáo này vừa được xử lý hoặc gửi lại (trang đã mở ở lần {expected}, nay là lần \
+                 {current}). Xem lại số liệu mới rồi quyết định."
+            );
+            let page = attempt!(approvals_page(&state, &viewer, &problem).await);
+            (StatusCode::CONFLICT, html(&page)).into_response()
+        }
+        Err(e @ StoreError::Invalid(_)) => {
             let page = attempt!(approvals_page(&state, &viewer, &format!("Không thực hiện được: {e}")).await);
             (StatusCode::CONFLICT, html(&page)).into_response()
         }
@@ -1239,7 +1277,7 @@ async fn tasks_page(
             object: t.object.clone(),
             place: t.place.clone().unwrap_or_default(),
             deadline: deadline.format("%d/%m/%Y").to_string(),
-            status: status.map_or("Chưa báo cáo", |s| s.label_vi()),
+            status: status.map_or(kehoach_report::model::NOT_REPORTED, |s| s.label_vi()),
             status_class: match status {
                 Some(TaskStatus::Done) => "chip achieved",
                 Some(TaskStatus::Delayed) => "chip not-achieved",
