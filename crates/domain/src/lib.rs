@@ -6,6 +6,7 @@
 pub mod access;
 pub mod alphabet;
 pub mod check;
+pub mod checklist;
 pub mod evaluate;
 pub mod formula;
 pub mod ledger;

@@ -588,6 +588,14 @@ struct Field {
     /// For a measure judged against last year: the figure it needs (its
     /// period's code and label), and whether it counts already.
     base: Option<(String, String, bool)>,
+    /// For a checklist: each named unit, reached or not and when (the date
+    /// as an `<input type=date>` value), in place of a value box.
+    checklist: Vec<(String, bool, String)>,
+}
+
+/// Whether a measure is entered per named unit.
+fn is_checklist(m: &Measure) -> bool {
+    m.kind == kehoach_domain::MeasureKind::Checklist && !m.subjects.is_empty()
 }
 
 #[derive(Template)]
@@ -715,6 +723,30 @@ pub(crate) fn references(
     asked.into_iter().filter_map(|(what, p)| released.get(&(key.to_string(), p)).map(|v| (what, *v))).collect()
 }
 
+/// A checklist's named units as the form says they stand: `r.KEY.I` checked
+/// when reached, `d.KEY.I` the day (`2025-09-15`, or `15/09/2025` typed).
+fn checklist_of<'a>(
+    m: &Measure,
+    get: &impl Fn(&str) -> Option<&'a str>,
+) -> Result<Vec<kehoach_domain::checklist::Item>, String> {
+    m.subjects
+        .iter()
+        .enumerate()
+        .map(|(i, subject)| {
+            let reached = get(&format!("r.{}.{i}", m.key)).is_some();
+            let day = get(&format!("d.{}.{i}", m.key)).unwrap_or_default().trim();
+            let on = if day.is_empty() || !reached {
+                None
+            } else {
+                let parsed = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                    .or_else(|_| chrono::NaiveDate::parse_from_str(day, "%d/%m/%Y"));
+                Some(parsed.map_err(|_| format!("Ngày đạt của {subject} “{day}” không hợp lệ (viết 15/09/2025)."))?)
+            };
+            Ok(kehoach_domain::checklist::Item { subject: subject.clone(), reached, on })
+        })
+        .collect()
+}
+
 /// What the entry page says beside the form.
 #[derive(Default)]
 struct Said<'a> {
@@ -734,6 +766,25 @@ fn entry_page(viewer: &Viewer, ctx: &EntryContext, agency: &Agency, period: Peri
         .map(|m| {
             let stored = ctx.latest.get(&m.key);
             let typed_field = |prefix: &str| typed.and_then(|t| t.get(&format!("{prefix}.{}", m.key))).cloned();
+            let (items, free_note) = if is_checklist(m) {
+                let (items, free) =
+                    kehoach_domain::checklist::read(&m.subjects, stored.map_or("", |v| v.note.as_str()));
+                let items = items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| match typed {
+                        Some(t) => (
+                            item.subject,
+                            t.contains_key(&format!("r.{}.{i}", m.key)),
+                            t.get(&format!("d.{}.{i}", m.key)).cloned().unwrap_or_default(),
+                        ),
+                        None => (item.subject, item.reached, item.on.map(|d| d.to_string()).unwrap_or_default()),
+                    })
+                    .collect();
+                (items, Some(free))
+            } else {
+                (Vec::new(), None)
+            };
             Field {
                 key: m.key.clone(),
                 name: m.name.clone(),
@@ -745,7 +796,8 @@ fn entry_page(viewer: &Viewer, ctx: &EntryContext, agency: &Agency, period: Peri
                 status: typed_field("s").unwrap_or_else(|| {
                     stored.map_or(ValueStatus::Estimate.as_str(), |v| v.status.as_str()).to_string()
                 }),
-                note: typed_field("n").unwrap_or_else(|| stored.map(|v| v.note.clone()).unwrap_or_default()),
+                note: typed_field("n")
+                    .unwrap_or_else(|| free_note.unwrap_or_else(|| stored.map(|v| v.note.clone()).unwrap_or_default())),
                 version: stored.map_or(0, |v| v.version),
                 workflow: stored.map_or("", |v| v.workflow.label_vi()),
                 error: errors.get(&m.key).cloned().unwrap_or_default(),
@@ -754,6 +806,7 @@ fn entry_page(viewer: &Viewer, ctx: &EntryContext, agency: &Agency, period: Peri
                     let have = ctx.released.contains_key(&(m.key.clone(), p));
                     (p.to_string(), p.label_vi(), have)
                 }),
+                checklist: items,
             }
         })
         .collect();
@@ -848,9 +901,34 @@ pub(crate) async fn entry(
     let mut warnings = HashMap::new();
     let mut values = Vec::new();
     for m in &ctx.measures {
-        let text = get(&format!("v.{}", m.key)).unwrap_or_default().trim();
         let status_text = get(&format!("s.{}", m.key)).unwrap_or("estimate");
-        let note = get(&format!("n.{}", m.key)).unwrap_or_default().trim();
+        let free = get(&format!("n.{}", m.key)).unwrap_or_default().trim();
+        // A checklist is entered per named unit: its figure is how many have
+        // reached it, and which and when go in its note.
+        let checklist = if is_checklist(m) {
+            match checklist_of(m, &get) {
+                Ok(items) => Some(items),
+                Err(why) => {
+                    errors.insert(m.key.clone(), why);
+                    continue;
+                }
+            }
+        } else {
+            None
+        };
+        let (counted, note_text);
+        let (text, note) = match &checklist {
+            Some(items) => {
+                let reached = items.iter().filter(|i| i.reached).count();
+                if reached == 0 && free.is_empty() && !ctx.latest.contains_key(&m.key) {
+                    continue;
+                }
+                counted = reached.to_string();
+                note_text = kehoach_domain::checklist::note(items, free);
+                (counted.as_str(), note_text.as_str())
+            }
+            None => (get(&format!("v.{}", m.key)).unwrap_or_default().trim(), free),
+        };
         if text.is_empty() {
             continue;
         }

@@ -475,6 +475,60 @@ async fn drafts_and_submissions_are_not_judged_and_approvals_approve_what_was_sh
     assert!(refused.body.contains("quá nhiều chữ số"), "{}", refused.body);
 }
 
+/// A checklist target is entered per named unit, reached or not and when;
+/// its figure is how many reached it, and the form shows each unit again.
+/// A measure judged against last year says which base figure it needs.
+#[tokio::test]
+async fn a_checklist_is_entered_per_named_unit() {
+    let server = start().await;
+    let planner = login(&server, "planner", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let form = http(&server, "GET", "/entry?period=2025-09&agency=SNN", &planner.cookie, "", &[]).await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("name=\"r.k.4.0\"") && form.body.contains("name=\"r.k.4.3\""), "a box per district");
+    assert!(!form.body.contains("name=\"v.k.4\""), "no bare value box for a checklist");
+    let post = format!(
+        "csrf={}&period=2025-09&agency=SNN&action=draft&submission_version=0&r.k.4.0=on&d.k.4.0=2025-09-15&r.k.4.1=on&d.k.4.1=&s.k.4=official&ver.k.4=0",
+        planner.csrf
+    );
+    let saved = http(&server, "POST", "/entry", &planner.cookie, &post, &[]).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let store = server.store().await;
+    let which =
+        kehoach_store::Which { measure: "k.4".into(), period: Some("2025-09".parse().unwrap()), org_unit: None };
+    let stored = store.value_versions(1, &which).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].value.to_string(), "2", "two districts reached it");
+    assert_eq!(stored[0].note, "Đạt: Châu Thành (15/09/2025); Thạnh Phú\nChưa đạt: Mỏ Cày Bắc; Bình Đại");
+    let again = http(&server, "GET", "/entry?period=2025-09&agency=SNN", &planner.cookie, "", &[]).await;
+    assert!(
+        again.body.contains("name=\"r.k.4.0\" checked") && again.body.contains("value=\"2025-09-15\""),
+        "shown again"
+    );
+    assert!(again.body.contains("name=\"r.k.4.2\">"), "Mỏ Cày Bắc not yet");
+    let bad = post.replace("d.k.4.0=2025-09-15", "d.k.4.0=31%2F02%2F2025");
+    let refused = http(
+        &server,
+        "POST",
+        "/entry",
+        &planner.cookie,
+        &bad.replace("submission_version=0", "submission_version=1").replace("ver.k.4=0", "ver.k.4=1"),
+        &[],
+    )
+    .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("Ngày đạt của Châu Thành"), "{}", refused.body);
+
+    // Poverty (m.1, a fall in points from last year, led by the Department
+    // of Home Affairs) names the base it needs.
+    let body = http(&server, "GET", "/entry?period=2025&agency=SNV", &planner.cookie, "", &[]).await.body;
+    assert!(body.contains("Để đánh giá cần số liệu gốc của Năm 2024"), "the base is named");
+    assert!(body.contains("href=\"/entry?period=2024&amp;agency=SNV\""), "a link to enter last year's figure");
+    let last_year = http(&server, "GET", "/entry?period=2024&agency=SNN", &planner.cookie, "", &[]).await;
+    assert_eq!(last_year.status, 200, "the year before opens for its base figures");
+    let too_old = http(&server, "GET", "/entry?period=2023&agency=SNN", &planner.cookie, "", &[]).await;
+    assert_eq!(too_old.status, 400);
+}
+
 #[tokio::test]
 async fn a_rejected_field_keeps_what_was_typed_and_nothing_is_stored() {
     let server = start().await;
