@@ -118,6 +118,28 @@ pub async fn import_template(database: &str, file: &Path, plan: Option<i64>) -> 
     for c in &read.converted {
         eprintln!("{}: {c}: text in a legacy encoding, converted to Unicode", file.display());
     }
+    let released = store.released_values(id).await?;
+    let unlikely = crate::store_commands::unlikely_figures(
+        &released,
+        read.figures.iter().map(|f| {
+            (
+                format!("sheet “{}”, cell {}", kehoach_report::template::ENTRY_SHEET, f.cell),
+                &f.measure,
+                &read.unit,
+                read.period,
+                f.value,
+                &f.note,
+            )
+        }),
+    );
+    if !unlikely.is_empty() {
+        bail!(
+            "{}: {} unlikely figure(s) without a note, nothing imported:\n{}",
+            file.display(),
+            unlikely.len(),
+            unlikely.join("\n")
+        );
+    }
     // The planner who runs the command answers for the figures: recorded.
     let values = read.new_values(kehoach_domain::value::Origin::Recorded, None);
     if values.is_empty() {

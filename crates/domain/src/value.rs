@@ -244,6 +244,24 @@ pub fn check_figure(kind: MeasureKind, unit: &str, value: Decimal) -> Result<(),
     Range::of(kind, unit).check(value)
 }
 
+/// The earlier figures a new one of `period` is compared with, by what they
+/// are: the same period last year and, for a month, the three months before
+/// it; `figure` gives the same unit's figure that counts for a period.
+pub fn references(
+    period: crate::period::Period,
+    figure: impl Fn(crate::period::Period) -> Option<Decimal>,
+) -> Vec<(String, Decimal)> {
+    use crate::period::Period;
+    let mut asked = vec![("cùng kỳ năm trước".to_string(), period.year_before())];
+    if let Period::Month(y, m) = period {
+        for back in 1..=3u32 {
+            let (y, m) = if m > back { (y, m - back) } else { (y - 1, m + 12 - back) };
+            asked.push((format!("tháng {m}/{y}"), Period::Month(y, m)));
+        }
+    }
+    asked.into_iter().filter_map(|(what, p)| figure(p).map(|v| (what, v))).collect()
+}
+
 /// Whether a figure is far from what the same unit reported before (the same
 /// period last year, its recent months): more than three times or less than
 /// a third of each reference, or of the other sign. Such a figure is taken

@@ -706,21 +706,14 @@ fn base_of(m: &Measure, period: Period) -> Option<Period> {
     }
 }
 
-/// The figures a new one is compared with: the same period last year and,
-/// for a month, the three months before it.
+/// The figures a new one of a measure is compared with
+/// (`value::references`), from what counts at the unit.
 pub(crate) fn references(
     released: &HashMap<(String, Period), Decimal>,
     key: &str,
     period: Period,
 ) -> Vec<(String, Decimal)> {
-    let mut asked = vec![("cùng kỳ năm trước".to_string(), period.year_before())];
-    if let Period::Month(y, m) = period {
-        for back in 1..=3u32 {
-            let (y, m) = if m > back { (y, m - back) } else { (y - 1, m + 12 - back) };
-            asked.push((format!("tháng {m}/{y}"), Period::Month(y, m)));
-        }
-    }
-    asked.into_iter().filter_map(|(what, p)| released.get(&(key.to_string(), p)).map(|v| (what, *v))).collect()
+    kehoach_domain::value::references(period, |p| released.get(&(key.to_string(), p)).copied())
 }
 
 /// A checklist's named units as the form says they stand: `r.KEY.I` checked

@@ -232,6 +232,32 @@ pub(crate) async fn upload(AxumState(state): AxumState<State>, viewer: Viewer, m
         Ok(r) => r,
         Err(r) => return refuse(rejected(r)).await,
     };
+    // A figure far from the unit's earlier ones comes only with a note.
+    let released: std::collections::HashMap<(String, Period), rust_decimal::Decimal> =
+        match state.store.released_values(state.plan()).await {
+            Ok(values) => values
+                .into_iter()
+                .filter(|v| v.org_unit == spec.unit && v.origin != Origin::Illustrative)
+                .map(|v| ((v.measure, v.period), v.value))
+                .collect(),
+            Err(e) => return failure(&e),
+        };
+    let unlikely: Vec<String> = read
+        .figures
+        .iter()
+        .filter(|f| f.note.is_empty())
+        .filter_map(|f| {
+            let refs = crate::pages::references(&released, &f.measure, read.period);
+            kehoach_domain::value::unlikely(f.value, &refs)
+                .map(|why| format!("sheet “{}”, cell {}: {why}", kehoach_report::template::ENTRY_SHEET, f.cell))
+        })
+        .collect();
+    if !unlikely.is_empty() {
+        let mut problems =
+            vec![format!("“{name}”: {} số liệu bất thường chưa có ghi chú, chưa nhập số liệu nào.", unlikely.len())];
+        problems.extend(unlikely);
+        return refuse(problems).await;
+    }
     let values = read.new_values(Origin::Entered, Some(&spec.agency));
     if values.is_empty() {
         let done = format!("“{name}” không có ô số liệu nào được điền: không có gì để nhập.");
