@@ -268,8 +268,25 @@ test('overview shows the new status', async (t) => {
   assert(method === 'get', `the period form's method is ${method}, expected get`);
   const chosen = await select.inputValue();
   assert(chosen === PERIOD, `select[name=period] shows ${chosen}, expected ${PERIOD}`);
-  assertStatusWithData(await chipText(page, 'tr[data-measure="c.1"]'), 'overview');
+  // September alone, with the months before it missing and no profile of
+  // last year, cannot be carried to the year: the approved figure is shown,
+  // and the verdict says there is not yet enough to judge.
+  const row = oneLine(await page.locator('tr[data-measure="c.1"]').first().innerText());
+  assert(row.includes('1.850,5'), `the overview's exports row does not show the approved 1.850,5: ${row}`);
   await screenshots(page, 'overview');
+  for (const width of [1024, 1920]) {
+    await page.setViewportSize({ width, height: 900 });
+    const hidden = await page.locator('.count').evaluateAll((cards) =>
+      cards.filter((c) => {
+        const n = c.querySelector('strong');
+        const box = c.getBoundingClientRect();
+        const inner = n.getBoundingClientRect();
+        return inner.right > box.right + 1 || inner.left < box.left - 1;
+      }).length,
+    );
+    assert(hidden === 0, `${hidden} verdict card(s) push their number out at ${width}px`);
+  }
+  await page.setViewportSize(WIDTHS[0]);
 
   const m = await page.goto(url('/measures/c.1'));
   assert(m && m.status() === 200, `GET /measures/c.1 answered ${m && m.status()}`);
@@ -287,7 +304,8 @@ test('the public portal shows it', async (t) => {
   const res = await page.goto(url(`/public?period=${PERIOD}`));
   assert(res && res.status() === 200, `GET /public?period=${PERIOD} answered ${res && res.status()}`);
   assert(!page.url().includes('/login'), `the public portal redirected to ${page.url()}`);
-  assertStatusWithData(await chipText(page, 'tr[data-measure="c.1"]'), 'public portal');
+  const row = oneLine(await page.locator('tr[data-measure="c.1"]').first().innerText());
+  assert(row.includes('1.850,5'), `the public portal's exports row does not show the approved 1.850,5: ${row}`);
   assert((await page.locator('input[name^="v."]').count()) === 0, 'the public portal shows value inputs');
   await screenshots(page, 'public');
 
@@ -346,8 +364,9 @@ async function exportsChip(context, period) {
   const res = await page.goto(url(`/?period=${period}`));
   assert(res && res.status() === 200, `GET /?period=${period} answered ${res && res.status()}`);
   const chip = await chipText(page, 'tr[data-measure="c.1"]');
+  const row = oneLine(await page.locator('tr[data-measure="c.1"]').first().innerText());
   await page.close();
-  return chip;
+  return { chip, row };
 }
 
 // Fills exports on the entry page of a period and presses a button.
@@ -376,53 +395,53 @@ async function decide(page, period, decision, comment = '') {
   return posted.status();
 }
 
-test('a draft is not judged, and the form keeps 10,4567 exactly', async (t) => {
+test('a draft is not judged, and the form keeps 1.900,4567 exactly', async (t) => {
   const context = await t.context();
   const page = await login(context, 'reporter1', 'reporter-pass-1');
-  assert((await enterExports(page, '2025-10', '10,4567', 'draft')) < 400, 'the draft was refused');
+  assert((await enterExports(page, '2025-10', '1.900,4567', 'draft')) < 400, 'the draft was refused');
   const flash = oneLine(await page.locator('.flash').innerText());
   assert(flash.includes('Đã lưu nháp'), `after saving a draft the page says "${flash}"`);
   await page.goto(url('/entry?period=2025-10'));
   const shown = await page.locator('input[name="v.c.1"]').inputValue();
-  assert(shown === '10,4567', `the entry form shows the stored 10.4567 as "${shown}"`);
+  assert(shown === '1.900,4567', `the entry form shows the stored 1900.4567 as "${shown}"`);
   await screenshots(page, 'entry-draft');
-  // Saved again unchanged: still one version, still 10,4567.
+  // Saved again unchanged: still one version, still 1.900,4567.
   const [again] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === 'POST'),
     page.locator('button[name=action][value=draft]').click(),
   ]);
   assert(again.status() < 400, `saving the unchanged form answered ${again.status()}`);
   await page.goto(url('/entry?period=2025-10'));
-  assert((await page.locator('input[name="v.c.1"]').inputValue()) === '10,4567', 'changed by saving it again');
+  assert((await page.locator('input[name="v.c.1"]').inputValue()) === '1.900,4567', 'changed by saving it again');
   assert((await page.locator('input[name="ver.c.1"]').inputValue()) === '1', 'an unchanged save made a new version');
-  const chip = await exportsChip(await t.context(), '2025-10');
-  assert(chip === NO_DATA, `a draft is judged on the overview: "${chip}"`);
+  const { chip, row } = await exportsChip(await t.context(), '2025-10');
+  assert(chip === NO_DATA && !row.includes('1.900'), `a draft is judged on the overview: "${chip}", ${row}`);
 });
 
 test('a returned figure is not judged', async (t) => {
   const reporter = await login(await t.context(), 'reporter1', 'reporter-pass-1');
-  assert((await enterExports(reporter, '2025-10', '10,4567', 'submit')) < 400, 'the submission was refused');
+  assert((await enterExports(reporter, '2025-10', '1.900,4567', 'submit')) < 400, 'the submission was refused');
   const approver = await login(await t.context(), 'approver1', 'approver-pass-1');
   assert((await decide(approver, '2025-10', 'return', 'Đề nghị kiểm tra lại')) < 400, 'the return was refused');
-  const row = approver.locator('tr[data-submission="SCT/2025-10"]', { hasText: 'Trả lại' });
-  await row.first().waitFor({ state: 'visible' });
-  const chip = await exportsChip(await t.context(), '2025-10');
-  assert(chip === NO_DATA, `a returned figure is judged on the overview: "${chip}"`);
+  const returned = approver.locator('tr[data-submission="SCT/2025-10"]', { hasText: 'Trả lại' });
+  await returned.first().waitFor({ state: 'visible' });
+  const { chip, row } = await exportsChip(await t.context(), '2025-10');
+  assert(chip === NO_DATA && !row.includes('1.900'), `a returned figure is judged on the overview: "${chip}", ${row}`);
 });
 
 test('an approval after the figure changed is refused; the approved figure is judged', async (t) => {
   const reporter = await login(await t.context(), 'reporter1', 'reporter-pass-1');
-  assert((await enterExports(reporter, '2025-10', '10,4568', 'submit')) < 400, 'the corrected submission was refused');
-  // The approver opens the queue and looks at 10,4568 ...
+  assert((await enterExports(reporter, '2025-10', '1.900,4568', 'submit')) < 400, 'the corrected submission was refused');
+  // The approver opens the queue and looks at 1.900,4568 ...
   const first = await login(await t.context(), 'approver1', 'approver-pass-1');
   await first.goto(url('/approvals'));
   const row = first.locator('tr[data-submission="SCT/2025-10"]').first();
   await row.waitFor({ state: 'visible' });
-  assert(oneLine(await row.innerText()).includes('10,4568'), 'the queue does not show 10,4568');
+  assert(oneLine(await row.innerText()).includes('1.900,4568'), 'the queue does not show 1.900,4568');
   // ... while it is sent back and corrected again elsewhere.
   const second = await login(await t.context(), 'approver1', 'approver-pass-1');
   assert((await decide(second, '2025-10', 'return', 'Sửa lại số liệu')) < 400, 'the second return was refused');
-  assert((await enterExports(reporter, '2025-10', '10,4569', 'submit')) < 400, 'the third submission was refused');
+  assert((await enterExports(reporter, '2025-10', '1.900,4569', 'submit')) < 400, 'the third submission was refused');
   const [stale] = await Promise.all([
     first.waitForResponse((r) => r.request().method() === 'POST'),
     row.locator('button[name=decision][value=approve]').click(),
@@ -430,15 +449,15 @@ test('an approval after the figure changed is refused; the approved figure is ju
   assert(stale.status() === 409, `approving what was shown before answered ${stale.status()}, expected 409`);
   const problem = oneLine(await first.locator('.problem').innerText());
   assert(problem.length > 0, 'the refusal says nothing');
-  assert((await exportsChip(await t.context(), '2025-10')) === NO_DATA, 'judged after a refused approval');
+  assert(!(await exportsChip(await t.context(), '2025-10')).row.includes('1.900'), 'judged after a refused approval');
   // Approved as it stands now: judged.
   assert((await decide(first, '2025-10', 'approve')) < 400, 'the approval of what is shown was refused');
-  const chip = await exportsChip(await t.context(), '2025-10');
-  assertStatusWithData(chip, 'overview after approval');
+  const { row: approvedRow } = await exportsChip(await t.context(), '2025-10');
+  assert(approvedRow.includes('1.900,46'), `the approved figure is not on the overview: ${approvedRow}`);
   const measure = await login(await t.context(), 'approver1', 'approver-pass-1');
   await measure.goto(url('/measures/c.1?period=2025-10'));
   const history = oneLine(await measure.locator('table.history').innerText());
-  assert(history.includes('10,4569') && history.includes('Đã duyệt'), `the history does not show 10,4569 approved: ${history}`);
+  assert(history.includes('1.900,4569') && history.includes('Đã duyệt'), `the history does not show 1.900,4569 approved: ${history}`);
   await screenshots(measure, 'measure-approved');
 });
 
@@ -479,7 +498,7 @@ test('a template uploaded by a reporter awaits approval and counts once approved
   assert((await uploadTemplate(reporter, filled, 'submit')) === 200, 'the filled template was refused');
   const flash = oneLine(await reporter.locator('.flash').innerText());
   assert(flash.includes('đã gửi lãnh đạo duyệt'), `after the upload the page says "${flash}"`);
-  assert((await exportsChip(await t.context(), '2025-Q1')) === NO_DATA, 'judged before approval');
+  assert((await exportsChip(await t.context(), '2025-Q1')).chip === NO_DATA, 'judged before approval');
   const approver = await login(await t.context(), 'approver1', 'approver-pass-1');
   await approver.goto(url('/approvals'));
   const row = approver.locator('tr[data-submission="SCT/2025-Q1"]').first();
@@ -487,7 +506,7 @@ test('a template uploaded by a reporter awaits approval and counts once approved
   assert(oneLine(await row.innerText()).includes('437,25'), 'the queue does not show the uploaded 437,25');
   await screenshots(approver, 'approvals-template');
   assert((await decide(approver, '2025-Q1', 'approve')) < 400, 'the approval was refused');
-  assertStatusWithData(await exportsChip(await t.context(), '2025-Q1'), 'overview after approving the template');
+  assertStatusWithData((await exportsChip(await t.context(), '2025-Q1')).chip, 'overview after approving the template');
 });
 
 test("a workbook whose hidden sheet names another agency's measures is refused", async (t) => {
@@ -503,7 +522,7 @@ test("a workbook whose hidden sheet names another agency's measures is refused",
   assert(status === 422, `the forged workbook answered ${status}, expected 422`);
   const said = oneLine(await reporter.locator('.problem').allInnerTexts().then((t) => t.join(' ')));
   assert(said.includes('_kehoach') && said.includes('B4') && said.includes('A7'), `the refusal does not name the cells: ${said}`);
-  assert((await exportsChip(await t.context(), '2025-Q2')) === NO_DATA, 'something of the forged workbook counts');
+  assert((await exportsChip(await t.context(), '2025-Q2')).chip === NO_DATA, 'something of the forged workbook counts');
 });
 
 // ---------------------------------------------------------------- runner

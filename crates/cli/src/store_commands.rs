@@ -239,7 +239,7 @@ pub(crate) fn unlikely_figures<'a>(
             let refs = kehoach_domain::value::references(period, |p| {
                 known.get(&(measure.as_str(), unit.as_str(), p)).copied()
             });
-            kehoach_domain::value::unlikely(value, &refs).map(|why| format!("{at}: {why}"))
+            kehoach_domain::value::unlikely(value, &refs).map(|why| format!("{at}: {why}; give the reason in its note"))
         })
         .collect()
 }

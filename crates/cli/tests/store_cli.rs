@@ -79,7 +79,11 @@ fn the_story(dir: &Path, database: &str) {
     std::fs::write(dir.join("far.csv"), "measure,period,value\nc.1,2025,16.300\n").unwrap();
     let out = kehoach(&["values", "import", "far.csv"], dir, database);
     assert!(!out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("line 2, column value: 16.300 khác xa số đã báo cáo (cùng kỳ năm trước: 1.630)"), "{}", text(&out));
+    assert!(
+        text(&out).contains("line 2, column value: 16.300 khác xa số đã báo cáo (cùng kỳ năm trước: 1.630)"),
+        "{}",
+        text(&out)
+    );
 
     // Exports 1.900 against at least 1.850: exceeded. Poverty from 3,2 % to
     // 2,5 %: a fall of 0,7 points within 0,5–1: achieved.

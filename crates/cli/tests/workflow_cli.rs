@@ -52,6 +52,19 @@ fn versions(dir: &Path) -> Vec<(u64, String, String, bool)> {
         .collect()
 }
 
+/// October's exports as `kehoach report` prints them in the appendix.
+fn appendix_exports(dir: &Path) -> calamine::Data {
+    use calamine::Reader;
+    let out = kehoach(&["report", "--period", "2025-10", "-o", "phu-luc.xlsx"], dir);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(dir.join("phu-luc.xlsx")).unwrap();
+    let sheet = book.worksheet_range("Chỉ tiêu").unwrap();
+    let row = (0..sheet.height() as u32)
+        .find(|r| sheet.get_value((*r, 1)).is_some_and(|d| d.to_string().starts_with("Kim ngạch xuất khẩu")))
+        .expect("exports are in the appendix");
+    sheet.get_value((row, 6)).cloned().unwrap_or(calamine::Data::Empty)
+}
+
 fn exports(value: &str, seen: u32) -> NewValue {
     NewValue {
         measure: "c.1".into(),
@@ -91,6 +104,8 @@ async fn only_approved_figures_are_judged_exactly_as_typed() {
     store.move_submission(id, &step(SubmissionState::Returned, 2, None), "chi").await.unwrap();
     assert!(october(dir.path())["actual"].is_null());
     assert_eq!(versions(dir.path())[0].2, "returned");
+    // Nor is it printed in a report.
+    assert_eq!(appendix_exports(dir.path()), calamine::Data::Empty, "a returned figure is not in the appendix");
 
     // Corrected and approved exactly as seen: judged, every digit kept.
     store.enter(id, &[exports("10.4568", 1)], Some(&step(SubmissionState::Submitted, 3, None)), "an").await.unwrap();
@@ -101,6 +116,8 @@ async fn only_approved_figures_are_judged_exactly_as_typed() {
         versions(dir.path()),
         [(1, "10.4567".into(), "returned".into(), false), (2, "10.4568".into(), "approved".into(), true)]
     );
+
+    assert_eq!(appendix_exports(dir.path()), calamine::Data::Float(10.4568), "the approved figure is in the appendix");
 
     // The table says the same in Vietnamese.
     let out = kehoach(&["values", "list", "--measure", "c.1", "--period", "2025-10"], dir.path());

@@ -265,7 +265,8 @@ pub fn references(
 /// Whether a figure is far from what the same unit reported before (the same
 /// period last year, its recent months): more than three times or less than
 /// a third of each reference, or of the other sign. Such a figure is taken
-/// only with a note saying why; the reason is in Vietnamese.
+/// only with a note saying why; the reason is in Vietnamese, what to do is
+/// the caller's to say.
 pub fn unlikely(value: Decimal, references: &[(String, Decimal)]) -> Option<String> {
     use crate::number::format_vi;
     let three = Decimal::from(3);
@@ -284,7 +285,7 @@ pub fn unlikely(value: Decimal, references: &[(String, Decimal)]) -> Option<Stri
         return None;
     }
     let said: Vec<String> = refs.iter().map(|(what, r)| format!("{what}: {}", format_vi(r.normalize()))).collect();
-    Some(format!("{} khác xa số đã báo cáo ({}); ghi chú lý do để lưu", format_vi(value.normalize()), said.join("; ")))
+    Some(format!("{} khác xa số đã báo cáo ({})", format_vi(value.normalize()), said.join("; ")))
 }
 
 #[cfg(test)]

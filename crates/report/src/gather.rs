@@ -140,14 +140,18 @@ pub async fn template_spec(
     let units = store.org_units().await?;
     let unit = judge::plan_unit(&the_plan, &units);
     let unit_name = units.iter().find(|u| u.code == unit).map_or_else(|| unit.clone(), |u| u.name.clone());
-    let latest: HashMap<String, (rust_decimal::Decimal, kehoach_domain::value::ValueStatus, u32)> = store
-        .latest_values(plan)
-        .await?
+    let here: Vec<_> =
+        store.latest_values(plan).await?.into_iter().filter(|v| v.period == period && v.org_unit == unit).collect();
+    // What a figure typed in the template replaces is the latest version of
+    // its chain, an illustrative one of a demonstration included; what it
+    // shows is the latest real figure.
+    let versions: HashMap<String, u32> = here.iter().map(|v| (v.measure.clone(), v.version)).collect();
+    let latest: HashMap<String, (rust_decimal::Decimal, kehoach_domain::value::ValueStatus, u32)> = here
         .into_iter()
-        .filter(|v| v.period == period && v.org_unit == unit && v.origin != Origin::Illustrative)
-        .map(|v| (v.measure, (v.value, v.status, v.version)))
+        .filter(|v| v.origin != Origin::Illustrative)
+        .map(|v| (v.measure.clone(), (v.value, v.status, v.version)))
         .collect();
-    let spec = crate::template::Spec::for_agency(
+    let mut spec = crate::template::Spec::for_agency(
         &the_plan,
         plan,
         period,
@@ -158,6 +162,9 @@ pub async fn template_spec(
     );
     if spec.rows.is_empty() {
         return Err(TemplateError::NothingToReport(found.code.clone()));
+    }
+    for row in &mut spec.rows {
+        row.seen = versions.get(&row.key).copied().unwrap_or(0);
     }
     Ok(spec)
 }

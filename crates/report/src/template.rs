@@ -79,8 +79,11 @@ pub struct SpecRow {
     pub target: String,
     pub range: Range,
     /// The latest figure stored for the period, shown for reference, and
-    /// its version (what a figure typed into the template replaces).
+    /// its version.
     pub latest: Option<(Decimal, ValueStatus, u32)>,
+    /// The version a figure typed into the template replaces (0: none):
+    /// the latest of its chain.
+    pub seen: u32,
 }
 
 impl Spec {
@@ -104,6 +107,7 @@ impl Spec {
                 target: m.target_text(),
                 range: Range::of(m.kind, &m.unit),
                 latest: latest(&m.key),
+                seen: latest(&m.key).map_or(0, |l| l.2),
             })
             .collect();
         Self {
@@ -269,7 +273,7 @@ fn meta_sheet(sheet: &mut Worksheet, spec: &Spec) -> Result<(), XlsxError> {
         sheet.write_string(row, 0, &r.key)?;
         sheet.write_string(row, 1, &r.name)?;
         sheet.write_string(row, 2, &r.unit)?;
-        sheet.write_string(row, 3, r.latest.map_or(0, |l| l.2).to_string())?;
+        sheet.write_string(row, 3, r.seen.to_string())?;
     }
     sheet.set_hidden(true);
     sheet.protect();

@@ -313,7 +313,7 @@ static TABLE: &[(&str, &str)] = &[
     ("ban đầu", "original targets"),
     ("bỏ lọc đánh giá", "clear the status filter"),
     ("chưa dùng để đánh giá", "not used in verdicts yet"),
-    ("chỉ gồm số liệu đã công bố hoặc đã được duyệt", "published or approved figures only"),
+    ("chỉ gồm số liệu đã được duyệt, ghi nhận hoặc công bố", "approved, recorded or published figures only"),
     ("chỉ tiêu", "measures"),
     ("chỉ tiêu,", "measures,"),
     ("chủ trì:", "lead:"),

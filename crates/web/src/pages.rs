@@ -651,6 +651,9 @@ struct EntryContext {
     agencies: Vec<Agency>,
     measures: Vec<Measure>,
     latest: HashMap<String, StoredValue>,
+    /// The latest version of each figure's chain, illustrative ones of a
+    /// demonstration included: what a save must name to replace it.
+    versions: HashMap<String, u32>,
     /// What counts of this unit's figures: the references a new figure is
     /// compared with.
     released: HashMap<(String, Period), Decimal>,
@@ -671,14 +674,16 @@ async fn entry_context(state: &State, agency: &str, period: Period) -> Result<En
         .map(|a| a.measure)
         .collect();
     let measures: Vec<Measure> = plan.measures().filter(|m| leads.contains(&m.key)).cloned().collect();
-    let latest = state
+    let here: Vec<StoredValue> = state
         .store
         .latest_values(state.plan())
         .await?
         .into_iter()
-        .filter(|v| v.period == period && v.org_unit == unit && v.origin != Origin::Illustrative)
-        .map(|v| (v.measure.clone(), v))
+        .filter(|v| v.period == period && v.org_unit == unit)
         .collect();
+    let versions = here.iter().map(|v| (v.measure.clone(), v.version)).collect();
+    let latest =
+        here.into_iter().filter(|v| v.origin != Origin::Illustrative).map(|v| (v.measure.clone(), v)).collect();
     let released = state
         .store
         .released_values(state.plan())
@@ -691,7 +696,7 @@ async fn entry_context(state: &State, agency: &str, period: Period) -> Result<En
         state.store.submissions(state.plan()).await?.into_iter().find(|s| s.agency == agency && s.period == period);
     let mut agencies = state.store.agencies().await?;
     crate::view::sort_vi(&mut agencies, |a| a.name.as_str());
-    Ok(EntryContext { plan, unit, unit_name, agencies, measures, latest, released, submission })
+    Ok(EntryContext { plan, unit, unit_name, agencies, measures, latest, versions, released, submission })
 }
 
 /// The figure a measure judged against last year needs beside this
@@ -791,7 +796,7 @@ fn entry_page(viewer: &Viewer, ctx: &EntryContext, agency: &Agency, period: Peri
                 }),
                 note: typed_field("n")
                     .unwrap_or_else(|| free_note.unwrap_or_else(|| stored.map(|v| v.note.clone()).unwrap_or_default())),
-                version: stored.map_or(0, |v| v.version),
+                version: ctx.versions.get(&m.key).copied().unwrap_or(0),
                 workflow: stored.map_or("", |v| v.workflow.label_vi()),
                 error: errors.get(&m.key).cloned().unwrap_or_default(),
                 warning: warnings.get(&m.key).cloned().unwrap_or_default(),
@@ -961,7 +966,7 @@ pub(crate) async fn entry(
         if let Some(why) = kehoach_domain::value::unlikely(value, &references(&ctx.released, &m.key, period))
             && note.is_empty()
         {
-            warnings.insert(m.key.clone(), format!("{why}."));
+            warnings.insert(m.key.clone(), format!("{why}: ghi chú lý do thì mới lưu được."));
             continue;
         }
         let seen = get(&format!("ver.{}", m.key)).and_then(|v| v.parse().ok()).unwrap_or(0);

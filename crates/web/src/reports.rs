@@ -248,8 +248,13 @@ pub(crate) async fn upload(AxumState(state): AxumState<State>, viewer: Viewer, m
         .filter(|f| f.note.is_empty())
         .filter_map(|f| {
             let refs = crate::pages::references(&released, &f.measure, read.period);
-            kehoach_domain::value::unlikely(f.value, &refs)
-                .map(|why| format!("sheet “{}”, cell {}: {why}", kehoach_report::template::ENTRY_SHEET, f.cell))
+            kehoach_domain::value::unlikely(f.value, &refs).map(|why| {
+                format!(
+                    "sheet “{}”, cell {}: {why}: ghi lý do vào cột Ghi chú",
+                    kehoach_report::template::ENTRY_SHEET,
+                    f.cell
+                )
+            })
         })
         .collect();
     if !unlikely.is_empty() {

@@ -475,6 +475,38 @@ async fn drafts_and_submissions_are_not_judged_and_approvals_approve_what_was_sh
     assert!(refused.body.contains("quá nhiều chữ số"), "{}", refused.body);
 }
 
+/// In a demonstration database the illustrative figures share the version
+/// chain of the real ones: a real figure entered over one is no conflict,
+/// and the illustrative figure is neither shown in the form nor judged.
+#[tokio::test]
+async fn a_figure_entered_over_an_illustrative_one_is_no_conflict() {
+    let server = start().await;
+    let store = server.store().await;
+    let demo = kehoach_store::NewValue {
+        measure: "c.1".into(),
+        org_unit: "83".into(),
+        period: "2025-10".parse().unwrap(),
+        value: 999.into(),
+        status: kehoach_domain::value::ValueStatus::Estimate,
+        note: String::new(),
+        origin: kehoach_domain::value::Origin::Illustrative,
+        agency: None,
+        expected_version: None,
+    };
+    store.submit_values(1, &[demo], "demo").await.unwrap();
+    let reporter = login(&server, "reporter", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let form = http(&server, "GET", "/entry?period=2025-10", &reporter.cookie, "", &[]).await;
+    assert!(form.body.contains("name=\"v.c.1\" value=\"\""), "the illustrative 999 is not shown as a figure");
+    let seen = form.hidden("ver.c.1").unwrap();
+    assert_eq!(seen, "1", "the form names the chain's latest version");
+    let post = format!(
+        "csrf={}&period=2025-10&agency=SCT&action=draft&submission_version=0&v.c.1=150&s.c.1=estimate&ver.c.1={seen}",
+        reporter.csrf
+    );
+    let saved = http(&server, "POST", "/entry", &reporter.cookie, &post, &[]).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+}
+
 /// A checklist target is entered per named unit, reached or not and when;
 /// its figure is how many reached it, and the form shows each unit again.
 /// A measure judged against last year says which base figure it needs.
