@@ -475,6 +475,31 @@ async fn drafts_and_submissions_are_not_judged_and_approvals_approve_what_was_sh
     assert!(refused.body.contains("quá nhiều chữ số"), "{}", refused.body);
 }
 
+/// A template records the version of each figure it showed: a figure
+/// stored since (through the form) makes its upload a conflict, refused
+/// whole, as a stale form is.
+#[tokio::test]
+async fn a_template_made_before_a_newer_figure_is_a_conflict() {
+    let server = start().await;
+    let reporter = login(&server, "reporter", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let template = http(&server, "GET", "/reports/template?agency=SCT&period=2025-Q3", &reporter.cookie, "", &[]).await;
+    assert_eq!(template.status, 200);
+    let post = format!(
+        "csrf={}&period=2025-Q3&agency=SCT&action=draft&submission_version=0&v.c.1=450&s.c.1=estimate&ver.c.1=0",
+        reporter.csrf
+    );
+    assert_eq!(http(&server, "POST", "/entry", &reporter.cookie, &post, &[]).await.status, 303);
+    let stale = upload_as(&server, &reporter, "sct.xlsx", &fill(&template.bytes, "c.1", "460"), "draft").await;
+    assert_eq!(stale.status, 422, "{}", stale.body);
+    assert!(stale.body.contains("Chưa nhập số liệu nào") && stale.body.contains("c.1"), "{}", stale.body);
+    let store = server.store().await;
+    let which =
+        kehoach_store::Which { measure: "c.1".into(), period: Some("2025-Q3".parse().unwrap()), org_unit: None };
+    let kept: Vec<String> =
+        store.value_versions(1, &which).await.unwrap().iter().map(|v| v.value.to_string()).collect();
+    assert_eq!(kept, ["450"], "the newer figure stands");
+}
+
 /// In a demonstration database the illustrative figures share the version
 /// chain of the real ones: a real figure entered over one is no conflict,
 /// and the illustrative figure is neither shown in the form nor judged.
