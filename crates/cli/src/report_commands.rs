@@ -119,27 +119,14 @@ pub async fn import_template(database: &str, file: &Path, plan: Option<i64>) -> 
         eprintln!("{}: {c}: text in a legacy encoding, converted to Unicode", file.display());
     }
     let released = store.released_values(id).await?;
-    let unlikely = crate::store_commands::unlikely_figures(
+    crate::store_commands::refuse_unlikely(
+        file,
         &released,
         read.figures.iter().map(|f| {
-            (
-                format!("sheet “{}”, cell {}", kehoach_report::template::ENTRY_SHEET, f.cell),
-                &f.measure,
-                &read.unit,
-                read.period,
-                f.value,
-                &f.note,
-            )
+            let at = format!("sheet “{}”, cell {}", kehoach_report::template::ENTRY_SHEET, f.cell);
+            (at, &f.measure, &read.unit, read.period, f.value, &f.note)
         }),
-    );
-    if !unlikely.is_empty() {
-        bail!(
-            "{}: {} unlikely figure(s) without a note, nothing imported:\n{}",
-            file.display(),
-            unlikely.len(),
-            unlikely.join("\n")
-        );
-    }
+    )?;
     // The planner who runs the command answers for the figures: recorded.
     let values = read.new_values(kehoach_domain::value::Origin::Recorded, None);
     if values.is_empty() {

@@ -126,19 +126,12 @@ pub async fn import_values(database: &str, file: &Path, plan: Option<PlanId>) ->
     let rows =
         kehoach_values::read_csv(&text, &current, &units).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let released = store.released_values(id).await?;
-    let unlikely = unlikely_figures(
+    refuse_unlikely(
+        file,
         &released,
         rows.iter()
             .map(|r| (format!("line {}, column value", r.line), &r.measure, &r.org_unit, r.period, r.value, &r.note)),
-    );
-    if !unlikely.is_empty() {
-        bail!(
-            "{}: {} unlikely figure(s) without a note, nothing imported:\n{}",
-            file.display(),
-            unlikely.len(),
-            unlikely.join("\n")
-        );
-    }
+    )?;
     // A planner who runs the command answers for the figures: they are
     // recorded, and count once stored.
     let values: Vec<NewValue> = rows.into_iter().map(|r| new_value(r, Origin::Recorded)).collect();
@@ -224,16 +217,18 @@ pub async fn list_values(
     Ok(())
 }
 
-/// Figures far from what the same unit's figures that count say for the
-/// same period last year or the months before, typed without a note to say
-/// why: one line each, where it is and why (`value::unlikely`).
-pub(crate) fn unlikely_figures<'a>(
+/// Refuses an import holding figures far from what the same unit's figures
+/// that count say for the same period last year or the months before,
+/// typed without a note to say why: one line each, where it is and why
+/// (`value::unlikely`).
+pub(crate) fn refuse_unlikely<'a>(
+    file: &Path,
     released: &[kehoach_store::StoredValue],
     figures: impl Iterator<Item = (String, &'a String, &'a String, Period, Decimal, &'a String)>,
-) -> Vec<String> {
+) -> Result<()> {
     let known: HashMap<(&str, &str, Period), Decimal> =
         released.iter().map(|v| ((v.measure.as_str(), v.org_unit.as_str(), v.period), v.value)).collect();
-    figures
+    let unlikely: Vec<String> = figures
         .filter(|(.., note)| note.trim().is_empty())
         .filter_map(|(at, measure, unit, period, value, _)| {
             let refs = kehoach_domain::value::references(period, |p| {
@@ -241,7 +236,16 @@ pub(crate) fn unlikely_figures<'a>(
             });
             kehoach_domain::value::unlikely(value, &refs).map(|why| format!("{at}: {why}; give the reason in its note"))
         })
-        .collect()
+        .collect();
+    if !unlikely.is_empty() {
+        bail!(
+            "{}: {} unlikely figure(s) without a note, nothing imported:\n{}",
+            file.display(),
+            unlikely.len(),
+            unlikely.join("\n")
+        );
+    }
+    Ok(())
 }
 
 /// The new target of a revision, as given on the command line.

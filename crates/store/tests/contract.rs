@@ -3,21 +3,17 @@
 //! database per test), which `.ci/run` always sets. Under `CI=true` a missing
 //! server fails the suite rather than skipping it.
 
+#[macro_use]
+mod common;
+use common::{root, sqlite};
+
 use chrono::NaiveDate;
 use kehoach_domain::period::Period;
 use kehoach_domain::value::ValueStatus;
 use kehoach_domain::{Comparator, Plan};
-use kehoach_store::{
-    Accounts, Against, Drafts, Move, NewUser, NewValue, PgStore, Revision, Setup, SqliteStore, Store, StoreError,
-};
+use kehoach_store::{Accounts, Against, Drafts, Move, NewUser, NewValue, Revision, Setup, Store, StoreError};
 use rust_decimal::Decimal;
-use std::path::Path;
 use std::str::FromStr;
-use std::sync::atomic::{AtomicU32, Ordering};
-
-fn root() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
 
 fn plan() -> Plan {
     kehoach_planfile::from_toml(&std::fs::read_to_string(root().join("data/plans/ben-tre-2025.toml")).unwrap()).unwrap()
@@ -44,61 +40,6 @@ fn value(measure: &str, period: &str, v: &str, expected: Option<u32>) -> NewValu
         agency: None,
         expected_version: expected,
     }
-}
-
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
-async fn sqlite() -> (SqliteStore, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("kehoach.db");
-    let store = SqliteStore::open(&format!("sqlite://{}", path.display())).await.unwrap();
-    (store, dir)
-}
-
-async fn postgres() -> Option<(PgStore, String)> {
-    let Ok(url) = std::env::var("KEHOACH_TEST_POSTGRES") else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "KEHOACH_TEST_POSTGRES is not set: under CI the PostgreSQL contract tests must run"
-        );
-        eprintln!("KEHOACH_TEST_POSTGRES not set: PostgreSQL contract tests not run here");
-        return None;
-    };
-    use sqlx::Connection;
-    let name = format!("kehoach_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
-    let mut admin = sqlx::PgConnection::connect(&url).await.expect("KEHOACH_TEST_POSTGRES reachable");
-    // The name is ours (process id and a counter), not outside input.
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&mut admin).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.unwrap();
-    let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
-    Some((PgStore::open(&format!("{base}/{name}")).await.unwrap(), name))
-}
-
-/// Drops a test database once its test is done.
-async fn drop_database(store: PgStore, name: &str) {
-    use sqlx::Connection;
-    store.pool().close().await;
-    let url = std::env::var("KEHOACH_TEST_POSTGRES").unwrap();
-    let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-}
-
-/// Runs one contract test against SQLite and, where configured, PostgreSQL.
-macro_rules! contract {
-    ($name:ident, $body:ident) => {
-        #[tokio::test]
-        async fn $name() {
-            let (store, _dir) = sqlite().await;
-            $body(&store).await;
-            if let Some((store, name)) = postgres().await {
-                $body(&store).await;
-                drop_database(store, &name).await;
-            }
-        }
-    };
 }
 
 async fn plans_and_revisions(store: &impl Store) {
@@ -284,15 +225,15 @@ async fn agencies_answer_for_measures(store: &impl Store) {
     assert_eq!(store.audit(1).await.unwrap()[0].action, "measure.assign");
 }
 
-contract!(agencies_answer_for_measures_on_both, agencies_answer_for_measures);
-contract!(task_progress_keeps_every_report_on_both, task_progress_keeps_every_report);
-contract!(plans_and_revisions_on_both, plans_and_revisions);
-contract!(init_is_one_transaction_on_both, init_is_one_transaction);
-contract!(figures_keep_every_version_on_both, figures_keep_every_version);
-contract!(a_batch_is_all_or_nothing_on_both, a_batch_is_all_or_nothing);
-contract!(concurrent_edits_are_detected_on_both, concurrent_edits_are_detected);
-contract!(accounts_sessions_and_approval_on_both, accounts_sessions_and_approval);
-contract!(drafts_are_confirmed_once_on_both, drafts_are_confirmed_once);
+on_both!(agencies_answer_for_measures_on_both, agencies_answer_for_measures);
+on_both!(task_progress_keeps_every_report_on_both, task_progress_keeps_every_report);
+on_both!(plans_and_revisions_on_both, plans_and_revisions);
+on_both!(init_is_one_transaction_on_both, init_is_one_transaction);
+on_both!(figures_keep_every_version_on_both, figures_keep_every_version);
+on_both!(a_batch_is_all_or_nothing_on_both, a_batch_is_all_or_nothing);
+on_both!(concurrent_edits_are_detected_on_both, concurrent_edits_are_detected);
+on_both!(accounts_sessions_and_approval_on_both, accounts_sessions_and_approval);
+on_both!(drafts_are_confirmed_once_on_both, drafts_are_confirmed_once);
 
 async fn drafts_are_confirmed_once(store: &(impl Store + Drafts)) {
     let id = store

@@ -3,19 +3,17 @@
 //! figures recorded by a planner count once stored. On both databases, and
 //! on PostgreSQL under saves racing submissions.
 
+#[macro_use]
+mod common;
+use common::{drop_database, postgres, root};
+
 use kehoach_domain::access::SubmissionState;
 use kehoach_domain::org::{Agency, Assignment};
 use kehoach_domain::period::Period;
 use kehoach_domain::value::{Origin, ValueStatus, Workflow};
-use kehoach_store::{Accounts, Move, NewValue, PgStore, Seen, SqliteStore, Store, StoreError, Which};
+use kehoach_store::{Accounts, Move, NewValue, Seen, SqliteStore, Store, StoreError, Which};
 use rust_decimal::Decimal;
-use std::path::Path;
 use std::str::FromStr;
-use std::sync::atomic::{AtomicU32, Ordering};
-
-fn root() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
 
 fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
@@ -35,40 +33,6 @@ fn figure(measure: &str, period: Period, v: &str, agency: Option<&str>, seen: Op
         agency: agency.map(Into::into),
         expected_version: seen,
     }
-}
-
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
-async fn sqlite() -> (SqliteStore, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&format!("sqlite://{}", dir.path().join("k.db").display())).await.unwrap();
-    (store, dir)
-}
-
-async fn postgres() -> Option<(PgStore, String)> {
-    let Ok(url) = std::env::var("KEHOACH_TEST_POSTGRES") else {
-        assert!(std::env::var("CI").is_err(), "KEHOACH_TEST_POSTGRES is not set: under CI these tests must run");
-        eprintln!("KEHOACH_TEST_POSTGRES not set: PostgreSQL workflow tests not run here");
-        return None;
-    };
-    use sqlx::Connection;
-    let name = format!("kehoach_workflow_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
-    let mut admin = sqlx::PgConnection::connect(&url).await.expect("KEHOACH_TEST_POSTGRES reachable");
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&mut admin).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.unwrap();
-    let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
-    Some((PgStore::open(&format!("{base}/{name}")).await.unwrap(), name))
-}
-
-async fn drop_database(store: PgStore, name: &str) {
-    use sqlx::Connection;
-    store.pool().close().await;
-    let url = std::env::var("KEHOACH_TEST_POSTGRES").unwrap();
-    let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
 }
 
 /// The built-in plan, its units, and SCT leading exports (c.1).
@@ -232,22 +196,8 @@ async fn a_save_and_its_move_are_one_transaction(store: &(impl Store + Accounts)
     assert!(store.latest_values(id).await.unwrap().is_empty());
 }
 
-macro_rules! both {
-    ($name:ident, $body:ident) => {
-        #[tokio::test]
-        async fn $name() {
-            let (store, _dir) = sqlite().await;
-            $body(&store).await;
-            if let Some((store, name)) = postgres().await {
-                $body(&store).await;
-                drop_database(store, &name).await;
-            }
-        }
-    };
-}
-
-both!(only_what_was_approved_counts_on_both, only_what_was_approved_counts);
-both!(a_save_and_its_move_are_one_transaction_on_both, a_save_and_its_move_are_one_transaction);
+on_both!(only_what_was_approved_counts_on_both, only_what_was_approved_counts);
+on_both!(a_save_and_its_move_are_one_transaction_on_both, a_save_and_its_move_are_one_transaction);
 
 /// On PostgreSQL writers do not wait for each other by default: a save
 /// racing the submission of its period could slip in beside it, so that the

@@ -294,13 +294,11 @@ pub(crate) async fn upload(AxumState(state): AxumState<State>, viewer: Viewer, m
             }
             page(&state, &viewer, StatusCode::OK, done, Vec::new()).await
         }
-        Err(StoreError::Conflict { measure, period, .. }) => {
-            refuse(vec![format!(
-                "Chưa nhập số liệu nào: chỉ tiêu {measure} kỳ {period} đã có số liệu mới hơn số biểu này ghi nhận lúc lập. \
+        Err(StoreError::Conflict { measure, period, .. }) => refuse(vec![format!(
+            "Chưa nhập số liệu nào: chỉ tiêu {measure} kỳ {period} đã có số liệu mới hơn số biểu này ghi nhận lúc lập. \
                  Tải biểu mới (có số liệu hiện hành) rồi nhập lại."
-            )])
-            .await
-        }
+        )])
+        .await,
         Err(StoreError::Locked { period, state, .. }) => {
             refuse(vec![format!(
                 "Chưa nhập số liệu nào: số liệu kỳ {period} của cơ quan đang ở trạng thái “{}”, không nhận số liệu mới \
