@@ -177,7 +177,8 @@ pub async fn list_values(
                     "value": v.value.to_string(),
                     "status": v.status.as_str(),
                     "workflow": v.workflow.as_str(),
-                    "counts": v.workflow.counts(),
+                    // A demonstration's illustrative figures never count as real ones.
+                    "counts": v.workflow.counts() && v.origin != Origin::Illustrative,
                     "origin": v.origin.as_str(),
                     "agency": v.agency,
                     "by": v.entered_by,
