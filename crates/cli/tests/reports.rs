@@ -208,6 +208,12 @@ fn a_template_filled_in_comes_back_through_values_import() {
     let c1 = status["measures"].as_array().unwrap().iter().find(|m| m["key"] == "c.1").unwrap();
     assert_eq!(c1["actual"].to_string(), "437.25", "the decimal came back exactly");
 
+    // A cell at the sheet's far corner: refused before it is read.
+    let far_xml = xml.replace("</sheetData>", r#"<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>"#);
+    std::fs::write(dir.path().join("far.xlsx"), rezip(&path, "xl/worksheets/sheet1.xml", &far_xml)).unwrap();
+    let out = kehoach(&["values", "import", "far.xlsx"], dir.path());
+    assert!(!out.status.success() && text(&out).contains("beyond what a template holds"), "{}", text(&out));
+
     // A broken file changes nothing.
     std::fs::write(dir.path().join("broken.xlsx"), b"PK\x03\x04 not really").unwrap();
     let out = kehoach(&["values", "import", "broken.xlsx"], dir.path());

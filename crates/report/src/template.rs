@@ -25,7 +25,7 @@ use rust_xlsxwriter::{
     DataValidation, DataValidationRule, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 use std::fmt;
-use std::io::Cursor;
+use std::io::{Cursor, Read as _};
 use unicode_normalization::UnicodeNormalization;
 
 /// The sheet people fill in.
@@ -452,7 +452,65 @@ fn check_archive(bytes: &[u8]) -> Result<(), Rejected> {
             MAX_UNPACKED / (1024 * 1024)
         )));
     }
+    // The spreadsheet reader allocates a sheet's whole range, from its
+    // dimension or its farthest cell: one cell at XFD1048576 would ask for
+    // half a terabyte. A template's sheets are small, so anything beyond
+    // what one can hold is refused here, before the reader sees it.
+    for i in 0..zip.len() {
+        let file = zip.by_index(i).map_err(|e| damaged(&e))?;
+        let name = file.name().unwrap_or_default().to_string();
+        if !(name.starts_with("xl/worksheets/") && name.ends_with(".xml")) {
+            continue;
+        }
+        let mut xml = Vec::new();
+        std::io::Read::take(file, MAX_UNPACKED + 1).read_to_end(&mut xml).map_err(|e| damaged(&e))?;
+        if let Some(far) = farthest_beyond(&xml, MAX_COLUMN, MAX_ROW) {
+            return Err(whole(format!(
+                "the sheet part {name} reaches cell {far}, beyond what a template holds (columns A–{}, rows up to {}): \
+                 it is not a filled template",
+                cell_name(0, (MAX_COLUMN - 1) as u16).trim_end_matches('1'),
+                MAX_ROW
+            )));
+        }
+    }
     Ok(())
+}
+
+/// The last column (1 = A) and row a template's sheets may reach.
+const MAX_COLUMN: u32 = 26;
+const MAX_ROW: u32 = 20_000;
+
+/// The first cell reference in a sheet's XML beyond the last column or row
+/// allowed, as written: a cell `r="XFD1048576"`, a row `r="1048576"`, a
+/// dimension, merged range or validation `ref`/`sqref="A1:XFD1048576"`.
+fn farthest_beyond(xml: &[u8], max_col: u32, max_row: u32) -> Option<String> {
+    let mut at = 0;
+    while let Some(found) = xml[at..].windows(2).position(|w| w == b"=\"") {
+        let eq = at + found;
+        let start = eq + 2;
+        let Some(len) = xml[start..].iter().position(|b| *b == b'"') else { break };
+        let end = start + len;
+        at = end + 1;
+        let name_start = xml[..eq].iter().rposition(|b| b.is_ascii_whitespace()).map_or(0, |p| p + 1);
+        if !matches!(&xml[name_start..eq], b"r" | b"ref" | b"sqref") {
+            continue;
+        }
+        for reference in xml[start..end].split(|b| *b == b':' || b.is_ascii_whitespace()) {
+            let letters = reference.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+            let (col, row) = reference.split_at(letters);
+            // More letters or digits than a real reference has is past every limit.
+            let column = if col.len() > 3 {
+                u32::MAX
+            } else {
+                col.iter().fold(0u32, |n, b| n * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1))
+            };
+            let row = if row.len() > 7 { u32::MAX } else { std::str::from_utf8(row).ok()?.parse().unwrap_or(0) };
+            if column > max_col || row > max_row {
+                return Some(String::from_utf8_lossy(reference).into_owned());
+            }
+        }
+    }
+    None
 }
 
 /// The hidden sheet: what the workbook says it was made for, and its rows
@@ -690,6 +748,18 @@ fn read_checked(book: &mut Xlsx<Cursor<&[u8]>>, plan: &Plan, spec: &Spec) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn references_past_a_template_are_found() {
+        let far = |xml: &str| farthest_beyond(xml.as_bytes(), 26, 20_000);
+        assert_eq!(far(r#"<dimension ref="A1:I9"/><row r="6"><c r="G6" s="3"/></row>"#), None);
+        assert_eq!(far(r#"<row r="6"><c r="XFD1048576"><v>1</v></c></row>"#).as_deref(), Some("XFD1048576"));
+        assert_eq!(far(r#"<dimension ref="A1:ZZ100000"/>"#).as_deref(), Some("ZZ100000"));
+        assert_eq!(far(r#"<row r="1048576" spans="1:1">"#).as_deref(), Some("1048576"));
+        assert_eq!(far(r#"<dataValidation sqref="G6:G9 AA6:AA9">"#).as_deref(), Some("AA6"));
+        // Other attributes ending in r are not references.
+        assert_eq!(far(r#"<c r="B2" t="s" other="XFD1"><v>3</v></c>"#), None);
+    }
 
     #[test]
     fn cell_names() {

@@ -356,6 +356,37 @@ fn a_workbook_that_makes_the_reader_panic_is_refused_as_damaged() {
     assert!(said.contains("damaged"), "{said}");
 }
 
+/// Found by an attack on a release build: one cell at XFD1048576 made the
+/// spreadsheet reader allocate the whole range (half a terabyte) and the
+/// process abort; a cell at ZZ100000 took 2.2 GB. Both are refused before
+/// the reader sees the workbook, naming the cell.
+#[test]
+fn a_cell_far_beyond_the_template_is_refused_before_it_is_read() {
+    let plan = plan();
+    let spec = spec(&plan);
+    for far in ["XFD1048576", "ZZ100000"] {
+        let bad = edit(&template::write(&spec).unwrap(), |xml| {
+            xml.replace(
+                "</sheetData>",
+                &format!(
+                    r#"<row r="{0}"><c r="{1}"><v>1</v></c></row></sheetData>"#,
+                    &far[far.find(|c: char| c.is_ascii_digit()).unwrap()..],
+                    far
+                ),
+            )
+        });
+        let said = errors(template::read(&bad, &plan, &spec));
+        let row = &far[far.find(|c: char| c.is_ascii_digit()).unwrap()..];
+        assert!(
+            said.contains(&format!("reaches cell {row}")) || said.contains(&format!("reaches cell {far}")),
+            "{far}: {said}"
+        );
+        assert!(said.contains("beyond what a template holds"), "{far}: {said}");
+        let said = template::header(&bad).unwrap_err().to_string();
+        assert!(said.contains("beyond what a template holds"), "{said}");
+    }
+}
+
 #[test]
 fn a_zip_bomb_is_refused_before_it_is_unpacked() {
     let plan = plan();

@@ -907,6 +907,32 @@ async fn reports_download_and_a_filled_template_comes_back() {
     let supervisor = login(&server, "supervisor", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
     let forbidden = upload_to(&server, "/reports/template", &supervisor, "x.xlsx", b"not a workbook").await;
     assert_eq!(forbidden.status, 403);
+    // A workbook with one cell at the sheet's far corner: refused before the
+    // spreadsheet reader would allocate it, and the server still answers.
+    let far = {
+        use std::io::{Read, Write};
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(template.bytes.clone())).unwrap();
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for i in 0..zip.len() {
+            let mut file = zip.by_index(i).unwrap();
+            let name = file.name().unwrap().to_string();
+            let mut content = Vec::new();
+            file.read_to_end(&mut content).unwrap();
+            if name == "xl/worksheets/sheet1.xml" {
+                let xml = String::from_utf8(content).unwrap();
+                content = xml
+                    .replace("</sheetData>", r#"<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>"#)
+                    .into_bytes();
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            out.write_all(&content).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    };
+    let refused = upload_as(&server, &reporter, "far.xlsx", &far, "draft").await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("beyond what a template holds"), "{}", refused.body);
+    assert_eq!(http(&server, "GET", "/", &reporter.cookie, "", &[]).await.status, 200, "still answering");
     let garbage = upload_to(&server, "/reports/template", &reporter, "x.xlsx", b"not a workbook").await;
     assert_eq!(garbage.status, 422);
     assert!(garbage.body.contains("chưa nhập số liệu nào"), "{}", garbage.body);
