@@ -165,6 +165,8 @@ enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// End a lock set by wrong passwords and clear the count (in the audit log).
+    Unlock { username: String },
 }
 
 #[derive(Subcommand)]
@@ -303,6 +305,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::User(UserCommand::Add { username, role, agency, name, password_stdin }) => {
             web_commands::add_user(database, &username, &role, agency, name, password_stdin).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(UserCommand::Unlock { username }) => {
+            web_commands::unlock_user(database, &username).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Values(ValuesCommand::Import { file, plan_id }) => {

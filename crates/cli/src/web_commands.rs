@@ -79,3 +79,14 @@ pub async fn add_user(
     }
     Ok(())
 }
+
+/// `kehoach user unlock NAME`.
+pub async fn unlock_user(database: &str, username: &str) -> Result<()> {
+    let store = open(database).await?;
+    store
+        .unlock_user(username, &crate::store_commands::actor())
+        .await
+        .with_context(|| format!("user {username} not unlocked"))?;
+    println!("{username}: unlocked; failed logins cleared");
+    Ok(())
+}

@@ -75,18 +75,34 @@ pub struct Comment {
     pub at: String,
 }
 
+/// When failed logins lock an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lockout<'a> {
+    pub max_failed: u32,
+    /// RFC 3339: the end of a lock set now.
+    pub until: &'a str,
+    /// RFC 3339: now.
+    pub now: &'a str,
+}
+
 pub trait Accounts: Send + Sync {
     fn create_user(&self, user: &NewUser, by: &str) -> impl Future<Output = Result<i64, StoreError>> + Send;
     fn users(&self) -> impl Future<Output = Result<Vec<User>, StoreError>> + Send;
     fn user(&self, username: &str) -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
-    /// Records a failed login; `locked_until` locks the account.
+    /// Records a failed login, counted in the database itself (so that
+    /// attempts made at once all count), and locks the account until
+    /// `lockout.until` when the count reaches `lockout.max_failed`; a lock
+    /// already set is never cleared or shortened here. Returns the lock in
+    /// force, if any.
     fn login_failed(
         &self,
         user: &User,
-        locked_until: Option<&str>,
+        lockout: &Lockout<'_>,
         from: &str,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
-    /// Records a login and opens a session, in one transaction.
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+    /// Records a login and opens a session, in one transaction, unless the
+    /// account was locked meanwhile (`now` is the time compared with the
+    /// lock): then nothing is written and the answer is `false`.
     fn login_succeeded(
         &self,
         user: &User,
@@ -94,7 +110,10 @@ pub trait Accounts: Send + Sync {
         csrf: &str,
         expires_at: &str,
         from: &str,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Ends a lock and clears the count of failed logins (an administrator's
+    /// `kehoach user unlock`), in the audit log.
+    fn unlock_user(&self, username: &str, by: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The user and CSRF token of a live session.
     fn session(&self, token_hash: &str) -> impl Future<Output = Result<Option<(User, String)>, StoreError>> + Send;
     fn end_session(&self, token_hash: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
@@ -246,20 +265,26 @@ macro_rules! accounts_impl {
                 row.map(user).transpose()
             }
 
-            async fn login_failed(&self, u: &User, locked_until: Option<&str>, from: &str) -> Result<(), StoreError> {
+            async fn login_failed(&self, u: &User, lockout: &Lockout<'_>, from: &str) -> Result<Option<String>, StoreError> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                sqlx::query("UPDATE users SET failed_logins = failed_logins + 1, locked_until = $1 WHERE id = $2")
-                    .bind(locked_until)
-                    .bind(u.id)
-                    .execute(&mut *tx)
-                    .await?;
-                let detail = match locked_until {
-                    Some(until) => format!("wrong password from {from}; locked until {until}"),
-                    None => format!("wrong password from {from}"),
+                let (count, locked_until): (i32, Option<String>) = sqlx::query_as(
+                    "UPDATE users SET failed_logins = failed_logins + 1, \
+                     locked_until = CASE WHEN failed_logins + 1 >= $2 AND (locked_until IS NULL OR locked_until < $3) \
+                     THEN $3 ELSE locked_until END WHERE id = $1 RETURNING failed_logins, locked_until",
+                )
+                .bind(u.id)
+                .bind(i64::from(lockout.max_failed))
+                .bind(lockout.until)
+                .fetch_one(&mut *tx)
+                .await?;
+                let locked = locked_until.filter(|until| until.as_str() > lockout.now);
+                let detail = match &locked {
+                    Some(until) => format!("wrong password from {from} ({count} in a row); locked until {until}"),
+                    None => format!("wrong password from {from} ({count} in a row)"),
                 };
                 Self::audit_in(&mut tx, &u.username, "user.login_failed", &format!("user {}", u.username), &detail).await?;
                 tx.commit().await?;
-                Ok(())
+                Ok(locked)
             }
 
             async fn login_succeeded(
@@ -269,13 +294,22 @@ macro_rules! accounts_impl {
                 csrf: &str,
                 expires_at: &str,
                 from: &str,
-            ) -> Result<(), StoreError> {
+            ) -> Result<bool, StoreError> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-                    .bind(u.id)
-                    .execute(&mut *tx)
-                    .await?;
                 let at = now();
+                // Only while no lock is in force: a lock set by attempts made
+                // at the same time wins over a password checked before it.
+                let cleared = sqlx::query(
+                    "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1 \
+                     AND (locked_until IS NULL OR locked_until <= $2)",
+                )
+                .bind(u.id)
+                .bind(&at)
+                .execute(&mut *tx)
+                .await?;
+                if cleared.rows_affected() == 0 {
+                    return Ok(false);
+                }
                 // Sessions past their time go when anyone logs in.
                 sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(&at).execute(&mut *tx).await?;
                 sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
@@ -288,6 +322,20 @@ macro_rules! accounts_impl {
                     .await?;
                 Self::audit_in(&mut tx, &u.username, "user.login", &format!("user {}", u.username), &format!("from {from}"))
                     .await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn unlock_user(&self, username: &str, by: &str) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let done = sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE username = $1")
+                    .bind(username)
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound(format!("user {username}")));
+                }
+                Self::audit_in(&mut tx, by, "user.unlock", &format!("user {username}"), "failed logins cleared").await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -492,8 +540,8 @@ impl Accounts for crate::AnyStore {
     async fn user(&self, username: &str) -> Result<Option<User>, StoreError> {
         delegate!(self, s => s.user(username))
     }
-    async fn login_failed(&self, u: &User, locked_until: Option<&str>, from: &str) -> Result<(), StoreError> {
-        delegate!(self, s => s.login_failed(u, locked_until, from))
+    async fn login_failed(&self, u: &User, lockout: &Lockout<'_>, from: &str) -> Result<Option<String>, StoreError> {
+        delegate!(self, s => s.login_failed(u, lockout, from))
     }
     async fn login_succeeded(
         &self,
@@ -502,8 +550,11 @@ impl Accounts for crate::AnyStore {
         csrf: &str,
         expires_at: &str,
         from: &str,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         delegate!(self, s => s.login_succeeded(u, token_hash, csrf, expires_at, from))
+    }
+    async fn unlock_user(&self, username: &str, by: &str) -> Result<(), StoreError> {
+        delegate!(self, s => s.unlock_user(username, by))
     }
     async fn session(&self, token_hash: &str) -> Result<Option<(User, String)>, StoreError> {
         delegate!(self, s => s.session(token_hash))

@@ -23,7 +23,7 @@ mod accounts;
 pub mod analytics;
 pub mod judge;
 pub mod notify;
-pub use accounts::{Accounts, Comment, Draft, Drafts, Move, NewUser, Seen, Submission, User};
+pub use accounts::{Accounts, Comment, Draft, Drafts, Lockout, Move, NewUser, Seen, Submission, User};
 
 use chrono::{NaiveDate, Utc};
 use kehoach_domain::access::SubmissionState;

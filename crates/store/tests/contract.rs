@@ -279,12 +279,24 @@ async fn accounts_sessions_and_approval(store: &(impl Store + Accounts)) {
     assert_eq!((an.role, an.agency.as_deref()), (Role::Reporter, Some("SCT")));
 
     // Failures count and lock; a login resets them and opens a session.
-    store.login_failed(&an, None, "10.0.0.1").await.unwrap();
-    store.login_failed(&an, Some("2999-01-01T00:00:00.000Z"), "10.0.0.1").await.unwrap();
+    let lockout =
+        kehoach_store::Lockout { max_failed: 2, until: "2999-01-01T00:00:00.000Z", now: "2025-01-01T00:00:00.000Z" };
+    assert_eq!(store.login_failed(&an, &lockout, "10.0.0.1").await.unwrap(), None);
+    let locked = store.login_failed(&an, &lockout, "10.0.0.1").await.unwrap();
+    assert_eq!(locked.as_deref(), Some("2999-01-01T00:00:00.000Z"));
+    // A later failure never clears or shortens the lock.
+    let shorter = kehoach_store::Lockout { until: "2998-01-01T00:00:00.000Z", ..lockout };
+    assert_eq!(store.login_failed(&an, &shorter, "10.0.0.1").await.unwrap(), locked);
     let an = store.user("an").await.unwrap().unwrap();
-    assert_eq!((an.failed_logins, an.locked_until.as_deref()), (2, Some("2999-01-01T00:00:00.000Z")));
-    store.login_succeeded(&an, "hash-1", "csrf-1", "2999-01-01T00:00:00.000Z", "10.0.0.1").await.unwrap();
-    store.login_succeeded(&an, "hash-old", "csrf-2", "2000-01-01T00:00:00.000Z", "10.0.0.1").await.unwrap();
+    assert_eq!((an.failed_logins, an.locked_until.as_deref()), (3, Some("2999-01-01T00:00:00.000Z")));
+    // While locked, even the right password opens no session.
+    assert!(!store.login_succeeded(&an, "hash-0", "csrf-0", "2999-01-01T00:00:00.000Z", "10.0.0.1").await.unwrap());
+    assert!(store.session("hash-0").await.unwrap().is_none());
+    // An administrator's unlock lets it through again.
+    store.unlock_user("an", "admin").await.unwrap();
+    assert!(store.unlock_user("nobody", "admin").await.is_err());
+    assert!(store.login_succeeded(&an, "hash-1", "csrf-1", "2999-01-01T00:00:00.000Z", "10.0.0.1").await.unwrap());
+    assert!(store.login_succeeded(&an, "hash-old", "csrf-2", "2000-01-01T00:00:00.000Z", "10.0.0.1").await.unwrap());
     let (who, csrf) = store.session("hash-1").await.unwrap().unwrap();
     assert_eq!((who.username.as_str(), who.failed_logins, csrf.as_str()), ("an", 0, "csrf-1"));
     assert!(store.session("hash-old").await.unwrap().is_none(), "an expired session opens nothing");

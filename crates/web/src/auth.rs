@@ -195,10 +195,14 @@ pub(crate) struct Next {
     next: Option<String>,
 }
 
-/// Only a path of this site: never an address elsewhere.
+/// Only a path of this site: never an address elsewhere. Browsers drop
+/// tabs and line breaks from an address (`/\t/evil.example` becomes
+/// `//evil.example`), and a line break cannot go in a header, so only the
+/// visible characters of a path and its query are taken.
 fn safe_next(next: Option<&str>) -> String {
+    let path_chars = |n: &str| n.chars().all(|c| c.is_ascii_graphic() && c != '\\');
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && path_chars(n) => n.to_string(),
         _ => "/".into(),
     }
 }
@@ -255,41 +259,46 @@ pub(crate) async fn login(
     if !state.limiter.allow(addr.ip()) {
         return again(StatusCode::TOO_MANY_REQUESTS, "Quá nhiều lần đăng nhập. Vui lòng thử lại sau một phút.");
     }
-    let wrong = "Tên đăng nhập hoặc mật khẩu không đúng.";
+    // An unknown name, a wrong password and a locked account get the same
+    // answer after the same work (a password hash checked), so that nobody
+    // learns from it which accounts exist.
+    let refused = "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa do nhập sai nhiều lần. \
+                   Vui lòng thử lại sau.";
     let user = match state.store.user(form.username.trim()).await {
         Ok(u) => u,
         Err(e) => return crate::pages::failure(&e),
     };
+    let hash = user.as_ref().map_or(DUMMY_HASH.to_string(), |u| u.password_hash.clone());
+    let password = form.password.clone();
+    // Argon2 takes tens of milliseconds of a core: off the async workers.
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
     let Some(user) = user else {
-        // Spend the same time as for a real account: no telling which exist.
-        let _ = verify_password(&form.password, DUMMY_HASH);
-        return again(StatusCode::UNAUTHORIZED, wrong);
+        return again(StatusCode::UNAUTHORIZED, refused);
     };
     let now = chrono::Utc::now();
-    if let Some(until) = user.locked_until.as_deref().and_then(|u| chrono::DateTime::parse_from_rfc3339(u).ok())
-        && until > now
-    {
-        let local = until.with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7"));
-        let message =
-            format!("Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần, đến {}.", local.format("%H:%M ngày %d/%m/%Y"));
-        return again(StatusCode::FORBIDDEN, &message);
-    }
+    let stamp = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let locked = user.locked_until.as_deref().is_some_and(|until| until > stamp(now).as_str());
     let from = addr.ip().to_string();
-    if !verify_password(&form.password, &user.password_hash) {
-        let lock = (user.failed_logins + 1 >= state.settings.max_failed_logins).then(|| {
-            (now + chrono::Duration::from_std(state.settings.lockout).unwrap_or_default())
-                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-        });
-        if let Err(e) = state.store.login_failed(&user, lock.as_deref(), &from).await {
+    if locked {
+        return again(StatusCode::UNAUTHORIZED, refused);
+    }
+    if !matches {
+        let until = stamp(now + chrono::Duration::from_std(state.settings.lockout).unwrap_or_default());
+        let lockout =
+            kehoach_store::Lockout { max_failed: state.settings.max_failed_logins, until: &until, now: &stamp(now) };
+        if let Err(e) = state.store.login_failed(&user, &lockout, &from).await {
             return crate::pages::failure(&e);
         }
-        return again(StatusCode::UNAUTHORIZED, wrong);
+        return again(StatusCode::UNAUTHORIZED, refused);
     }
     let token = random_token();
     let expires = now + chrono::Duration::from_std(state.settings.session_length).unwrap_or_default();
     let expires = expires.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    if let Err(e) = state.store.login_succeeded(&user, &token_hash(&token), &random_token(), &expires, &from).await {
-        return crate::pages::failure(&e);
+    match state.store.login_succeeded(&user, &token_hash(&token), &random_token(), &expires, &from).await {
+        Ok(true) => {}
+        // Locked by attempts made at the same time.
+        Ok(false) => return again(StatusCode::UNAUTHORIZED, refused),
+        Err(e) => return crate::pages::failure(&e),
     }
     let session =
         set_cookie(SESSION_COOKIE, &token, state.settings.session_length.as_secs(), state.settings.secure_cookies);

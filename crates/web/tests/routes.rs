@@ -615,11 +615,65 @@ async fn wrong_passwords_lock_the_account() {
         assert!(a.body.contains("không đúng"));
     }
     let locked = login(&server, "supervisor", PASSWORD).await.err().expect("locked");
-    assert_eq!(locked.status, 403);
+    assert_eq!(locked.status, 401);
     assert!(locked.body.contains("tạm khóa"), "{}", locked.body);
-    // Unknown names get the same answer as wrong passwords.
+    // Unknown names, wrong passwords and locked accounts get the same answer.
     let unknown = login(&server, "nobody", PASSWORD).await.err().expect("refused");
-    assert_eq!(unknown.status, 401);
+    let wrong = login(&server, "planner", "sai-mat-khau").await.err().expect("refused");
+    let said = |a: &Answer| {
+        let at = a.body.find("class=\"problem\"").unwrap_or(0);
+        a.body[at..at + a.body[at..].find("</p>").unwrap_or(0)].to_string()
+    };
+    assert_eq!((unknown.status, said(&unknown)), (locked.status, said(&locked)));
+    assert_eq!((wrong.status, said(&wrong)), (locked.status, said(&locked)));
+}
+
+/// Ten wrong passwords sent at once all count: the account is locked, and
+/// the right password is then refused until the lock ends (or an
+/// administrator unlocks it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn wrong_passwords_sent_at_once_lock_the_account() {
+    let server = std::sync::Arc::new(start().await);
+    let mut attempts = Vec::new();
+    for _ in 0..10 {
+        let server = server.clone();
+        attempts.push(tokio::spawn(
+            async move { login(&server, "approver", "sai-mat-khau").await.err().map(|a| a.status) },
+        ));
+    }
+    for a in attempts {
+        assert_eq!(a.await.unwrap(), Some(401));
+    }
+    let refused = login(&server, "approver", PASSWORD).await.err().expect("locked");
+    assert_eq!(refused.status, 401);
+    let store = server.store().await;
+    let approver = store.user("approver").await.unwrap().unwrap();
+    assert!(approver.failed_logins >= 5 && approver.locked_until.is_some(), "{approver:?}");
+    store.unlock_user("approver", "admin").await.unwrap();
+    assert!(login(&server, "approver", PASSWORD).await.is_ok(), "unlocked, the right password opens a session");
+}
+
+/// `next` is only ever a path of this site: a tab or a line break in it
+/// (which browsers drop, so `/\t/evil.example` would be `//evil.example`)
+/// sends the person home instead.
+#[tokio::test]
+async fn after_login_only_a_path_of_this_site_is_followed() {
+    let server = start().await;
+    for (next, lands) in [
+        ("%2F%09%2Fevil.example", "/"),
+        ("%2Fentry%0D%0ASet-Cookie%3A+x%3D1", "/"),
+        ("https%3A%2F%2Fevil.example", "/"),
+        ("%2F%2Fevil.example", "/"),
+        ("%2Fmeasures%2Fc.1%3Fperiod%3D2025-09", "/measures/c.1?period=2025-09"),
+    ] {
+        let page = http(&server, "GET", "/login", "", "", &[]).await;
+        let pre = page.cookie("kehoach_login").unwrap();
+        let token = page.hidden("token").unwrap();
+        let form = format!("username=planner&password={PASSWORD}&token={token}&next={next}");
+        let a = http(&server, "POST", "/login", &format!("kehoach_login={pre}"), &form, &[]).await;
+        assert_eq!(a.status, 303, "{next}: {}", a.body);
+        assert_eq!(a.header("location"), Some(lands), "{next}");
+    }
 }
 
 #[tokio::test]
