@@ -116,7 +116,8 @@ pub trait Accounts: Send + Sync {
     fn unlock_user(&self, username: &str, by: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The user and CSRF token of a live session.
     fn session(&self, token_hash: &str) -> impl Future<Output = Result<Option<(User, String)>, StoreError>> + Send;
-    fn end_session(&self, token_hash: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Ends a session (a logout by `by`), in the audit log.
+    fn end_session(&self, token_hash: &str, by: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The latest state of every submission of a plan.
     fn submissions(&self, id: PlanId) -> impl Future<Output = Result<Vec<Submission>, StoreError>> + Send;
     /// Every move of one submission, oldest first.
@@ -353,8 +354,13 @@ macro_rules! accounts_impl {
                 row.map(|(a, b, c, d, e, f, g, h, csrf)| Ok((user((a, b, c, d, e, f, g, h))?, csrf))).transpose()
             }
 
-            async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
-                sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+            async fn end_session(&self, token_hash: &str, by: &str) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let ended = sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
+                if ended.rows_affected() > 0 {
+                    Self::audit_in(&mut tx, by, "user.logout", &format!("user {by}"), "session ended").await?;
+                }
+                tx.commit().await?;
                 Ok(())
             }
 
@@ -559,8 +565,8 @@ impl Accounts for crate::AnyStore {
     async fn session(&self, token_hash: &str) -> Result<Option<(User, String)>, StoreError> {
         delegate!(self, s => s.session(token_hash))
     }
-    async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        delegate!(self, s => s.end_session(token_hash))
+    async fn end_session(&self, token_hash: &str, by: &str) -> Result<(), StoreError> {
+        delegate!(self, s => s.end_session(token_hash, by))
     }
     async fn submissions(&self, id: PlanId) -> Result<Vec<Submission>, StoreError> {
         delegate!(self, s => s.submissions(id))

@@ -300,7 +300,7 @@ async fn accounts_sessions_and_approval(store: &(impl Store + Accounts)) {
     let (who, csrf) = store.session("hash-1").await.unwrap().unwrap();
     assert_eq!((who.username.as_str(), who.failed_logins, csrf.as_str()), ("an", 0, "csrf-1"));
     assert!(store.session("hash-old").await.unwrap().is_none(), "an expired session opens nothing");
-    store.end_session("hash-1").await.unwrap();
+    store.end_session("hash-1", "an").await.unwrap();
     assert!(store.session("hash-1").await.unwrap().is_none());
 
     // Submit, approve: the period is locked for the agency's measures; an
@@ -333,7 +333,15 @@ async fn accounts_sessions_and_approval(store: &(impl Store + Accounts)) {
     assert_eq!(states, [SubmissionState::Submitted, SubmissionState::Approved, SubmissionState::Unlocked]);
     assert_eq!(store.submissions(id).await.unwrap()[0].state, SubmissionState::Unlocked);
     let audit: Vec<String> = store.audit(50).await.unwrap().into_iter().map(|a| a.action).collect();
-    for action in ["submission.approved", "submission.unlocked", "user.login_failed", "user.login", "user.create"] {
+    for action in [
+        "submission.approved",
+        "submission.unlocked",
+        "user.login_failed",
+        "user.login",
+        "user.create",
+        "user.logout",
+        "user.unlock",
+    ] {
         assert!(audit.iter().any(|a| a == action), "{action} in {audit:?}");
     }
 

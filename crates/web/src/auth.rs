@@ -325,15 +325,19 @@ pub(crate) async fn logout(
     viewer: Viewer,
     axum::Form(form): axum::Form<CsrfForm>,
 ) -> Response {
-    if viewer.user.is_some() {
-        if let Err(r) = viewer.check_csrf(form.csrf.as_deref()) {
-            return r;
-        }
-        if let Some(token) = cookie(&headers, SESSION_COOKIE)
-            && let Err(e) = state.store.end_session(&token_hash(token)).await
-        {
-            return crate::pages::failure(&e);
-        }
+    // Only the signed-in person, from this site, with the form's token, logs
+    // out: a request from elsewhere neither ends the session nor clears its
+    // cookie.
+    let Some(user) = viewer.user.as_ref() else {
+        return Redirect::to("/public").into_response();
+    };
+    if let Err(r) = viewer.check_csrf(form.csrf.as_deref()) {
+        return r;
+    }
+    if let Some(token) = cookie(&headers, SESSION_COOKIE)
+        && let Err(e) = state.store.end_session(&token_hash(token), &user.username).await
+    {
+        return crate::pages::failure(&e);
     }
     let clear = set_cookie(SESSION_COOKIE, "", 0, state.settings.secure_cookies);
     ([(header::SET_COOKIE, clear)], Redirect::to("/public")).into_response()

@@ -210,6 +210,11 @@ async fn security_headers(request: Request<axum::body::Body>, next: Next) -> Res
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; \
          base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
     );
+    // What a signed-in person sees stays out of shared and browser caches;
+    // the embedded assets are the same for everyone.
+    if !path.starts_with("/assets/") && !h.contains_key(header::CACHE_CONTROL) {
+        set(h, header::CACHE_CONTROL, "no-store");
+    }
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(h, header::X_FRAME_OPTIONS, "DENY");
     set(h, header::REFERRER_POLICY, "same-origin");

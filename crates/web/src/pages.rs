@@ -553,6 +553,10 @@ pub(crate) async fn comment(
     if let Err(r) = viewer.check_csrf(form.csrf.as_deref()) {
         return r;
     }
+    let plan = attempt!(state.store.plan(state.plan(), Against::Current).await);
+    if !plan.reports(&key) {
+        return not_found().await;
+    }
     let body = form.body.trim();
     if body.is_empty() || body.chars().count() > 4000 {
         return message(
@@ -1562,7 +1566,9 @@ pub(crate) async fn public_csv(AxumState(state): AxumState<State>) -> Response {
     let values = attempt!(state.store.released_values(state.plan()).await);
     let mut out = String::from("measure,name,period,org_unit,value,unit,status,origin\r\n");
     let field = |s: &str| {
-        if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+        // A cell a spreadsheet would take as a formula is written as text.
+        let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+        if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
     };
     for v in values.iter().filter(|v| published(v)) {
         let m = plan.measure(&v.measure);

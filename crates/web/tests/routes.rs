@@ -653,6 +653,29 @@ async fn wrong_passwords_sent_at_once_lock_the_account() {
     assert!(login(&server, "approver", PASSWORD).await.is_ok(), "unlocked, the right password opens a session");
 }
 
+/// Small things an attack found: a cross-site logout changes nothing; a
+/// logout ends the session and is in the audit log; signed-in pages are not
+/// cached; a comment on a measure that does not exist is refused.
+#[tokio::test]
+async fn logout_cache_and_comments_hold() {
+    let server = start().await;
+    let planner = login(&server, "planner", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let form = format!("csrf={}", planner.csrf);
+    let cross = http(&server, "POST", "/logout", &planner.cookie, &form, &[("Sec-Fetch-Site", "cross-site")]).await;
+    assert!(cross.cookie("kehoach_session").is_none(), "a cross-site logout clears no cookie");
+    let home = http(&server, "GET", "/", &planner.cookie, "", &[]).await;
+    assert_eq!(home.status, 200, "the session is still valid");
+    assert_eq!(home.header("cache-control"), Some("no-store"), "signed-in pages are not cached");
+    let comment = format!("csrf={}&body=Ghi+ch%C3%BA", planner.csrf);
+    assert_eq!(http(&server, "POST", "/measures/zz.9/comments", &planner.cookie, &comment, &[]).await.status, 404);
+    assert_eq!(http(&server, "POST", "/measures/c.1/comments", &planner.cookie, &comment, &[]).await.status, 303);
+    let out = http(&server, "POST", "/logout", &planner.cookie, &form, &[]).await;
+    assert_eq!(out.cookie("kehoach_session").as_deref(), Some(""), "the cookie is cleared");
+    assert!(http(&server, "GET", "/", &planner.cookie, "", &[]).await.to_login(), "the session is over");
+    let audit = server.store().await.audit(20).await.unwrap();
+    assert!(audit.iter().any(|a| a.action == "user.logout" && a.actor == "planner"), "{audit:?}");
+}
+
 /// `next` is only ever a path of this site: a tab or a line break in it
 /// (which browsers drop, so `/\t/evil.example` would be `//evil.example`)
 /// sends the person home instead.
