@@ -59,6 +59,9 @@ impl fmt::Display for RowError {
 #[error("{} error(s), nothing imported:\n{}", .0.len(), .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
 pub struct Rejected(pub Vec<RowError>);
 
+/// The longest note a figure may carry, as on the entry form.
+pub const MAX_NOTE: usize = 1000;
+
 const COLUMNS: [&str; 6] = ["measure", "period", "org_unit", "value", "status", "note"];
 const REQUIRED: [&str; 3] = ["measure", "period", "value"];
 
@@ -203,6 +206,11 @@ pub fn read_csv(text: &str, plan: &Plan, units: &[OrgUnit]) -> Result<Vec<ValueR
                 None
             }
         };
+        // As on the entry form: a note says where a figure comes from, in a
+        // few lines, not a document.
+        if cell("note").chars().count() > MAX_NOTE {
+            bad("note", format!("the note is longer than {MAX_NOTE} characters"));
+        }
         let status_text = cell("status");
         let status = if status_text.is_empty() {
             Some(ValueStatus::Estimate)

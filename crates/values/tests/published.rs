@@ -92,6 +92,17 @@ fn a_bad_file_is_rejected_with_every_error() {
     assert!(err.to_string().starts_with("10 error(s), nothing imported:"));
 }
 
+#[test]
+fn a_note_longer_than_the_form_takes_is_refused() {
+    let long = "x".repeat(1001);
+    let err = read_csv(&format!("measure,period,value,note\nc.1,2025-09,1,{long}\n"), &plan(), &units()).unwrap_err();
+    assert_eq!(err.0[0].to_string(), "line 2, column note: the note is longer than 1000 characters");
+    assert!(
+        read_csv(&format!("measure,period,value,note\nc.1,2025-09,1,{}\n", "x".repeat(1000)), &plan(), &units())
+            .is_ok()
+    );
+}
+
 /// A plan is judged on its own region: a figure with no unit is the
 /// region's, for any period of the plan (after the merger, the former
 /// area's); a district's months before the merger count toward it, and so
