@@ -138,7 +138,7 @@ pub async fn template_spec(
     let leads: HashMap<String, String> =
         store.assignments(plan).await?.into_iter().map(|a| (a.measure, a.lead)).collect();
     let units = store.org_units().await?;
-    let unit = judge::plan_unit(&the_plan, &units);
+    let unit = judge::home_of(&the_plan, &units);
     let unit_name = units.iter().find(|u| u.code == unit).map_or_else(|| unit.clone(), |u| u.name.clone());
     let here: Vec<_> =
         store.latest_values(plan).await?.into_iter().filter(|v| v.period == period && v.org_unit == unit).collect();

@@ -96,23 +96,19 @@ pub(crate) struct Filters {
 
 /// The period asked for, or the default: the plan's year once it is over,
 /// else the current month.
-fn period_of(plan: &Plan, asked: Option<&str>) -> Result<Period, String> {
+fn period_of(year: i32, asked: Option<&str>) -> Result<Period, String> {
     match asked.map(str::trim).filter(|s| !s.is_empty()) {
         Some(text) => {
             let p: Period = text.parse().map_err(|e| format!("Kỳ “{text}” không hợp lệ: {e}"))?;
-            if p.year() != plan.year {
-                return Err(format!("Kỳ {} không thuộc năm kế hoạch {}.", p.label_vi(), plan.year));
+            if p.year() != year {
+                return Err(format!("Kỳ {} không thuộc năm kế hoạch {year}.", p.label_vi()));
             }
             Ok(p)
         }
         None => {
             use chrono::Datelike;
             let today = chrono::Utc::now().date_naive();
-            Ok(if today.year() == plan.year {
-                Period::Month(plan.year, today.month())
-            } else {
-                Period::Year(plan.year)
-            })
+            Ok(if today.year() == year { Period::Month(year, today.month()) } else { Period::Year(year) })
         }
     }
 }
@@ -120,9 +116,7 @@ fn period_of(plan: &Plan, asked: Option<&str>) -> Result<Period, String> {
 /// The period of an entry form: one of the plan's year, or of the year
 /// before, whose figures are the base of measures judged against last year.
 fn entry_period(plan: &Plan, asked: Option<&str>) -> Result<Period, String> {
-    let mut last_year = plan.clone();
-    last_year.year -= 1;
-    period_of(plan, asked).or_else(|e| period_of(&last_year, asked).map_err(|_| e))
+    period_of(plan.year, asked).or_else(|e| period_of(plan.year - 1, asked).map_err(|_| e))
 }
 
 fn against_of(asked: Option<&str>) -> Against {
@@ -263,7 +257,7 @@ pub(crate) async fn overview(AxumState(state): AxumState<State>, viewer: Viewer,
     allow!(viewer, Action::Read, None, "/");
     let against = against_of(q.against.as_deref());
     let plan = attempt!(state.store.plan(state.plan(), against).await);
-    let period = match period_of(&plan, q.period.as_deref()) {
+    let period = match period_of(plan.year, q.period.as_deref()) {
         Ok(p) => p,
         Err(e) => return message(&viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", &e),
     };
@@ -398,7 +392,7 @@ async fn measure_page(
     };
     let plan = attempt!(state.store.plan(state.plan(), against).await);
     let Some(measure) = plan.measure(key).cloned() else { return not_found().await };
-    let period = match period_of(&plan, q.period.as_deref()) {
+    let period = match period_of(plan.year, q.period.as_deref()) {
         Ok(p) => p,
         Err(e) => return message(viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", &e),
     };
@@ -667,7 +661,7 @@ struct EntryContext {
 async fn entry_context(state: &State, agency: &str, period: Period) -> Result<EntryContext, StoreError> {
     let plan = state.store.plan(state.plan(), Against::Current).await?;
     let units = state.store.org_units().await?;
-    let unit = judge::plan_unit(&plan, &units);
+    let unit = judge::home_of(&plan, &units);
     let unit_name = units.iter().find(|u| u.code == unit).map_or(unit.clone(), |u| u.name.clone());
     let leads: HashSet<String> = state
         .store
@@ -1079,7 +1073,7 @@ async fn approvals_page(state: &State, viewer: &Viewer, problem: &str) -> Result
     let latest = state.store.latest_values(state.plan()).await?;
     let released: HashMap<(String, Period), Decimal> = {
         let units = state.store.org_units().await?;
-        let home = judge::plan_unit(&plan, &units);
+        let home = judge::home_of(&plan, &units);
         state
             .store
             .released_values(state.plan())
@@ -1531,7 +1525,7 @@ struct PublicPage {
 pub(crate) async fn public(AxumState(state): AxumState<State>, viewer: Viewer, Query(q): Query<Filters>) -> Response {
     allow!(viewer, Action::ReadPublic, None, "/public");
     let book = attempt!(Book::load(&state.store, state.plan(), Against::Current, published).await);
-    let period = match period_of(&book.plan, q.period.as_deref()) {
+    let period = match period_of(book.plan.year, q.period.as_deref()) {
         Ok(p) => p,
         Err(e) => return message(&viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", &e),
     };

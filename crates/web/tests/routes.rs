@@ -884,7 +884,6 @@ async fn english_on_request_vietnamese_by_default() {
 /// Fills the value cell of measure `key` in a template, as a spreadsheet
 /// program saves it.
 fn fill(template: &[u8], key: &str, value: &str) -> Vec<u8> {
-    use std::io::{Read, Write};
     // Which row holds the key: read it back.
     use calamine::Reader;
     let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(template)).unwrap();
@@ -892,6 +891,17 @@ fn fill(template: &[u8], key: &str, value: &str) -> Vec<u8> {
     let row = (0..sheet.height() as u32)
         .find(|r| sheet.get_value((*r, 1)) == Some(&calamine::Data::String(key.into())))
         .unwrap_or_else(|| panic!("{key} is in the template"));
+    edit_entry_sheet(template, |xml| {
+        let cell = format!("G{}", row + 1);
+        let re = regex::Regex::new(&format!(r#"<c r="{cell}" s="(\d+)"/>"#)).unwrap();
+        re.replace(&xml, format!(r#"<c r="{cell}" s="$1"><v>{value}</v></c>"#).as_str()).into_owned()
+    })
+}
+
+/// Rewrites a template's entry sheet (its XML) as a spreadsheet program
+/// would save it.
+fn edit_entry_sheet(template: &[u8], edit: impl Fn(String) -> String) -> Vec<u8> {
+    use std::io::{Read, Write};
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(template)).unwrap();
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for i in 0..zip.len() {
@@ -900,13 +910,7 @@ fn fill(template: &[u8], key: &str, value: &str) -> Vec<u8> {
         let mut content = Vec::new();
         file.read_to_end(&mut content).unwrap();
         if name == "xl/worksheets/sheet1.xml" {
-            let xml = String::from_utf8(content).unwrap();
-            let cell = format!("G{}", row + 1);
-            let re = regex::Regex::new(&format!(r#"<c r="{cell}" s="(\d+)"/>"#)).unwrap();
-            content = re
-                .replace(&xml, format!(r#"<c r="{cell}" s="$1"><v>{value}</v></c>"#).as_str())
-                .into_owned()
-                .into_bytes();
+            content = edit(String::from_utf8(content).unwrap()).into_bytes();
         }
         out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
         out.write_all(&content).unwrap();
@@ -986,26 +990,9 @@ async fn reports_download_and_a_filled_template_comes_back() {
     assert_eq!(forbidden.status, 403);
     // A workbook with one cell at the sheet's far corner: refused before the
     // spreadsheet reader would allocate it, and the server still answers.
-    let far = {
-        use std::io::{Read, Write};
-        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(template.bytes.clone())).unwrap();
-        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        for i in 0..zip.len() {
-            let mut file = zip.by_index(i).unwrap();
-            let name = file.name().unwrap().to_string();
-            let mut content = Vec::new();
-            file.read_to_end(&mut content).unwrap();
-            if name == "xl/worksheets/sheet1.xml" {
-                let xml = String::from_utf8(content).unwrap();
-                content = xml
-                    .replace("</sheetData>", r#"<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>"#)
-                    .into_bytes();
-            }
-            out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
-            out.write_all(&content).unwrap();
-        }
-        out.finish().unwrap().into_inner()
-    };
+    let far = edit_entry_sheet(&template.bytes, |xml| {
+        xml.replace("</sheetData>", r#"<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>"#)
+    });
     let refused = upload_as(&server, &reporter, "far.xlsx", &far, "draft").await;
     assert_eq!(refused.status, 422);
     assert!(refused.body.contains("beyond what a template holds"), "{}", refused.body);
