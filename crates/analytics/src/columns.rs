@@ -70,6 +70,14 @@ impl Block {
         old
     }
 
+    /// Takes a unit's value out; returns it.
+    #[inline]
+    pub fn unset(&mut self, unit: usize) -> Option<i64> {
+        let old = self.get(unit);
+        self.present[unit / 64] &= !(1 << (unit % 64));
+        old
+    }
+
     /// Every value present, by unit.
     pub fn iter(&self) -> impl Iterator<Item = (usize, i64)> + '_ {
         self.present.iter().enumerate().flat_map(move |(w, &bits)| {
@@ -216,6 +224,12 @@ impl Columns {
             row.resize(off + 1, None);
         }
         Ok(row[off].get_or_insert_with(|| Block::new(n)).set(unit, v))
+    }
+
+    /// Takes a value out; returns it, at the measure's scale.
+    pub fn clear(&mut self, measure: usize, month: i32, unit: usize) -> Option<i64> {
+        let off = usize::try_from(month - self.first).ok()?;
+        self.blocks[measure].get_mut(off)?.as_mut()?.unset(unit)
     }
 
     /// Moves every value of `other` (same measures and units) into `self`;

@@ -61,6 +61,10 @@ pub enum EngineError {
     UnknownUnit(String),
     #[error("{0} has too many digits for the analytics engine")]
     TooLarge(Decimal),
+    /// A figure outside what kehoach stores (`value::storable`): it may
+    /// still be in a database written before that rule, or by hand.
+    #[error("{0}")]
+    Unstorable(String),
 }
 
 /// A measure as the engine sees it.
@@ -380,12 +384,38 @@ impl Engine {
     ) -> Result<Option<Decimal>, EngineError> {
         let m = self.measure_id(measure).ok_or_else(|| EngineError::UnknownMeasure(measure.to_string()))?;
         let u = self.unit_id(unit).ok_or_else(|| EngineError::UnknownUnit(unit.to_string()))?;
+        // Every figure the rule lets in fits the columns at any scale
+        // (10^12 × 10^6 < i64::MAX), so a refusal here leaves the engine as
+        // it was: nothing is half applied.
+        kehoach_domain::value::storable(value).map_err(EngineError::Unstorable)?;
         let Period::Month(y, mo) = period else {
             return Ok(self.other.insert((m, u, period), value));
         };
         let v = value.normalize();
         let mantissa = i64::try_from(v.mantissa()).map_err(|_| EngineError::TooLarge(value))?;
         self.put(m, u, month_number(y, mo), mantissa, v.scale()).map_err(|_| EngineError::TooLarge(value))
+    }
+
+    /// Takes a figure out (a version that cannot be held replaced it):
+    /// every aggregate is without it when this returns. Returns the value
+    /// it held.
+    pub fn remove(&mut self, measure: &str, unit: &str, period: Period) -> Result<Option<Decimal>, EngineError> {
+        let m = self.measure_id(measure).ok_or_else(|| EngineError::UnknownMeasure(measure.to_string()))?;
+        let u = self.unit_id(unit).ok_or_else(|| EngineError::UnknownUnit(unit.to_string()))?;
+        let Period::Month(y, mo) = period else {
+            return Ok(self.other.remove(&(m, u, period)));
+        };
+        let month = month_number(y, mo);
+        if self.cols.block(m, month).and_then(|b| b.get(u)).is_none() {
+            return Ok(None);
+        }
+        let layout = self.ensure_layout(month);
+        let place = self.place(ScopeId::Unit(u));
+        let before = self.month(m, month).figs(place);
+        let old = self.cols.clear(m, month, u);
+        let after = self.month(m, month).figs(place);
+        self.lift(m, month, layout, u, before, after);
+        Ok(old.map(|o| Decimal::from_i128_with_scale(i128::from(o), self.cols.scale(m))))
     }
 
     /// [`Engine::apply`] by index, the value as `mantissa × 10^-scale`.

@@ -200,7 +200,32 @@ proptest! {
             naive.raw.insert((m, code, mo), value);
         }
         check(&engine, &naive)?;
+        // Figures taken out (a newer version the engine cannot hold), and
+        // one that was never there.
+        let keys: Vec<_> = naive.raw.keys().cloned().collect();
+        for (m, code, mo) in keys.into_iter().step_by(3) {
+            let period = Period::Month(mo.div_euclid(12), mo.rem_euclid(12) as u32 + 1);
+            let held = naive.raw.remove(&(m, code.clone(), mo));
+            prop_assert_eq!(engine.remove(MEASURES[m], &code, period).unwrap(), held);
+            prop_assert_eq!(engine.remove(MEASURES[m], &code, period).unwrap(), None);
+        }
+        check(&engine, &naive)?;
     }
+}
+
+#[test]
+fn a_figure_outside_the_storable_range_is_refused_and_changes_nothing() {
+    let mut engine = Engine::new(measures(), units());
+    let march = Period::Month(2025, 3);
+    engine.apply("s", "X1", march, Decimal::from(4)).unwrap();
+    for typed in ["10000000000000000000", "0.0000000000000000001", "-1000000000000"] {
+        let err = engine.apply("s", "X1", march, typed.parse().unwrap()).unwrap_err();
+        assert!(matches!(err, kehoach_analytics::EngineError::Unstorable(_)), "{typed}: {err:?}");
+    }
+    assert_eq!(engine.figure("s", Scope::Unit("P1"), march).unwrap(), Some(Decimal::from(4)));
+    assert_eq!(engine.remove("s", "X1", march).unwrap(), Some(Decimal::from(4)));
+    assert_eq!(engine.figure("s", Scope::Unit("P1"), march).unwrap(), None);
+    assert_eq!(engine.figure("s", Scope::Nation, march).unwrap(), None);
 }
 
 #[test]

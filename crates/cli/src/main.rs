@@ -78,6 +78,9 @@ enum Command {
     /// People who sign in to the web application.
     #[command(subcommand)]
     User(UserCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Reported figures.
     #[command(subcommand)]
     Values(ValuesCommand),
@@ -167,6 +170,26 @@ enum UserCommand {
     },
     /// End a lock set by wrong passwords and clear the count (in the audit log).
     Unlock { username: String },
+    /// Set a new password: a one-time one printed once (to be changed at the
+    /// next sign-in), or read from standard input with --password-stdin.
+    /// Every session of the user ends.
+    Passwd {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Stop a user signing in; their sessions end (in the audit log).
+    Disable { username: String },
+    /// Let a disabled user sign in again.
+    Enable { username: String },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check that the audit log's chain holds and that every figure,
+    /// approval, revision and task report is as its entry wrote it: exits 0
+    /// when intact, 1 naming the first entry that does not match.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -310,6 +333,21 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::User(UserCommand::Unlock { username }) => {
             web_commands::unlock_user(database, &username).await?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::User(UserCommand::Passwd { username, password_stdin }) => {
+            web_commands::set_password(database, &username, password_stdin).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(UserCommand::Disable { username }) => {
+            web_commands::set_disabled(database, &username, true).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(UserCommand::Enable { username }) => {
+            web_commands::set_disabled(database, &username, false).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            Ok(if web_commands::verify_audit(database).await? { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Command::Values(ValuesCommand::Import { file, plan_id }) => {
             if report_commands::Format::of(&file) == Some(report_commands::Format::Xlsx) {
@@ -472,6 +510,14 @@ pub(crate) fn load_plan(path: &Path) -> Result<kehoach_domain::Plan> {
 
 /// Writes to a temporary file beside the target and renames it, so a failed
 /// run never leaves half a file.
+/// Says on standard error which stored figures the verdicts leave out (the
+/// command still answers: one such figure never stops the rest).
+pub(crate) fn warn_left_out(left_out: &[impl std::fmt::Display]) {
+    for out in left_out {
+        eprintln!("kehoach: warning: left out of every verdict until a newer version corrects it: {out}");
+    }
+}
+
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if !dir.is_dir() {

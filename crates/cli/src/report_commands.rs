@@ -57,6 +57,7 @@ pub async fn report(database: &str, args: ReportArgs<'_>) -> Result<()> {
     let date = args.date.unwrap_or_else(|| chrono::Local::now().date_naive());
     let request = Request { plan: id, period: args.period, against: args.against, date, issuer: None };
     let report = kehoach_report::gather(&store, &request, None).await?;
+    crate::warn_left_out(&report.left_out);
     let bytes = render(&report, format)?;
     crate::write_atomically(args.output, &bytes)?;
     let counts = kehoach_report::model::Counts::of(report.rows());

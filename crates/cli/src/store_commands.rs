@@ -311,6 +311,7 @@ pub async fn status(
     if !book.units().iter().any(|u| u.code == book.home) {
         bail!("the plan's province {} is not a known unit", book.plan.region);
     }
+    crate::warn_left_out(&book.left_out);
     let plan = &book.plan;
     let results = book.evaluate(&[period]).pop().unwrap_or_default();
     let leads: HashMap<String, String> =

@@ -23,11 +23,22 @@ pub async fn serve(database: &str, listen: &str, settings: kehoach_web::Settings
             role: Role::Admin,
             agency: None,
             password_hash: kehoach_web::hash_password(&password),
+            must_change_password: true,
         };
         store.create_user(&admin, "kehoach serve").await?;
         // Printed once, never logged or stored in clear.
-        println!("First administrator: user name “admin”, one-time password: {password}");
+        println!(
+            "First administrator: user name “admin”, one-time password: {password} (to be changed at the first sign-in)"
+        );
         println!("Add the others with `kehoach user add NAME --role reporter --agency CODE`.");
+    }
+    // The audit log is checked at every start, and what it found is said.
+    match store.verify_audit().await? {
+        Ok(intact) => tracing::info!("audit log intact: {} entries, {} records", intact.entries, intact.records),
+        Err(broken) => {
+            tracing::error!("the audit log does not verify: {broken}; see `kehoach audit verify`");
+            eprintln!("kehoach: WARNING: the audit log does not verify: {broken}");
+        }
     }
     let app = kehoach_web::app(store, settings).await?;
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
@@ -53,16 +64,7 @@ pub async fn add_user(
     if role == Role::Reporter && agency.is_none() {
         bail!("a reporter enters figures for an agency: give --agency CODE");
     }
-    let (password, generated) = if password_stdin {
-        let mut line = String::new();
-        std::io::stdin().read_line(&mut line).context("reading the password from standard input")?;
-        (line.trim_end_matches(['\r', '\n']).to_string(), false)
-    } else {
-        (kehoach_web::one_time_password(), true)
-    };
-    if password.chars().count() < 10 {
-        bail!("the password is too short: at least 10 characters");
-    }
+    let (password, generated) = password(password_stdin)?;
     let store = open(database).await?;
     let user = NewUser {
         username: username.into(),
@@ -70,10 +72,11 @@ pub async fn add_user(
         role,
         agency,
         password_hash: kehoach_web::hash_password(&password),
+        must_change_password: generated,
     };
     store.create_user(&user, "cli").await.with_context(|| format!("user {username} not added"))?;
     if generated {
-        println!("{username} ({}): one-time password {password}", role.label_vi());
+        println!("{username} ({}): one-time password {password} (to be changed at the first sign-in)", role.label_vi());
     } else {
         println!("{username} ({}) added", role.label_vi());
     }
@@ -89,4 +92,69 @@ pub async fn unlock_user(database: &str, username: &str) -> Result<()> {
         .with_context(|| format!("user {username} not unlocked"))?;
     println!("{username}: unlocked; failed logins cleared");
     Ok(())
+}
+
+/// A password from standard input (`--password-stdin`), or a one-time one
+/// made here (the second value: whether it was made).
+fn password(from_stdin: bool) -> Result<(String, bool)> {
+    let (password, generated) = if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).context("reading the password from standard input")?;
+        (line.trim_end_matches(['\r', '\n']).to_string(), false)
+    } else {
+        (kehoach_web::one_time_password(), true)
+    };
+    if let Err(why) = kehoach_web::password_policy(&password) {
+        bail!("{why}");
+    }
+    Ok((password, generated))
+}
+
+/// `kehoach user passwd NAME`: a new password, one-time unless given on
+/// standard input; every session of the user ends.
+pub async fn set_password(database: &str, username: &str, password_stdin: bool) -> Result<()> {
+    let (password, generated) = password(password_stdin)?;
+    let store = open(database).await?;
+    let hash = kehoach_web::hash_password(&password);
+    store
+        .set_password(username, &hash, generated, None, &crate::store_commands::actor())
+        .await
+        .with_context(|| format!("the password of {username} not changed"))?;
+    if generated {
+        println!("{username}: one-time password {password} (to be changed at the next sign-in); sessions ended");
+    } else {
+        println!("{username}: password changed; sessions ended");
+    }
+    Ok(())
+}
+
+/// `kehoach user disable NAME` / `user enable NAME`.
+pub async fn set_disabled(database: &str, username: &str, disabled: bool) -> Result<()> {
+    let store = open(database).await?;
+    store
+        .set_disabled(username, disabled, &crate::store_commands::actor())
+        .await
+        .with_context(|| format!("user {username} not changed"))?;
+    if disabled {
+        println!("{username}: disabled; sessions ended");
+    } else {
+        println!("{username}: enabled");
+    }
+    Ok(())
+}
+
+/// `kehoach audit verify`: whether the audit log and the records it wrote
+/// are as written.
+pub async fn verify_audit(database: &str) -> Result<bool> {
+    let store = open(database).await?;
+    match store.verify_audit().await? {
+        Ok(intact) => {
+            println!("audit log intact: {} entries, {} records checked", intact.entries, intact.records);
+            Ok(true)
+        }
+        Err(broken) => {
+            eprintln!("kehoach: the audit log does not verify: {broken}");
+            Ok(false)
+        }
+    }
 }

@@ -268,3 +268,104 @@ fn latest_count(path: &Path) -> usize {
         store.latest_values(1).await.unwrap().len()
     })
 }
+
+/// Runs SQL on a SQLite database behind kehoach's back (what a hand edit,
+/// or a database written before today's rules, leaves).
+fn behind_its_back(path: &Path, sql: &str) -> u64 {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let store = kehoach_store::SqliteStore::open(&format!("sqlite://{}", path.display())).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())).execute(store.pool()).await.unwrap().rows_affected()
+    })
+}
+
+#[test]
+fn a_stored_figure_the_engine_cannot_hold_is_left_out_loudly_and_stops_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (dir, db) = (dir.path(), "kehoach.db");
+    assert!(kehoach(&["init"], dir, db).status.success());
+    std::fs::write(
+        dir.join("v.csv"),
+        "measure,period,value,status\na.1,2025,\"5,84\",preliminary\na.3,2025,\"1,0\",preliminary\n",
+    )
+    .unwrap();
+    let out = kehoach(&["values", "import", "v.csv"], dir, db);
+    assert!(out.status.success(), "{}", text(&out));
+    let before = status_json(dir, db, "2025", "current");
+    assert_eq!(measure(&before, "a.1")["status"], "not_achieved");
+    let a3 = measure(&before, "a.3")["status"].clone();
+    assert_ne!(a3, "no_data");
+    for huge in ["10000000000000000000", "0.0000000000000000001"] {
+        let n = behind_its_back(
+            &dir.join(db),
+            &format!("UPDATE value_versions SET value = '{huge}' WHERE measure = 'a.1' AND period = '2025'"),
+        );
+        assert_eq!(n, 1);
+        let out = kehoach(&["status", "--period", "2025", "--json"], dir, db);
+        assert!(out.status.success(), "{}", text(&out));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("left out of every verdict") && stderr.contains(&format!("a.1 83 Năm 2025 v1 ({huge})")),
+            "{stderr}"
+        );
+        let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(measure(&s, "a.1")["status"], "no_data", "left out");
+        assert_eq!(measure(&s, "a.3")["status"], a3, "the rest is judged as before");
+        let out = kehoach(&["report", "--period", "2025", "--output", "r.xlsx"], dir, db);
+        assert!(out.status.success(), "{}", text(&out));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("left out of every verdict"), "{}", text(&out));
+    }
+    // A newer version corrects it.
+    std::fs::write(dir.join("fix.csv"), "measure,period,value,status\na.1,2025,\"6,1\",official\n").unwrap();
+    let out = kehoach(&["values", "import", "fix.csv"], dir, db);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = kehoach(&["status", "--period", "2025", "--json"], dir, db);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("left out"), "{}", text(&out));
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(measure(&s, "a.1")["status"], "achieved");
+}
+
+#[test]
+fn audit_verify_names_what_was_changed_behind_its_back_and_users_are_managed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (dir, db) = (dir.path(), "kehoach.db");
+    assert!(kehoach(&["init"], dir, db).status.success());
+    std::fs::write(dir.join("v.csv"), "measure,period,value,status\na.1,2025,\"5,84\",preliminary\n").unwrap();
+    assert!(kehoach(&["values", "import", "v.csv"], dir, db).status.success());
+    let out = kehoach(&["audit", "verify"], dir, db);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("audit log intact"), "{}", text(&out));
+
+    // Users: a one-time password, changed; disabled and enabled; all audited
+    // and the log still intact.
+    let out = kehoach(&["user", "add", "lan", "--role", "planner"], dir, db);
+    assert!(text(&out).contains("one-time password") && text(&out).contains("first sign-in"), "{}", text(&out));
+    let out = kehoach(&["user", "passwd", "lan"], dir, db);
+    assert!(out.status.success() && text(&out).contains("lan: one-time password"), "{}", text(&out));
+    let out = kehoach(&["user", "disable", "lan"], dir, db);
+    assert!(out.status.success() && text(&out).contains("lan: disabled"), "{}", text(&out));
+    let out = kehoach(&["user", "enable", "lan"], dir, db);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = kehoach(&["user", "disable", "nobody"], dir, db);
+    assert!(!out.status.success() && text(&out).contains("nobody"), "{}", text(&out));
+    assert!(kehoach(&["audit", "verify"], dir, db).status.success());
+
+    // A figure rewritten, then a row of the log deleted.
+    behind_its_back(&dir.join(db), "UPDATE value_versions SET value = '9' WHERE measure = 'a.1' AND period = '2025'");
+    let out = kehoach(&["audit", "verify"], dir, db);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("value.submit plan 1 a.1 83 2025") && text(&out).contains("changed since"),
+        "{}",
+        text(&out)
+    );
+    behind_its_back(
+        &dir.join(db),
+        "UPDATE value_versions SET value = '5.84' WHERE measure = 'a.1' AND period = '2025'",
+    );
+    assert!(kehoach(&["audit", "verify"], dir, db).status.success());
+    behind_its_back(&dir.join(db), "DELETE FROM audit_log WHERE action = 'user.disable'");
+    let out = kehoach(&["audit", "verify"], dir, db);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("does not follow the entry before it"), "{}", text(&out));
+}

@@ -101,7 +101,9 @@ pub fn from_book<E: Borrow<Engine>>(
             (m.key.clone(), Extra { last_year, same_period_last_year: same })
         })
         .collect();
-    Ok(Report::new(&book.plan, period, against == Against::Original, &results, &extra, progress, leads, issuer, today))
+    let report =
+        Report::new(&book.plan, period, against == Against::Original, &results, &extra, progress, leads, issuer, today);
+    Ok(Report { left_out: book.left_out.iter().map(ToString::to_string).collect(), ..report })
 }
 
 /// Why a template could not be made.

@@ -80,6 +80,9 @@ pub struct Report {
     pub against_original: bool,
     pub sectors: Vec<SectorBlock>,
     pub tasks: Vec<TaskRow>,
+    /// Stored figures the engine could not take, left out of the verdicts
+    /// (said by whoever makes the report, until corrected).
+    pub left_out: Vec<String>,
 }
 
 /// The measures of one sector, in the resolution's order.
@@ -280,6 +283,7 @@ impl Report {
             against_original,
             sectors,
             tasks,
+            left_out: Vec::new(),
         }
     }
 

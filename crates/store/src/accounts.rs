@@ -22,6 +22,11 @@ pub struct User {
     pub failed_logins: u32,
     /// RFC 3339; no login before then.
     pub locked_until: Option<String>,
+    /// Set by someone else (a one-time password): to be changed by its
+    /// owner before anything else.
+    pub must_change_password: bool,
+    /// Signs in no more.
+    pub disabled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +36,8 @@ pub struct NewUser {
     pub role: Role,
     pub agency: Option<String>,
     pub password_hash: String,
+    /// A one-time password, to be changed at the first sign-in.
+    pub must_change_password: bool,
 }
 
 /// One move of an agency's submission for a period.
@@ -114,6 +121,26 @@ pub trait Accounts: Send + Sync {
     /// Ends a lock and clears the count of failed logins (an administrator's
     /// `kehoach user unlock`), in the audit log.
     fn unlock_user(&self, username: &str, by: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Sets a password: a one-time one (`must_change`), set by an
+    /// administrator, ends every session of the user; one its owner chose
+    /// keeps the session `keep` (the one it was changed in) and ends the
+    /// others. Clears any lock. In the audit log, never the password.
+    fn set_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+        must_change: bool,
+        keep: Option<&str>,
+        by: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Disables an account (its sessions end, it signs in no more) or
+    /// enables it again, in the audit log.
+    fn set_disabled(
+        &self,
+        username: &str,
+        disabled: bool,
+        by: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The user and CSRF token of a live session.
     fn session(&self, token_hash: &str) -> impl Future<Output = Result<Option<(User, String)>, StoreError>> + Send;
     /// Ends a session (a logout by `by`), in the audit log.
@@ -184,10 +211,19 @@ pub trait Drafts: Send + Sync {
     ) -> impl Future<Output = Result<PlanId, StoreError>> + Send;
 }
 
-type UserRow = (i64, String, String, String, Option<String>, String, i32, Option<String>);
+type UserRow = (i64, String, String, String, Option<String>, String, i32, Option<String>, bool, Option<String>);
+
+/// The columns a [`UserRow`] reads, of `users` as `u`.
+macro_rules! user_columns {
+    () => {
+        "u.id, u.username, u.name, u.role, u.agency, u.password_hash, u.failed_logins, u.locked_until, \
+         u.must_change_password, u.disabled_at"
+    };
+}
 
 fn user(row: UserRow) -> Result<User, StoreError> {
-    let (id, username, name, role, agency, password_hash, failed_logins, locked_until) = row;
+    let (id, username, name, role, agency, password_hash, failed_logins, locked_until, must_change_password, disabled) =
+        row;
     Ok(User {
         id,
         username,
@@ -197,6 +233,8 @@ fn user(row: UserRow) -> Result<User, StoreError> {
         password_hash,
         failed_logins: failed_logins.max(0) as u32,
         locked_until,
+        must_change_password,
+        disabled: disabled.is_some(),
     })
 }
 
@@ -221,14 +259,15 @@ macro_rules! accounts_impl {
             async fn create_user(&self, u: &NewUser, by: &str) -> Result<i64, StoreError> {
                 let mut tx = self.pool.begin_with($begin).await?;
                 let inserted: Result<(i64,), _> = sqlx::query_as(
-                    "INSERT INTO users (username, name, role, agency, password_hash, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    "INSERT INTO users (username, name, role, agency, password_hash, must_change_password, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                 )
                 .bind(&u.username)
                 .bind(&u.name)
                 .bind(u.role.as_str())
                 .bind(&u.agency)
                 .bind(&u.password_hash)
+                .bind(u.must_change_password)
                 .bind(now())
                 .fetch_one(&mut *tx)
                 .await;
@@ -252,14 +291,14 @@ macro_rules! accounts_impl {
             }
 
             async fn users(&self) -> Result<Vec<User>, StoreError> {
-                let rows: Vec<UserRow> = sqlx::query_as("SELECT id, username, name, role, agency, password_hash, failed_logins, locked_until FROM users ORDER BY username")
+                let rows: Vec<UserRow> = sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users u ORDER BY u.username"))
                     .fetch_all(&self.pool)
                     .await?;
                 rows.into_iter().map(user).collect()
             }
 
             async fn user(&self, username: &str) -> Result<Option<User>, StoreError> {
-                let row: Option<UserRow> = sqlx::query_as("SELECT id, username, name, role, agency, password_hash, failed_logins, locked_until FROM users WHERE username = $1")
+                let row: Option<UserRow> = sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users u WHERE u.username = $1"))
                     .bind(username)
                     .fetch_optional(&self.pool)
                     .await?;
@@ -298,11 +337,12 @@ macro_rules! accounts_impl {
             ) -> Result<bool, StoreError> {
                 let mut tx = self.pool.begin_with($begin).await?;
                 let at = now();
-                // Only while no lock is in force: a lock set by attempts made
-                // at the same time wins over a password checked before it.
+                // Only while no lock is in force and the account is not
+                // disabled: a lock set by attempts made at the same time wins
+                // over a password checked before it.
                 let cleared = sqlx::query(
                     "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1 \
-                     AND (locked_until IS NULL OR locked_until <= $2)",
+                     AND (locked_until IS NULL OR locked_until <= $2) AND disabled_at IS NULL",
                 )
                 .bind(u.id)
                 .bind(&at)
@@ -342,16 +382,69 @@ macro_rules! accounts_impl {
             }
 
             async fn session(&self, token_hash: &str) -> Result<Option<(User, String)>, StoreError> {
-                let row: Option<(i64, String, String, String, Option<String>, String, i32, Option<String>, String)> =
-                    sqlx::query_as(
-                        "SELECT u.id, u.username, u.name, u.role, u.agency, u.password_hash, u.failed_logins, u.locked_until, s.csrf \
-                         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
-                    )
+                let row: Option<(i64, String, String, String, Option<String>, String, i32, Option<String>, bool, Option<String>, String)> =
+                    sqlx::query_as(concat!(
+                        "SELECT ",
+                        user_columns!(),
+                        ", s.csrf FROM sessions s JOIN users u ON u.id = s.user_id \
+                         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL"
+                    ))
                     .bind(token_hash)
                     .bind(now())
                     .fetch_optional(&self.pool)
                     .await?;
-                row.map(|(a, b, c, d, e, f, g, h, csrf)| Ok((user((a, b, c, d, e, f, g, h))?, csrf))).transpose()
+                row.map(|(a, b, c, d, e, f, g, h, i, j, csrf)| Ok((user((a, b, c, d, e, f, g, h, i, j))?, csrf))).transpose()
+            }
+
+            async fn set_password(
+                &self,
+                username: &str,
+                password_hash: &str,
+                must_change: bool,
+                keep: Option<&str>,
+                by: &str,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let done: Option<(i64,)> = sqlx::query_as(
+                    "UPDATE users SET password_hash = $1, must_change_password = $2, failed_logins = 0, locked_until = NULL \
+                     WHERE username = $3 RETURNING id",
+                )
+                .bind(password_hash)
+                .bind(must_change)
+                .bind(username)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((id,)) = done else {
+                    return Err(StoreError::NotFound(format!("user {username}")));
+                };
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                    .bind(id)
+                    .bind(keep.unwrap_or_default())
+                    .execute(&mut *tx)
+                    .await?;
+                let detail = if must_change { "one-time password set; other sessions ended" } else { "password changed; other sessions ended" };
+                Self::audit_in(&mut tx, by, "user.passwd", &format!("user {username}"), detail).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn set_disabled(&self, username: &str, disabled: bool, by: &str) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let done: Option<(i64,)> = sqlx::query_as("UPDATE users SET disabled_at = $1 WHERE username = $2 RETURNING id")
+                    .bind(disabled.then(now))
+                    .bind(username)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some((id,)) = done else {
+                    return Err(StoreError::NotFound(format!("user {username}")));
+                };
+                if disabled {
+                    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+                }
+                let (action, detail) = if disabled { ("user.disable", "signs in no more; sessions ended") } else { ("user.enable", "may sign in again") };
+                Self::audit_in(&mut tx, by, action, &format!("user {username}"), detail).await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn end_session(&self, token_hash: &str, by: &str) -> Result<(), StoreError> {
@@ -564,6 +657,19 @@ impl Accounts for crate::AnyStore {
     }
     async fn session(&self, token_hash: &str) -> Result<Option<(User, String)>, StoreError> {
         delegate!(self, s => s.session(token_hash))
+    }
+    async fn set_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+        must_change: bool,
+        keep: Option<&str>,
+        by: &str,
+    ) -> Result<(), StoreError> {
+        delegate!(self, s => s.set_password(username, password_hash, must_change, keep, by))
+    }
+    async fn set_disabled(&self, username: &str, disabled: bool, by: &str) -> Result<(), StoreError> {
+        delegate!(self, s => s.set_disabled(username, disabled, by))
     }
     async fn end_session(&self, token_hash: &str, by: &str) -> Result<(), StoreError> {
         delegate!(self, s => s.end_session(token_hash, by))

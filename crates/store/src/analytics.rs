@@ -5,6 +5,7 @@
 //! off the pages). Releases reach it afterwards through `Engine::apply`,
 //! in-process or from the notices of [`crate::notify`], by version.
 
+use crate::judge::LeftOut;
 use crate::{Against, PlanId, Store, StoreError};
 use kehoach_analytics::Engine;
 use kehoach_domain::period::Period;
@@ -40,11 +41,21 @@ impl Versions {
 
 /// The engine of one plan, holding the figures that count as stored now.
 pub async fn engine(store: &impl Store, id: PlanId) -> Result<Engine, StoreError> {
-    Ok(followed(store, id).await?.0)
+    Ok(followed(store, id).await?.engine)
 }
 
-/// [`engine`], with the version of each figure it holds.
-pub async fn followed(store: &impl Store, id: PlanId) -> Result<(Engine, Versions), StoreError> {
+/// An engine and what it was built from.
+pub struct Followed {
+    pub engine: Engine,
+    /// The version of each figure it holds (or left out).
+    pub versions: Versions,
+    /// The stored figures it could not take.
+    pub left_out: Vec<LeftOut>,
+}
+
+/// [`engine`], with the version of each figure it holds and the figures it
+/// left out.
+pub async fn followed(store: &impl Store, id: PlanId) -> Result<Followed, StoreError> {
     let plan = store.plan(id, Against::Current).await?;
     let values: Vec<_> =
         store.released_values(id).await?.into_iter().filter(|v| v.origin != Origin::Illustrative).collect();
@@ -52,8 +63,8 @@ pub async fn followed(store: &impl Store, id: PlanId) -> Result<(Engine, Version
     for v in &values {
         versions.take(&v.measure, &v.org_unit, v.period, v.version);
     }
-    let engine = crate::judge::engine_of(&plan, store.org_units().await?, values)?;
-    Ok((engine, versions))
+    let (engine, left_out) = crate::judge::engine_of(&plan, store.org_units().await?, values)?;
+    Ok(Followed { engine, versions, left_out })
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! command line) or borrows the engine a running application keeps current
 //! with every save (the overview, the measure pages, the reports of the web).
 
-use kehoach_analytics::{Engine, MeasureDef, Scope};
+use kehoach_analytics::{Engine, EngineError, MeasureDef, Scope};
 use kehoach_domain::evaluate::{Evaluation, Tolerances, evaluate_periods};
 use kehoach_domain::org::{self, OrgUnit};
 use kehoach_domain::period::Period;
@@ -27,6 +27,60 @@ pub struct Book<E: Borrow<Engine> = Engine> {
     /// The plan's own unit (the province), by code.
     pub home: String,
     figures: E,
+    /// Stored figures the engine could not take, left out of every verdict.
+    pub left_out: Vec<LeftOut>,
+}
+
+/// A stored figure the engine cannot hold (more digits than kehoach stores,
+/// or a unit or measure it does not know), written before the rules that
+/// now refuse it at input, or by hand in the database. It is left out of
+/// every verdict, and said wherever figures are judged, until a newer
+/// version corrects it: one such figure never stops the rest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeftOut {
+    pub measure: String,
+    pub org_unit: String,
+    pub period: Period,
+    pub version: u32,
+    pub value: Decimal,
+    /// Why, in Vietnamese (it is shown on the pages as it is).
+    pub why: String,
+}
+
+impl LeftOut {
+    pub fn of(v: &StoredValue, e: &EngineError) -> Self {
+        Self::new(&v.measure, &v.org_unit, v.period, v.version, v.value, e)
+    }
+
+    pub fn new(measure: &str, org_unit: &str, period: Period, version: u32, value: Decimal, e: &EngineError) -> Self {
+        let why = match e {
+            EngineError::Unstorable(why) => why.clone(),
+            EngineError::TooLarge(_) => "quá nhiều chữ số để tính toán".to_string(),
+            EngineError::UnknownMeasure(key) => format!("chỉ tiêu {key} không có trong kế hoạch"),
+            EngineError::UnknownUnit(code) => format!("đơn vị {code} không có trong danh mục đơn vị"),
+        };
+        Self { measure: measure.to_string(), org_unit: org_unit.to_string(), period, version, value, why }
+    }
+
+    /// The same figure (any version).
+    pub fn is(&self, measure: &str, org_unit: &str, period: Period) -> bool {
+        self.measure == measure && self.org_unit == org_unit && self.period == period
+    }
+}
+
+impl std::fmt::Display for LeftOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} {} v{} ({}): {}",
+            self.measure,
+            self.org_unit,
+            self.period.label_vi(),
+            self.version,
+            self.value,
+            self.why
+        )
+    }
 }
 
 /// The plan's own unit: the unit named as its region, else the region's name.
@@ -39,20 +93,23 @@ pub fn home_of(plan: &Plan, units: &[OrgUnit]) -> String {
     org::find(units, &plan.region).map_or_else(|| plan.region.clone(), |u| u.code.clone())
 }
 
-/// An engine over a plan's measures and the units, holding `values`.
+/// An engine over a plan's measures and the units, holding `values`, and
+/// the values it could not take (left out of every verdict until corrected;
+/// the caller says so).
 pub fn engine_of(
     plan: &Plan,
     units: Vec<OrgUnit>,
     values: impl IntoIterator<Item = StoredValue>,
-) -> Result<Engine, StoreError> {
+) -> Result<(Engine, Vec<LeftOut>), StoreError> {
     let measures = MeasureDef::of_plan(plan).map_err(|e| StoreError::Invalid(format!("the plan's formulas: {e}")))?;
     let mut engine = Engine::new(measures, units);
+    let mut left_out = Vec::new();
     for v in values {
-        engine
-            .apply(&v.measure, &v.org_unit, v.period, v.value)
-            .map_err(|e| StoreError::Invalid(format!("{} {} {}: {e}", v.measure, v.org_unit, v.period)))?;
+        if let Err(e) = engine.apply(&v.measure, &v.org_unit, v.period, v.value) {
+            left_out.push(LeftOut::of(&v, &e));
+        }
     }
-    Ok(engine)
+    Ok((engine, left_out))
 }
 
 impl Book<Engine> {
@@ -77,8 +134,8 @@ impl Book<Engine> {
         units: Vec<OrgUnit>,
         values: impl IntoIterator<Item = StoredValue>,
     ) -> Result<Self, StoreError> {
-        let engine = engine_of(&plan, units, values)?;
-        Ok(Self::over(id, plan, engine))
+        let (engine, left_out) = engine_of(&plan, units, values)?;
+        Ok(Self { left_out, ..Self::over(id, plan, engine) })
     }
 }
 
@@ -86,7 +143,7 @@ impl<E: Borrow<Engine>> Book<E> {
     /// A plan judged on the figures of an engine kept elsewhere.
     pub fn over(id: PlanId, plan: Plan, figures: E) -> Self {
         let home = home_of(&plan, figures.borrow().units());
-        Self { id, plan, home, figures }
+        Self { id, plan, home, figures, left_out: Vec::new() }
     }
 
     pub fn units(&self) -> &[OrgUnit] {

@@ -21,6 +21,7 @@ macro_rules! delegate {
 
 mod accounts;
 pub mod analytics;
+pub mod chain;
 pub mod judge;
 pub mod notify;
 pub use accounts::{Accounts, Comment, Draft, Drafts, Lockout, Move, NewUser, Seen, Submission, User};
@@ -393,6 +394,95 @@ macro_rules! store_impl {
                 &self.pool
             }
 
+            /// Chains the audit entries written before the chain existed and
+            /// seals the records then present, in one entry: once, the first
+            /// time a database is opened with the head missing (a new
+            /// database, or one from before the chain).
+            async fn seal(&self) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let made = sqlx::query("INSERT INTO audit_head (id, last_id, hash) VALUES (1, 0, $1) ON CONFLICT (id) DO NOTHING")
+                    .bind(chain::GENESIS)
+                    .execute(&mut *tx)
+                    .await?;
+                if made.rows_affected() == 0 {
+                    return Ok(());
+                }
+                let old: Vec<(i64, String, String, String, String, String)> =
+                    sqlx::query_as("SELECT id, at, actor, action, entity, detail FROM audit_log ORDER BY id").fetch_all(&mut *tx).await?;
+                let (mut prev, mut last) = (chain::GENESIS.to_string(), 0);
+                for (id, at, actor, action, entity, detail) in &old {
+                    let hash = chain::hash(&prev, at, actor, action, entity, detail, "");
+                    sqlx::query("UPDATE audit_log SET records = '', prev_hash = $1, hash = $2 WHERE id = $3")
+                        .bind(&prev)
+                        .bind(&hash)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    (prev, last) = (hash, *id);
+                }
+                sqlx::query("UPDATE audit_head SET last_id = $1, hash = $2 WHERE id = 1").bind(last).bind(&prev).execute(&mut *tx).await?;
+                let records = Self::records_in(&mut tx).await?;
+                if !records.is_empty() {
+                    let detail = format!("{} earlier entries chained, {} records sealed", old.len(), records.len());
+                    Self::log_in(&mut tx, "kehoach", "audit.seal", "audit_log", &detail, &records).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            /// Every record row, as the chain hashes it.
+            async fn records_in(tx: &mut sqlx::Transaction<'_, $db>) -> Result<Vec<chain::Record>, StoreError> {
+                use chain::rows;
+                let mut out = Vec::new();
+                let plans: Vec<rows::Plan> = sqlx::query_as(rows::PLANS).fetch_all(&mut **tx).await?;
+                out.extend(plans.iter().map(rows::plan));
+                let targets: Vec<rows::MeasureVersion> = sqlx::query_as(rows::MEASURE_VERSIONS).fetch_all(&mut **tx).await?;
+                out.extend(targets.iter().map(rows::measure_version));
+                let values: Vec<rows::ValueVersion> = sqlx::query_as(rows::VALUE_VERSIONS).fetch_all(&mut **tx).await?;
+                out.extend(values.iter().map(rows::value_version));
+                let moves: Vec<rows::Submission> = sqlx::query_as(rows::SUBMISSIONS).fetch_all(&mut **tx).await?;
+                out.extend(moves.iter().map(rows::submission));
+                let covered: Vec<rows::SubmissionFigure> = sqlx::query_as(rows::SUBMISSION_FIGURES).fetch_all(&mut **tx).await?;
+                out.extend(covered.iter().map(rows::submission_figure));
+                let progress: Vec<rows::TaskProgress> = sqlx::query_as(rows::TASK_PROGRESS).fetch_all(&mut **tx).await?;
+                out.extend(progress.iter().map(rows::task_progress));
+                Ok(out)
+            }
+
+            /// Checks the audit chain and every record against it (see
+            /// [`chain::verify`]). Holding the head's row meanwhile, no
+            /// record is written half-way through the check.
+            pub async fn verify_audit(&self) -> Result<Result<chain::Intact, chain::Broken>, StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let head: Option<(i64, String)> =
+                    sqlx::query_as("UPDATE audit_head SET last_id = last_id WHERE id = 1 RETURNING last_id, hash")
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let entries: Vec<(i64, String, String, String, String, String, String, Option<String>, Option<String>)> =
+                    sqlx::query_as(
+                        "SELECT id, at, actor, action, entity, detail, records, prev_hash, hash FROM audit_log ORDER BY id",
+                    )
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let entries: Vec<chain::Entry> = entries
+                    .into_iter()
+                    .map(|(id, at, actor, action, entity, detail, records, prev_hash, hash)| chain::Entry {
+                        id,
+                        at,
+                        actor,
+                        action,
+                        entity,
+                        detail,
+                        records,
+                        prev_hash,
+                        hash,
+                    })
+                    .collect();
+                let records = Self::records_in(&mut tx).await?;
+                tx.rollback().await?;
+                Ok(chain::verify(&entries, head, records))
+            }
+
             /// Serialises, until the transaction ends, every save and every
             /// submission move of one plan's period: a save can then never
             /// slip in beside the approval of what it changes.
@@ -494,6 +584,7 @@ macro_rules! store_impl {
                     }
                 }
                 let version = current + 1;
+                let at = now();
                 let inserted = sqlx::query(
                     "INSERT INTO submissions (plan_id, agency, period, version, state, comment, by_user, at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -505,12 +596,22 @@ macro_rules! store_impl {
                 .bind(to.as_str())
                 .bind(comment)
                 .bind(by)
-                .bind(now())
+                .bind(&at)
                 .execute(&mut **tx)
                 .await;
                 if let Err(e) = inserted {
                     return Err(if is_unique_violation(&e) { conflict(version) } else { e.into() });
                 }
+                let mut records = vec![chain::rows::submission(&(
+                    id,
+                    agency.to_string(),
+                    period_text.clone(),
+                    version as i64,
+                    to.as_str().to_string(),
+                    comment.to_string(),
+                    by.to_string(),
+                    at,
+                ))];
                 let covers = matches!(to, SubmissionState::Submitted | SubmissionState::Approved);
                 if covers {
                     for row in &figures {
@@ -528,6 +629,16 @@ macro_rules! store_impl {
                         .bind(row.3)
                         .execute(&mut **tx)
                         .await?;
+                        records.push(chain::rows::submission_figure(&(
+                            id,
+                            agency.to_string(),
+                            period_text.clone(),
+                            version as i64,
+                            row.0.clone(),
+                            row.1.clone(),
+                            to.as_str().to_string(),
+                            row.3,
+                        )));
                     }
                 }
                 let listed: Vec<String> = figures.iter().map(|r| format!("{} {} v{}", r.0, r.1, r.3)).collect();
@@ -538,7 +649,7 @@ macro_rules! store_impl {
                 if covers && !listed.is_empty() {
                     detail.push_str(&format!(" [{}]", listed.join(", ")));
                 }
-                Self::audit_in(tx, by, &format!("submission.{}", to.as_str()), &format!("plan {id} {subject}"), &detail).await?;
+                Self::log_in(tx, by, &format!("submission.{}", to.as_str()), &format!("plan {id} {subject}"), &detail, &records).await?;
                 let released = if to == SubmissionState::Approved {
                     figures.into_iter().map(|row| stored_value(row, &Coverage::default()).map(|v| StoredValue { workflow: Workflow::Approved, ..v })).collect::<Result<_, _>>()?
                 } else {
@@ -547,6 +658,7 @@ macro_rules! store_impl {
                 Ok(Moved { version, released })
             }
 
+            /// An audit entry that wrote no record (a login, an assignment…).
             async fn audit_in(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 actor: &str,
@@ -554,14 +666,46 @@ macro_rules! store_impl {
                 entity: &str,
                 detail: &str,
             ) -> Result<(), StoreError> {
-                sqlx::query("INSERT INTO audit_log (at, actor, action, entity, detail) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(now())
-                    .bind(actor)
-                    .bind(action)
-                    .bind(entity)
-                    .bind(detail)
-                    .execute(&mut **tx)
+                Self::log_in(tx, actor, action, entity, detail, &[]).await
+            }
+
+            /// Appends an entry to the audit chain (see [`chain`]), with the
+            /// records it wrote. Taking the head's row serialises appends
+            /// until the transaction ends, so the chain never forks.
+            async fn log_in(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                actor: &str,
+                action: &str,
+                entity: &str,
+                detail: &str,
+                records: &[chain::Record],
+            ) -> Result<(), StoreError> {
+                let head: Option<(String,)> = sqlx::query_as("UPDATE audit_head SET last_id = last_id WHERE id = 1 RETURNING hash")
+                    .fetch_optional(&mut **tx)
                     .await?;
+                let Some((prev,)) = head else {
+                    return Err(StoreError::Invalid(
+                        "the audit log's head is missing: nothing can be recorded until `kehoach audit verify` is run and the log repaired".into(),
+                    ));
+                };
+                let at = now();
+                let lines = chain::lines(records);
+                let hash = chain::hash(&prev, &at, actor, action, entity, detail, &lines);
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO audit_log (at, actor, action, entity, detail, records, prev_hash, hash) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                )
+                .bind(&at)
+                .bind(actor)
+                .bind(action)
+                .bind(entity)
+                .bind(detail)
+                .bind(&lines)
+                .bind(&prev)
+                .bind(&hash)
+                .fetch_one(&mut **tx)
+                .await?;
+                sqlx::query("UPDATE audit_head SET last_id = $1, hash = $2 WHERE id = 1").bind(id).bind(&hash).execute(&mut **tx).await?;
                 Ok(())
             }
 
@@ -577,20 +721,24 @@ macro_rules! store_impl {
                 .bind(by)
                 .fetch_one(&mut **tx)
                 .await?;
+                let mut records =
+                    vec![chain::rows::plan(&(id, plan.region.clone(), i64::from(plan.year), json(plan)?, at.clone(), by.to_string()))];
                 for m in plan.measures() {
+                    let target = json(m)?;
                     sqlx::query(
                         "INSERT INTO measure_versions (plan_id, measure, version, target, recorded_at, recorded_by) VALUES ($1, $2, 1, $3, $4, $5)",
                     )
                     .bind(id)
                     .bind(&m.key)
-                    .bind(json(m)?)
+                    .bind(&target)
                     .bind(&at)
                     .bind(by)
                     .execute(&mut **tx)
                     .await?;
+                    records.push(chain::rows::measure_version(&(id, m.key.clone(), 1, target, None, None, at.clone(), by.to_string())));
                 }
                 let detail = format!("{} {}: {} measures, {} tasks", plan.region, plan.year, plan.measures().count(), plan.tasks.len());
-                Self::audit_in(tx, by, "plan.save", &format!("plan {id}"), &detail).await?;
+                Self::log_in(tx, by, "plan.save", &format!("plan {id}"), &detail, &records).await?;
                 Ok(id)
             }
 
@@ -737,30 +885,44 @@ macro_rules! store_impl {
                         return Err(StoreError::Locked { measure: v.measure.clone(), period: period.clone(), agency, state });
                     }
                     let version = current + 1;
+                    let row: chain::rows::ValueVersion = (
+                        id,
+                        v.measure.clone(),
+                        v.org_unit.clone(),
+                        period.clone(),
+                        i64::from(version),
+                        v.value.to_string(),
+                        v.status.as_str().to_string(),
+                        v.note.clone(),
+                        v.origin.as_str().to_string(),
+                        v.agency.clone(),
+                        by.to_string(),
+                        now(),
+                    );
                     let inserted = sqlx::query(
                         "INSERT INTO value_versions (plan_id, measure, org_unit, period, version, value, status, note, origin, agency, entered_by, entered_at) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                     )
-                    .bind(id)
-                    .bind(&v.measure)
-                    .bind(&v.org_unit)
-                    .bind(&period)
-                    .bind(version as i64)
-                    .bind(v.value.to_string())
-                    .bind(v.status.as_str())
-                    .bind(&v.note)
-                    .bind(v.origin.as_str())
-                    .bind(&v.agency)
-                    .bind(by)
-                    .bind(now())
+                    .bind(row.0)
+                    .bind(&row.1)
+                    .bind(&row.2)
+                    .bind(&row.3)
+                    .bind(row.4)
+                    .bind(&row.5)
+                    .bind(&row.6)
+                    .bind(&row.7)
+                    .bind(&row.8)
+                    .bind(&row.9)
+                    .bind(&row.10)
+                    .bind(&row.11)
                     .execute(&mut **tx)
                     .await;
                     if let Err(e) = inserted {
                         return Err(if is_unique_violation(&e) { conflict(version) } else { e.into() });
                     }
                     let detail = format!("v{version} = {} ({}, {})", v.value, v.status, v.origin.as_str());
-                    Self::audit_in(tx, by, "value.submit", &format!("plan {id} {} {} {period}", v.measure, v.org_unit), &detail)
-                        .await?;
+                    let entity = format!("plan {id} {} {} {period}", v.measure, v.org_unit);
+                    Self::log_in(tx, by, "value.submit", &entity, &detail, &[chain::rows::value_version(&row)]).await?;
                     versions.push(version);
                 }
                 Ok(versions)
@@ -831,18 +993,28 @@ macro_rules! store_impl {
                     return Err(StoreError::NotFound(format!("measure {key} of plan {id}")));
                 };
                 let version = current + 1;
+                let row: chain::rows::MeasureVersion = (
+                    id,
+                    key.clone(),
+                    version,
+                    json(&revision.measure)?,
+                    Some(revision.decision.clone()),
+                    Some(revision.decided_on.to_string()),
+                    now(),
+                    by.to_string(),
+                );
                 let inserted = sqlx::query(
                     "INSERT INTO measure_versions (plan_id, measure, version, target, decision, decided_on, recorded_at, recorded_by) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 )
-                .bind(id)
-                .bind(key)
-                .bind(version)
-                .bind(json(&revision.measure)?)
-                .bind(&revision.decision)
-                .bind(revision.decided_on.to_string())
-                .bind(now())
-                .bind(by)
+                .bind(row.0)
+                .bind(&row.1)
+                .bind(row.2)
+                .bind(&row.3)
+                .bind(&row.4)
+                .bind(&row.5)
+                .bind(&row.6)
+                .bind(&row.7)
                 .execute(&mut *tx)
                 .await;
                 if let Err(e) = inserted {
@@ -864,7 +1036,8 @@ macro_rules! store_impl {
                     revision.decision,
                     revision.decided_on.format("%d/%m/%Y")
                 );
-                Self::audit_in(&mut tx, by, "measure.revise", &format!("plan {id} {key}"), &detail).await?;
+                Self::log_in(&mut tx, by, "measure.revise", &format!("plan {id} {key}"), &detail, &[chain::rows::measure_version(&row)])
+                    .await?;
                 tx.commit().await?;
                 Ok(version as u32)
             }
@@ -1013,15 +1186,17 @@ macro_rules! store_impl {
                     return Err(conflict(current));
                 }
                 let version = current + 1;
+                let row: chain::rows::TaskProgress =
+                    (id, progress.task.clone(), i64::from(version), json(progress)?, by.to_string(), now());
                 let inserted = sqlx::query(
                     "INSERT INTO task_progress (plan_id, task, version, progress, entered_by, entered_at) VALUES ($1, $2, $3, $4, $5, $6)",
                 )
-                .bind(id)
-                .bind(&progress.task)
-                .bind(version as i64)
-                .bind(json(progress)?)
-                .bind(by)
-                .bind(now())
+                .bind(row.0)
+                .bind(&row.1)
+                .bind(row.2)
+                .bind(&row.3)
+                .bind(&row.4)
+                .bind(&row.5)
                 .execute(&mut *tx)
                 .await;
                 if let Err(e) = inserted {
@@ -1029,7 +1204,8 @@ macro_rules! store_impl {
                 }
                 let percent = progress.percent.map(|p| format!(" {p}%")).unwrap_or_default();
                 let detail = format!("v{version}: {}{percent}", progress.status.as_str());
-                Self::audit_in(&mut tx, by, "task.progress", &format!("plan {id} {}", progress.task), &detail).await?;
+                let records = [chain::rows::task_progress(&row)];
+                Self::log_in(&mut tx, by, "task.progress", &format!("plan {id} {}", progress.task), &detail, &records).await?;
                 tx.commit().await?;
                 Ok(version)
             }
@@ -1114,7 +1290,9 @@ impl SqliteStore {
             .busy_timeout(std::time::Duration::from_secs(5));
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool })
+        let store = Self { pool };
+        store.seal().await?;
+        Ok(store)
     }
 }
 
@@ -1129,7 +1307,9 @@ impl PgStore {
             .await?;
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
         notify::install(&pool).await?;
-        Ok(Self { pool })
+        let store = Self { pool };
+        store.seal().await?;
+        Ok(store)
     }
 }
 
@@ -1142,6 +1322,14 @@ pub enum AnyStore {
 }
 
 impl AnyStore {
+    /// Checks the audit chain and every record against it.
+    pub async fn verify_audit(&self) -> Result<Result<chain::Intact, chain::Broken>, StoreError> {
+        match self {
+            Self::Sqlite(s) => s.verify_audit().await,
+            Self::Postgres(s) => s.verify_audit().await,
+        }
+    }
+
     pub async fn open(url: &str) -> Result<Self, StoreError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Self::Postgres(PgStore::open(url).await?))

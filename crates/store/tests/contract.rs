@@ -269,6 +269,7 @@ async fn accounts_sessions_and_approval(store: &(impl Store + Accounts)) {
         role: Role::Reporter,
         agency: Some("SCT".into()),
         password_hash: "$argon2id$stand-in".into(),
+        must_change_password: false,
     };
     store.create_user(&new, "admin").await.unwrap();
     let taken = store.create_user(&new, "admin").await.unwrap_err();

@@ -11,7 +11,7 @@ use kehoach_domain::access::SubmissionState;
 use kehoach_domain::org::{Agency, Assignment};
 use kehoach_domain::period::Period;
 use kehoach_domain::value::{Origin, ValueStatus, Workflow};
-use kehoach_store::{Accounts, Move, NewValue, Seen, SqliteStore, Store, StoreError, Which};
+use kehoach_store::{Accounts, Move, NewValue, PgStore, Seen, SqliteStore, Store, StoreError, Which, chain};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -196,6 +196,85 @@ async fn a_save_and_its_move_are_one_transaction(store: &(impl Store + Accounts)
     assert!(store.latest_values(id).await.unwrap().is_empty());
 }
 
+/// What a hand at the database can do, and the check that finds it.
+trait ByHand {
+    async fn run(&self, sql: &str);
+    async fn verify(&self) -> Result<chain::Intact, chain::Broken>;
+}
+
+impl ByHand for SqliteStore {
+    async fn run(&self, sql: &str) {
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())).execute(self.pool()).await.unwrap();
+    }
+    async fn verify(&self) -> Result<chain::Intact, chain::Broken> {
+        self.verify_audit().await.unwrap()
+    }
+}
+
+impl ByHand for PgStore {
+    async fn run(&self, sql: &str) {
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())).execute(self.pool()).await.unwrap();
+    }
+    async fn verify(&self) -> Result<chain::Intact, chain::Broken> {
+        self.verify_audit().await.unwrap()
+    }
+}
+
+/// The audit log is a hash chain over the records it wrote: a figure
+/// rewritten, an approval deleted, an entry edited or removed (in the middle
+/// or at the end), each directly in the database, is named; put back, the
+/// log verifies again.
+async fn the_audit_log_catches_changes_made_behind_its_back(store: &(impl Store + Accounts + ByHand)) {
+    let id = setup(store).await;
+    let oct = Period::Month(2025, 10);
+    store.submit_values(id, &[figure("c.1", oct, "120", Some("SCT"), Some(0))], "an").await.unwrap();
+    store.move_submission(id, &step(oct, SubmissionState::Submitted, 0, "", None), "an").await.unwrap();
+    store.move_submission(id, &step(oct, SubmissionState::Approved, 1, "", Some(&seen(1))), "chi").await.unwrap();
+    let intact = store.verify().await.unwrap();
+    assert!(intact.records > 50 && intact.entries > 5, "{intact:?}");
+
+    // A figure rewritten.
+    store.run("UPDATE value_versions SET value = '999' WHERE measure = 'c.1'").await;
+    let broken = store.verify().await.unwrap_err();
+    assert!(matches!(broken, chain::Broken::RecordChanged { .. }), "{broken}");
+    assert!(broken.to_string().contains("value.submit plan 1 c.1 83 2025-10"), "{broken}");
+    store.run("UPDATE value_versions SET value = '120' WHERE measure = 'c.1'").await;
+    assert!(store.verify().await.is_ok());
+
+    // An approval deleted.
+    store.run("DELETE FROM submission_figures WHERE state = 'approved'").await;
+    store.run("DELETE FROM submissions WHERE state = 'approved'").await;
+    let broken = store.verify().await.unwrap_err();
+    assert!(matches!(broken, chain::Broken::RecordDeleted { .. }), "{broken}");
+    assert!(broken.to_string().contains("submission.approved"), "{broken}");
+}
+
+async fn an_edited_or_removed_audit_entry_is_named(store: &(impl Store + Accounts + ByHand)) {
+    let id = setup(store).await;
+    let oct = Period::Month(2025, 10);
+    store.submit_values(id, &[figure("c.1", oct, "120", None, Some(0))], "cli").await.unwrap();
+    store.submit_values(id, &[figure("c.1", oct, "121", None, Some(1))], "cli").await.unwrap();
+    assert!(store.verify().await.is_ok());
+    store.run("UPDATE audit_log SET actor = 'someone else' WHERE detail LIKE 'v1 = 120%'").await;
+    let broken = store.verify().await.unwrap_err();
+    assert!(matches!(broken, chain::Broken::Edited { .. }), "{broken}");
+    store.run("UPDATE audit_log SET actor = 'cli' WHERE detail LIKE 'v1 = 120%'").await;
+    assert!(store.verify().await.is_ok());
+    // The last entry removed: the head names it still.
+    store.run("DELETE FROM audit_log WHERE detail LIKE 'v2 = 121%'").await;
+    let broken = store.verify().await.unwrap_err();
+    assert!(matches!(broken, chain::Broken::Cut { .. } | chain::Broken::RecordDeleted { .. }), "{broken}");
+    // An entry removed from the middle.
+    store.run("DELETE FROM audit_log WHERE action = 'measure.assign'").await;
+    let broken = store.verify().await.unwrap_err();
+    assert!(matches!(broken, chain::Broken::Unlinked { .. }), "{broken}");
+}
+
+on_both!(
+    the_audit_log_catches_changes_made_behind_its_back_on_both,
+    the_audit_log_catches_changes_made_behind_its_back
+);
+on_both!(an_edited_or_removed_audit_entry_is_named_on_both, an_edited_or_removed_audit_entry_is_named);
 on_both!(only_what_was_approved_counts_on_both, only_what_was_approved_counts);
 on_both!(a_save_and_its_move_are_one_transaction_on_both, a_save_and_its_move_are_one_transaction);
 
@@ -344,4 +423,25 @@ async fn a_database_of_the_previous_schema_keeps_what_counted() {
     let latest = store.latest_values(1).await.unwrap();
     let november = latest.iter().find(|v| v.period.to_string() == "2025-11").unwrap();
     assert_eq!((november.workflow, november.agency.as_deref()), (Workflow::Draft, Some("SCT")));
+}
+
+/// A database from before the chain: its entries are chained and its
+/// records sealed when it is next opened, once; it then verifies.
+#[tokio::test]
+async fn a_database_from_before_the_chain_is_sealed_when_opened() {
+    let (store, dir) = common::sqlite().await;
+    let id = setup(&store).await;
+    store.submit_values(id, &[figure("c.1", Period::Month(2025, 10), "120", None, Some(0))], "cli").await.unwrap();
+    store.run("DELETE FROM audit_head").await;
+    store.run("UPDATE audit_log SET records = '', prev_hash = NULL, hash = NULL").await;
+    let path = dir.path().join("kehoach.db");
+    let again = SqliteStore::open(&format!("sqlite://{}", path.display())).await.unwrap();
+    let intact = again.verify().await.unwrap();
+    assert!(intact.records > 50, "{intact:?}");
+    let seal = again.audit(1).await.unwrap();
+    assert_eq!(seal[0].action, "audit.seal");
+    // Sealed once: opening again adds nothing.
+    let entries = intact.entries;
+    let third = SqliteStore::open(&format!("sqlite://{}", path.display())).await.unwrap();
+    assert_eq!(third.verify().await.unwrap().entries, entries);
 }

@@ -62,6 +62,10 @@ pub struct Rejected(pub Vec<RowError>);
 /// The longest note a figure may carry, as on the entry form.
 pub const MAX_NOTE: usize = 1000;
 
+/// How far back a figure may go: the bases and comparisons a plan is
+/// judged on (last year, a five-year plan's base year) are well within it.
+pub const YEARS_BEFORE: i32 = 10;
+
 const COLUMNS: [&str; 6] = ["measure", "period", "org_unit", "value", "status", "note"];
 const REQUIRED: [&str; 3] = ["measure", "period", "value"];
 
@@ -130,6 +134,16 @@ pub fn read_csv(text: &str, plan: &Plan, units: &[OrgUnit]) -> Result<Vec<ValueR
         let period = match cell("period").parse::<Period>() {
             Ok(p) if p.year() > plan.year => {
                 bad("period", format!("{p} is after the plan year {}", plan.year));
+                None
+            }
+            Ok(p) if p.year() < plan.year - YEARS_BEFORE => {
+                bad(
+                    "period",
+                    format!(
+                        "{p} is more than {YEARS_BEFORE} years before the plan year {}: a typing mistake?",
+                        plan.year
+                    ),
+                );
                 None
             }
             Ok(p) => Some(p),

@@ -69,7 +69,8 @@ fn a_bad_file_is_rejected_with_every_error() {
                 c.1,2027,,1,,\n\
                 c.1,2025-09,Vĩnh Long,1,,\n\
                 c.1,2025-09,Giồng Trôm,1,,\n\
-                c.1,2025-08,,\"10.000.000.000.000\",,\n";
+                c.1,2025-08,,\"10.000.000.000.000\",,\n\
+                c.1,1900,,1,,\n";
     let err = read_csv(text, &plan(), &units()).unwrap_err();
     let lines: Vec<String> = err.0.iter().map(ToString::to_string).collect();
     assert_eq!(
@@ -87,9 +88,10 @@ fn a_bad_file_is_rejected_with_every_error() {
             "line 11, column org_unit: huyện Giồng Trôm (834) did not exist in 2025-09: give the figure for Bến Tre \
              (83) or for a unit that made it up in 2025-09",
             "line 12, column value: 10.000.000.000.000 quá lớn (từ 1.000 tỷ đơn vị trở lên); kiểm tra đơn vị tính",
+            "line 13, column period: 1900 is more than 10 years before the plan year 2025: a typing mistake?",
         ]
     );
-    assert!(err.to_string().starts_with("10 error(s), nothing imported:"));
+    assert!(err.to_string().starts_with("11 error(s), nothing imported:"));
 }
 
 #[test]

@@ -14,7 +14,8 @@ use kehoach_domain::access::Action;
 use kehoach_domain::org;
 use kehoach_domain::period::Period;
 use kehoach_domain::value::Origin;
-use kehoach_store::analytics::Versions;
+use kehoach_store::analytics::{Followed, Versions};
+use kehoach_store::judge::LeftOut;
 use kehoach_store::notify::{Heard, Listener, SavedValue};
 use kehoach_store::{AnyStore, PlanId, StoreError, StoredValue};
 use rust_decimal::Decimal;
@@ -34,6 +35,8 @@ pub(crate) struct Held {
     plan: PlanId,
     engine: Engine,
     versions: Versions,
+    /// Stored figures it cannot hold, out of every verdict until corrected.
+    left_out: Vec<LeftOut>,
 }
 
 /// A released figure, however it reached this process.
@@ -54,8 +57,11 @@ impl Live {
         }
         let mut slot = self.0.write().await;
         if !matches!(&*slot, Some(h) if h.plan == plan) {
-            let (engine, versions) = kehoach_store::analytics::followed(store, plan).await?;
-            *slot = Some(Held { plan, engine, versions });
+            let Followed { engine, versions, left_out } = kehoach_store::analytics::followed(store, plan).await?;
+            for out in &left_out {
+                tracing::error!("analytics: a stored figure is left out of every verdict until corrected: {out}");
+            }
+            *slot = Some(Held { plan, engine, versions, left_out });
         }
         Ok(())
     }
@@ -82,10 +88,21 @@ impl Live {
         Err(StoreError::Busy)
     }
 
+    /// The stored figures the engine of `plan` leaves out (none if it is
+    /// not built).
+    pub(crate) async fn left_out(&self, plan: PlanId) -> Vec<LeftOut> {
+        match &*self.0.read().await {
+            Some(h) if h.plan == plan => h.left_out.clone(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Figures released (committed as recorded, or approved), by this
     /// process or announced by another. A version older than the one held,
-    /// or the same again, changes nothing; one the engine cannot take drops
-    /// the engine, to be built again from the store before the next answer.
+    /// or the same again, changes nothing; one the engine cannot take puts
+    /// the figure out of the engine (the version it replaces no longer
+    /// counts either) and on the list of those left out, until a newer
+    /// version corrects it.
     pub(crate) async fn released(&self, releases: impl IntoIterator<Item = Release<'_>>) {
         let mut slot = self.0.write().await;
         let Some(held) = slot.as_mut() else { return };
@@ -93,17 +110,13 @@ impl Live {
             if r.plan != held.plan || !held.versions.take(r.measure, r.org_unit, r.period, r.version) {
                 continue;
             }
-            if let Err(e) = held.engine.apply(r.measure, r.org_unit, r.period, r.value) {
-                tracing::error!(
-                    "analytics: {} {} {} v{}: {e}; the engine is read again from the store",
-                    r.measure,
-                    r.org_unit,
-                    r.period,
-                    r.version
-                );
-                *slot = None;
-                return;
-            }
+            held.left_out.retain(|o| !o.is(r.measure, r.org_unit, r.period));
+            let Err(e) = held.engine.apply(r.measure, r.org_unit, r.period, r.value) else { continue };
+            let out = LeftOut::new(r.measure, r.org_unit, r.period, r.version, r.value, &e);
+            tracing::error!("analytics: a released figure is left out of every verdict until corrected: {out}");
+            // Unknown units and measures were never in; anything else is taken out.
+            let _ = held.engine.remove(r.measure, r.org_unit, r.period);
+            held.left_out.push(out);
         }
     }
 
@@ -324,8 +337,8 @@ mod tests {
     }
 
     /// The engine holds what the store says counts, however the releases
-    /// arrive: out of order, twice, or one it cannot take (it is then read
-    /// again from the store before the next answer).
+    /// arrive: out of order or twice; one it cannot take is left out, and
+    /// said, until a newer version corrects it.
     #[tokio::test]
     async fn releases_out_of_order_or_twice_leave_the_engine_equal_to_the_store() {
         let dir = tempfile::tempdir().unwrap();
@@ -377,11 +390,25 @@ mod tests {
         assert_eq!(held(&live, &store, id, march).await, Some(of_record.value));
         assert_eq!(live.version_of("c.1", "83", march).await, Some(3));
 
-        // A release the engine cannot take (a unit it does not know): the
-        // engine is dropped and read again from the store when next asked.
-        live.released([Release { org_unit: "99999", ..release(3) }]).await;
-        assert_eq!(live.version_of("c.1", "83", march).await, None, "dropped");
-        assert_eq!(held(&live, &store, id, march).await, Some(Decimal::from(30)), "rebuilt from the store");
-        assert_eq!(live.version_of("c.1", "83", march).await, Some(3));
+        // A release the engine cannot take (a unit it does not know) is left
+        // out and said; the rest stands.
+        live.released([Release { org_unit: "99999", version: 1, ..release(3) }]).await;
+        assert_eq!(held(&live, &store, id, march).await, Some(Decimal::from(30)));
+        let out = live.left_out(id).await;
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert!(out[0].why.contains("99999"), "{}", out[0]);
+
+        // A newer version it cannot hold (more digits than kehoach stores)
+        // takes the older one out with it: neither counts until corrected.
+        let huge = Decimal::from_str("10000000000000000000").unwrap();
+        live.released([Release { version: 4, value: huge, ..release(3) }]).await;
+        assert_eq!(held(&live, &store, id, march).await, None, "the replaced figure no longer counts");
+        let out = live.left_out(id).await;
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert!(out[1].to_string().contains("c.1 83 Tháng 3/2025 v4 (10000000000000000000)"), "{}", out[1]);
+        // A correction takes it off the list and back into the verdicts.
+        live.released([Release { version: 5, value: Decimal::from(31), ..release(3) }]).await;
+        assert_eq!(held(&live, &store, id, march).await, Some(Decimal::from(31)));
+        assert_eq!(live.left_out(id).await.len(), 1);
     }
 }

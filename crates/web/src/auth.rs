@@ -36,6 +36,34 @@ fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| argon2::Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
+/// What a password must be: at least 10 characters (a phrase is best), at
+/// most 256 (Argon2 reads all of it). The answer says why not, in
+/// Vietnamese for the pages; `Display` in English for the command line.
+pub fn password_policy(password: &str) -> Result<(), PasswordProblem> {
+    match password.chars().count() {
+        n if n < 10 => Err(PasswordProblem::TooShort),
+        n if n > 256 => Err(PasswordProblem::TooLong),
+        _ => Ok(()),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordProblem {
+    #[error("the password is too short: at least 10 characters")]
+    TooShort,
+    #[error("the password is too long: at most 256 characters")]
+    TooLong,
+}
+
+impl PasswordProblem {
+    pub fn vi(self) -> &'static str {
+        match self {
+            Self::TooShort => "Mật khẩu mới quá ngắn: cần ít nhất 10 ký tự.",
+            Self::TooLong => "Mật khẩu mới quá dài: tối đa 256 ký tự.",
+        }
+    }
+}
+
 /// A password to print once for a new account: 16 letters and digits
 /// without look-alikes (0/O, 1/l/I).
 pub fn one_time_password() -> String {
@@ -72,6 +100,17 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .filter_map(|c| c.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v)
+}
+
+/// Whether cookies are marked Secure: when configured, or when the request
+/// came over HTTPS through the reverse proxy the README sets up (it says so
+/// in `X-Forwarded-Proto` or `Forwarded`), so that a deployment behind HTTPS
+/// is safe without remembering a setting.
+fn secure(state: &State, headers: &HeaderMap) -> bool {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
+    state.settings.secure_cookies
+        || text("x-forwarded-proto").split(',').next().is_some_and(|p| p.trim() == "https")
+        || text("forwarded").split([';', ',']).any(|p| p.trim() == "proto=https")
 }
 
 fn set_cookie(name: &str, value: &str, max_age: u64, secure: bool) -> String {
@@ -173,11 +212,99 @@ impl FromRequestParts<State> for Viewer {
             return Ok(Viewer { user: None, csrf: String::new(), lang });
         };
         match state.store.session(&token_hash(token)).await {
+            // A password someone else set is changed before anything else.
+            Ok(Some((user, _))) if user.must_change_password && !may_wait_for_password(parts.uri.path()) => {
+                Err(Redirect::to("/password").into_response())
+            }
             Ok(Some((user, csrf))) => Ok(Viewer { user: Some(user), csrf, lang }),
             Ok(None) => Ok(Viewer { user: None, csrf: String::new(), lang }),
             Err(e) => Err(crate::pages::failure(&e)),
         }
     }
+}
+
+/// What someone who must change their password may still reach.
+fn may_wait_for_password(path: &str) -> bool {
+    matches!(path, "/password" | "/logout") || path.starts_with("/lang/")
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    chrome: Chrome,
+    csrf: String,
+    username: String,
+    /// A one-time password is being replaced.
+    forced: bool,
+    error: Option<String>,
+}
+
+impl PasswordPage {
+    fn of(viewer: &Viewer, user: &User, error: Option<&str>) -> Self {
+        Self {
+            chrome: Chrome::new(viewer, "Đổi mật khẩu", "password"),
+            csrf: viewer.csrf.clone(),
+            username: user.username.clone(),
+            forced: user.must_change_password,
+            error: error.map(str::to_string),
+        }
+    }
+}
+
+pub(crate) async fn password_form(viewer: Viewer) -> Response {
+    let Some(user) = viewer.user.as_ref() else {
+        return Redirect::to("/login?next=/password").into_response();
+    };
+    html(&PasswordPage::of(&viewer, user, None))
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct PasswordForm {
+    csrf: Option<String>,
+    current: String,
+    new: String,
+    again: String,
+}
+
+/// A signed-in person changes their own password: the current one checked,
+/// the new one twice; the other sessions end, this one goes on.
+pub(crate) async fn change_password(
+    AxumState(state): AxumState<State>,
+    headers: HeaderMap,
+    viewer: Viewer,
+    axum::Form(form): axum::Form<PasswordForm>,
+) -> Response {
+    let Some(user) = viewer.user.clone() else {
+        return Redirect::to("/login?next=/password").into_response();
+    };
+    if let Err(r) = viewer.check_csrf(form.csrf.as_deref()) {
+        return r;
+    }
+    let again = |error: &str| {
+        (StatusCode::UNPROCESSABLE_ENTITY, html(&PasswordPage::of(&viewer, &user, Some(error)))).into_response()
+    };
+    let (current, hash) = (form.current.clone(), user.password_hash.clone());
+    if !tokio::task::spawn_blocking(move || verify_password(&current, &hash)).await.unwrap_or(false) {
+        return again("Mật khẩu hiện tại không đúng.");
+    }
+    if form.new != form.again {
+        return again("Hai lần nhập mật khẩu mới không giống nhau.");
+    }
+    if let Err(problem) = password_policy(&form.new) {
+        return again(problem.vi());
+    }
+    if form.new == form.current {
+        return again("Mật khẩu mới phải khác mật khẩu hiện tại.");
+    }
+    let new = form.new.clone();
+    let Ok(hash) = tokio::task::spawn_blocking(move || hash_password(&new)).await else {
+        return again("Không đổi được mật khẩu. Vui lòng thử lại.");
+    };
+    let keep = cookie(&headers, SESSION_COOKIE).map(token_hash);
+    if let Err(e) = state.store.set_password(&user.username, &hash, false, keep.as_deref(), &user.username).await {
+        return crate::pages::failure(&e);
+    }
+    Redirect::to("/").into_response()
 }
 
 #[derive(Template)]
@@ -209,6 +336,7 @@ fn safe_next(next: Option<&str>) -> String {
 
 pub(crate) async fn login_form(
     AxumState(state): AxumState<State>,
+    headers: HeaderMap,
     viewer: Viewer,
     axum::extract::Query(q): axum::extract::Query<Next>,
 ) -> Response {
@@ -220,7 +348,7 @@ pub(crate) async fn login_form(
         next: safe_next(q.next.as_deref()),
         error: None,
     };
-    let cookie = set_cookie(LOGIN_COOKIE, &token, 3600, state.settings.secure_cookies);
+    let cookie = set_cookie(LOGIN_COOKIE, &token, 3600, secure(&state, &headers));
     ([(header::SET_COOKIE, cookie)], html(&page)).into_response()
 }
 
@@ -249,7 +377,7 @@ pub(crate) async fn login(
             next: next.clone(),
             error: Some(error.to_string()),
         };
-        let cookie = set_cookie(LOGIN_COOKIE, &token, 3600, state.settings.secure_cookies);
+        let cookie = set_cookie(LOGIN_COOKIE, &token, 3600, secure(&state, &headers));
         (status, [(header::SET_COOKIE, cookie)], html(&page)).into_response()
     };
     let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
@@ -300,9 +428,8 @@ pub(crate) async fn login(
         Ok(false) => return again(StatusCode::UNAUTHORIZED, refused),
         Err(e) => return crate::pages::failure(&e),
     }
-    let session =
-        set_cookie(SESSION_COOKIE, &token, state.settings.session_length.as_secs(), state.settings.secure_cookies);
-    let clear = set_cookie(LOGIN_COOKIE, "", 0, state.settings.secure_cookies);
+    let session = set_cookie(SESSION_COOKIE, &token, state.settings.session_length.as_secs(), secure(&state, &headers));
+    let clear = set_cookie(LOGIN_COOKIE, "", 0, secure(&state, &headers));
     let mut response = Redirect::to(&next).into_response();
     response.headers_mut().append(header::SET_COOKIE, session.parse().expect("cookie text"));
     response.headers_mut().append(header::SET_COOKIE, clear.parse().expect("cookie text"));
@@ -339,7 +466,7 @@ pub(crate) async fn logout(
     {
         return crate::pages::failure(&e);
     }
-    let clear = set_cookie(SESSION_COOKIE, "", 0, state.settings.secure_cookies);
+    let clear = set_cookie(SESSION_COOKIE, "", 0, secure(&state, &headers));
     ([(header::SET_COOKIE, clear)], Redirect::to("/public")).into_response()
 }
 
@@ -358,7 +485,7 @@ pub(crate) async fn switch_language(
         .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
         .and_then(|rest| rest.strip_prefix(host))
         .filter(|_| !host.is_empty());
-    let cookie = set_cookie(LANG_COOKIE, lang.code(), 365 * 24 * 3600, state.settings.secure_cookies);
+    let cookie = set_cookie(LANG_COOKIE, lang.code(), 365 * 24 * 3600, secure(&state, &headers));
     ([(header::SET_COOKIE, cookie)], Redirect::to(&safe_next(back))).into_response()
 }
 

@@ -21,7 +21,7 @@ mod view;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, Request, header};
+use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -29,7 +29,7 @@ use kehoach_store::{AnyStore, PlanId, Store};
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use auth::{hash_password, one_time_password};
+pub use auth::{PasswordProblem, hash_password, one_time_password, password_policy};
 
 /// How the application behaves; the rest comes from the database.
 #[derive(Debug, Clone)]
@@ -140,6 +140,7 @@ pub async fn app(store: AnyStore, settings: Settings) -> Result<Router, WebError
         .route("/", get(pages::overview))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
+        .route("/password", get(auth::password_form).post(auth::change_password))
         .route("/lang/{code}", get(auth::switch_language))
         .route("/measures/{key}", get(pages::measure))
         .route("/measures/{key}/comments", post(pages::comment))
@@ -176,6 +177,7 @@ pub async fn app(store: AnyStore, settings: Settings) -> Result<Router, WebError
         .route("/assets/{*path}", get(asset))
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(64 * 1024))
+        .layer(middleware::from_fn(text_as_typed))
         .layer(middleware::from_fn(security_headers))
         .with_state(state))
 }
@@ -220,6 +222,53 @@ async fn security_headers(request: Request<axum::body::Body>, next: Next) -> Res
     set(h, header::REFERRER_POLICY, "same-origin");
     set(h, header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
     response
+}
+
+/// The largest form body read whole (the review form's plan file).
+const MAX_FORM: usize = 4 * 1024 * 1024 + 64 * 1024;
+
+/// Where text arrives (the path, the query, a form's fields), it must be
+/// what the person typed: a NUL (which PostgreSQL cannot store) or bytes
+/// that are not UTF-8 (which the form reader would silently replace with
+/// "�") are refused, with what and where, before any handler sees them.
+/// Uploaded files (multipart) are left to their readers.
+async fn text_as_typed(request: Request<axum::body::Body>, next: Next) -> Response {
+    let refuse = |place: &str| {
+        let viewer = auth::Viewer { user: None, csrf: String::new(), lang: Default::default() };
+        pages::message(
+            &viewer,
+            StatusCode::BAD_REQUEST,
+            "Dữ liệu gửi lên không hợp lệ",
+            &format!("{place} có ký tự NUL hoặc không phải văn bản UTF-8 hợp lệ. Không có gì được lưu."),
+        )
+    };
+    let typed = |bytes: &[u8]| {
+        let plus = bytes.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect::<Vec<u8>>();
+        let decoded: Vec<u8> = percent_encoding::percent_decode(&plus).collect();
+        !decoded.contains(&0) && std::str::from_utf8(&decoded).is_ok()
+    };
+    if !typed(request.uri().path().as_bytes()) {
+        return refuse("Địa chỉ");
+    }
+    if request.uri().query().is_some_and(|q| !typed(q.as_bytes())) {
+        return refuse("Tham số địa chỉ");
+    }
+    let form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !form {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    if !typed(&bytes) {
+        return refuse("Biểu mẫu");
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await
 }
 
 #[derive(rust_embed::Embed)]

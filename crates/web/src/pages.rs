@@ -50,8 +50,31 @@ pub(crate) fn forbidden(viewer: &Viewer) -> Response {
 
 /// A store failure: logged in full, told to the user without internals.
 pub(crate) fn failure(e: &StoreError) -> Response {
-    tracing::error!("store: {e}");
     let anonymous = Viewer { user: None, csrf: String::new(), lang: Default::default() };
+    // What the request asked for does not exist, or cannot be: the
+    // person's answer, not the database's trouble.
+    match e {
+        StoreError::NotFound(what) => {
+            tracing::info!("not found: {what}");
+            return message(
+                &anonymous,
+                StatusCode::NOT_FOUND,
+                "Không tìm thấy",
+                "Mục được yêu cầu không có trong hệ thống.",
+            );
+        }
+        StoreError::Conflict { .. } | StoreError::Locked { .. } | StoreError::Changed { .. } => {
+            tracing::info!("conflict: {e}");
+            return message(
+                &anonymous,
+                StatusCode::CONFLICT,
+                "Số liệu đã thay đổi",
+                "Số liệu vừa được người khác thay đổi, hoặc kỳ báo cáo đã khóa. Vui lòng tải lại trang và xem lại.",
+            );
+        }
+        _ => {}
+    }
+    tracing::error!("store: {e}");
     message(
         &anonymous,
         StatusCode::SERVICE_UNAVAILABLE,
@@ -251,6 +274,8 @@ struct OverviewPage {
     status: String,
     total: usize,
     period: String,
+    /// Stored figures the engine leaves out, said until corrected.
+    left_out: Vec<String>,
 }
 
 pub(crate) async fn overview(AxumState(state): AxumState<State>, viewer: Viewer, Query(q): Query<Filters>) -> Response {
@@ -297,6 +322,7 @@ pub(crate) async fn overview(AxumState(state): AxumState<State>, viewer: Viewer,
         agencies,
         status,
         period: period.to_string(),
+        left_out: state.analytics.left_out(state.plan()).await.iter().map(ToString::to_string).collect(),
     };
     html(&page)
 }
@@ -397,18 +423,11 @@ async fn measure_page(
         Err(e) => return message(viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", &e),
     };
     let mine: Vec<StoredValue> = all.into_iter().filter(|v| keep(v)).collect();
-    // The public's engine holds the figures that count and are not
-    // illustrative; signed-in users see the application's engine, which
-    // holds the same.
-    let (published, live);
-    let book = if public {
-        let units = attempt!(state.store.org_units().await);
-        published = attempt!(judge::engine_of(&plan, units, mine.clone()));
-        Book::over(state.plan(), plan, &published)
-    } else {
-        live = attempt!(state.analytics.engine(&state.store, state.plan()).await);
-        Book::over(state.plan(), plan, &*live)
-    };
+    // The engine this application keeps current holds the figures that
+    // count and are not illustrative: what everyone is judged on, the
+    // public included.
+    let live = attempt!(state.analytics.engine(&state.store, state.plan()).await);
+    let book = Book::over(state.plan(), plan, &*live);
     let evaluation = book.evaluate(&[period]).pop().unwrap_or_default().into_iter().find(|(m, _)| m.key == key);
     let Some((_, e)) = evaluation else { return not_found().await };
     let flow = measure.aggregation == Aggregation::Sum;
@@ -1413,6 +1432,9 @@ pub(crate) async fn report_progress(
 ) -> Response {
     use kehoach_domain::progress::{TaskProgress, TaskStatus};
     allow!(viewer, Action::Read, None, "/tasks");
+    if !attempt!(state.store.plan(state.plan(), Against::Current).await).tasks.iter().any(|t| t.key == key) {
+        return not_found().await;
+    }
     let lead = attempt!(state.store.assignments(state.plan()).await)
         .into_iter()
         .find(|a| a.measure == kehoach_domain::org::Assignment::task_key(&key))
@@ -1524,7 +1546,11 @@ struct PublicPage {
 
 pub(crate) async fn public(AxumState(state): AxumState<State>, viewer: Viewer, Query(q): Query<Filters>) -> Response {
     allow!(viewer, Action::ReadPublic, None, "/public");
-    let book = attempt!(Book::load(&state.store, state.plan(), Against::Current, published).await);
+    // From the engine kept current, not from the store on every request:
+    // it holds exactly the released figures that are not illustrative.
+    let plan = attempt!(state.store.plan(state.plan(), Against::Current).await);
+    let live = attempt!(state.analytics.engine(&state.store, state.plan()).await);
+    let book = Book::over(state.plan(), plan, &*live);
     let period = match period_of(book.plan.year, q.period.as_deref()) {
         Ok(p) => p,
         Err(e) => return message(&viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", &e),
@@ -1555,15 +1581,19 @@ pub(crate) async fn public_measure(
 }
 
 /// Every figure that counts, one per line, for anyone to download.
+/// A text cell of the public CSV: one a spreadsheet would take as a
+/// formula (`=`, `+`, `-`, `@`, and a tab or carriage return before them) is
+/// written as text; quotes, commas and line breaks are quoted.
+fn csv_text(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+}
+
 pub(crate) async fn public_csv(AxumState(state): AxumState<State>) -> Response {
     let plan = attempt!(state.store.plan(state.plan(), Against::Current).await);
     let values = attempt!(state.store.released_values(state.plan()).await);
     let mut out = String::from("measure,name,period,org_unit,value,unit,status,origin\r\n");
-    let field = |s: &str| {
-        // A cell a spreadsheet would take as a formula is written as text.
-        let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
-        if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
-    };
+    let field = csv_text;
     for v in values.iter().filter(|v| published(v)) {
         let m = plan.measure(&v.measure);
         out.push_str(&format!(
@@ -1586,4 +1616,17 @@ pub(crate) async fn public_csv(AxumState(state): AxumState<State>) -> Response {
         out,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod csv_tests {
+    #[test]
+    fn a_cell_a_spreadsheet_would_run_is_written_as_text() {
+        assert_eq!(super::csv_text("=HYPERLINK(\"http://x\",\"y\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+        for formula in ["+1+1", "-2+3", "@SUM(A1)", "\t=1"] {
+            assert!(super::csv_text(formula).trim_start_matches('"').starts_with('\''), "{formula}");
+        }
+        assert_eq!(super::csv_text("Kim ngạch xuất khẩu"), "Kim ngạch xuất khẩu");
+        assert_eq!(super::csv_text("tỷ USD, giá hiện hành"), "\"tỷ USD, giá hiện hành\"");
+    }
 }

@@ -70,14 +70,23 @@ pub(crate) struct Download {
     against: Option<String>,
 }
 
+/// A download's `Content-Disposition`: the name in plain ASCII (what any
+/// browser and proxy takes; anything else becomes `_`, so an agency code
+/// in another script, a quote or a line break can never bend the header),
+/// and the name as written in `filename*` (RFC 6266) for the browsers that
+/// read it.
+fn disposition(name: &str) -> String {
+    let plain: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' }).collect();
+    if plain == name {
+        return format!("attachment; filename=\"{plain}\"");
+    }
+    let exact = percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC);
+    format!("attachment; filename=\"{plain}\"; filename*=UTF-8''{exact}")
+}
+
 fn attachment(bytes: Vec<u8>, mime: &'static str, name: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, mime.to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-        ],
-        bytes,
-    )
+    ([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition(name))], bytes)
         .into_response()
 }
 
@@ -309,5 +318,19 @@ pub(crate) async fn upload(AxumState(state): AxumState<State>, viewer: Viewer, m
         }
         Err(e @ StoreError::Invalid(_)) => refuse(vec![format!("Chưa nhập số liệu nào: {e}")]).await,
         Err(e) => failure(&e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_download_name_is_plain_ascii_with_the_exact_name_beside_it() {
+        assert_eq!(
+            super::disposition("bieu-nhap-SCT-2025-09.xlsx"),
+            "attachment; filename=\"bieu-nhap-SCT-2025-09.xlsx\""
+        );
+        let odd = super::disposition("bieu-nhap-SỞ\"\r\nX: y.xlsx");
+        assert!(odd.starts_with("attachment; filename=\"bieu-nhap-S____X__y.xlsx\"; filename*=UTF-8''"), "{odd}");
+        assert!(odd.is_ascii() && !odd.contains('\r') && !odd.contains('\n'), "{odd}");
     }
 }

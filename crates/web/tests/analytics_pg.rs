@@ -152,6 +152,7 @@ async fn a_figure_saved_in_one_application_is_on_the_others_pages_within_a_secon
             role,
             agency: agency.map(Into::into),
             password_hash: kehoach_web::hash_password(PASSWORD),
+            must_change_password: false,
         };
         store.create_user(&user, "test").await.unwrap();
     }

@@ -28,6 +28,12 @@ impl Server {
 const PASSWORD: &str = "mat-khau-thu-nghiem";
 
 async fn start() -> Server {
+    start_with(async |_| {}).await
+}
+
+/// A server over a database `before` has written to (as another process,
+/// an older kehoach or a hand edit may have) before the application starts.
+async fn start_with(before: impl AsyncFnOnce(&AnyStore)) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("web.db").display().to_string();
     let store = AnyStore::open(&database).await.unwrap();
@@ -45,9 +51,11 @@ async fn start() -> Server {
             role,
             agency: (role == Role::Reporter).then(|| "SCT".into()),
             password_hash: hash.clone(),
+            must_change_password: false,
         };
         store.create_user(&user, "test").await.unwrap();
     }
+    before(&store).await;
     let app = kehoach_web::app(store, kehoach_web::Settings::default()).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -154,7 +162,10 @@ async fn login(server: &Server, username: &str, password: &str) -> Result<Sessio
     let answer = http(server, "POST", "/login", &format!("kehoach_login={pre}"), &body, &[]).await;
     let Some(session) = answer.cookie("kehoach_session").filter(|_| answer.status == 303) else { return Err(answer) };
     let cookie = format!("kehoach_session={session}");
-    let home = http(server, "GET", "/", &cookie, "", &[]).await;
+    let mut home = http(server, "GET", "/", &cookie, "", &[]).await;
+    if home.header("location") == Some("/password") {
+        home = http(server, "GET", "/password", &cookie, "", &[]).await;
+    }
     let csrf = home.hidden("csrf").expect("a signed-in page carries the CSRF token");
     Ok(Session { cookie, csrf })
 }
@@ -250,6 +261,7 @@ async fn every_route_checks_role_and_agency_on_the_server() {
         ("GET", "/public/measures/c.1", "", [Allowed; 6]),
         ("GET", "/public/figures.csv", "", [Allowed; 6]),
         ("GET", "/login", "", [Allowed; 6]),
+        ("GET", "/password", "", [Login, Allowed, Allowed, Allowed, Allowed, Allowed]),
         ("GET", "/assets/style.css", "", [Allowed; 6]),
     ];
     let mut failures = Vec::new();
@@ -406,6 +418,7 @@ async fn drafts_and_submissions_are_not_judged_and_approvals_approve_what_was_sh
         role: Role::Reporter,
         agency: Some("SYT".into()),
         password_hash: kehoach_web::hash_password(PASSWORD),
+        must_change_password: false,
     };
     store.create_user(&health, "test").await.unwrap();
     let other = login(&server, "yte", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
@@ -674,6 +687,142 @@ async fn logout_cache_and_comments_hold() {
     assert!(http(&server, "GET", "/", &planner.cookie, "", &[]).await.to_login(), "the session is over");
     let audit = server.store().await.audit(20).await.unwrap();
     assert!(audit.iter().any(|a| a.action == "user.logout" && a.actor == "planner"), "{audit:?}");
+}
+
+/// A stored figure the engine cannot hold (written before the rule that
+/// now refuses it, or by hand) is left out of the verdicts and said on the
+/// overview; the pages, the public ones included, still answer.
+#[tokio::test]
+async fn a_stored_figure_the_engine_cannot_hold_is_left_out_and_said() {
+    let server = start_with(async |store: &AnyStore| {
+        let value = |measure: &str, value: &str| kehoach_store::NewValue {
+            measure: measure.into(),
+            org_unit: "83".into(),
+            period: kehoach_domain::period::Period::Year(2025),
+            value: value.parse().unwrap(),
+            status: kehoach_domain::value::ValueStatus::Official,
+            note: String::new(),
+            origin: kehoach_domain::value::Origin::Recorded,
+            agency: None,
+            expected_version: Some(0),
+        };
+        store.submit_values(1, &[value("a.1", "5.84"), value("a.3", "1")], "test").await.unwrap();
+        let AnyStore::Sqlite(s) = store else { unreachable!() };
+        sqlx::query("UPDATE value_versions SET value = '10000000000000000000' WHERE measure = 'a.1'")
+            .execute(s.pool())
+            .await
+            .unwrap();
+    })
+    .await;
+    let public = http(&server, "GET", "/public?period=2025", "", "", &[]).await;
+    assert_eq!(public.status, 200, "{}", public.body);
+    let measure = http(&server, "GET", "/public/measures/a.1?period=2025", "", "", &[]).await;
+    assert_eq!(measure.status, 200, "{}", measure.body);
+    let planner = login(&server, "planner", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let home = http(&server, "GET", "/?period=2025", &planner.cookie, "", &[]).await;
+    assert_eq!(home.status, 200, "{}", home.body);
+    assert!(home.body.contains("không đưa được vào tính toán"), "{}", home.body);
+    assert!(home.body.contains("a.1 83 Năm 2025 v1 (10000000000000000000)"), "{}", home.body);
+    let a3 = |body: &str| body.split("data-measure=\"a.3\"").nth(1).map(|r| r[..r.find("</tr>").unwrap()].to_string());
+    assert!(a3(&home.body).is_some_and(|row| !row.contains("Chưa có số liệu")), "the rest is judged");
+    let a1 = home.body.split("data-measure=\"a.1\"").nth(1).unwrap();
+    assert!(a1[..a1.find("</tr>").unwrap()].contains("Chưa có số liệu"), "left out");
+}
+
+/// A one-time password is changed before anything else; the change keeps
+/// this session and ends the others. A disabled account's sessions end and
+/// it signs in no more, with the same answer as a wrong password.
+#[tokio::test]
+async fn a_one_time_password_is_changed_first_and_a_disabled_account_is_out() {
+    let server = start().await;
+    let store = server.store().await;
+    let hash = kehoach_web::hash_password("mot-lan-thoi-1");
+    let new = NewUser {
+        username: "moi".into(),
+        name: "Người mới".into(),
+        role: Role::Planner,
+        agency: None,
+        password_hash: hash,
+        must_change_password: true,
+    };
+    store.create_user(&new, "test").await.unwrap();
+    let other = login(&server, "moi", "mot-lan-thoi-1").await.unwrap_or_else(|a| panic!("{}", a.status));
+    let me = login(&server, "moi", "mot-lan-thoi-1").await.unwrap_or_else(|a| panic!("{}", a.status));
+    for path in ["/", "/public", "/entry", "/api/analytics/dashboard"] {
+        let a = http(&server, "GET", path, &me.cookie, "", &[]).await;
+        assert_eq!((a.status, a.header("location")), (303, Some("/password")), "{path}");
+    }
+    let page = http(&server, "GET", "/password", &me.cookie, "", &[]).await;
+    assert!(page.status == 200 && page.body.contains("mật khẩu dùng một lần"), "{}", page.body);
+    let post = |current: &str, new: &str, again: &str| {
+        format!("csrf={}&current={}&new={}&again={}", me.csrf, enc(current), enc(new), enc(again))
+    };
+    for (form, says) in [
+        (post("sai-mat-khau-1", "mat-khau-rieng-1", "mat-khau-rieng-1"), "Mật khẩu hiện tại không đúng"),
+        (post("mot-lan-thoi-1", "mat-khau-rieng-1", "mat-khau-rieng-2"), "không giống nhau"),
+        (post("mot-lan-thoi-1", "ngan", "ngan"), "quá ngắn"),
+        (post("mot-lan-thoi-1", "mot-lan-thoi-1", "mot-lan-thoi-1"), "phải khác"),
+    ] {
+        let a = http(&server, "POST", "/password", &me.cookie, &form, &[]).await;
+        assert_eq!(a.status, 422, "{says}");
+        assert!(a.body.contains(says), "{says}: {}", a.body);
+    }
+    let a = http(
+        &server,
+        "POST",
+        "/password",
+        &me.cookie,
+        &post("mot-lan-thoi-1", "mat-khau-rieng-1", "mat-khau-rieng-1"),
+        &[],
+    )
+    .await;
+    assert_eq!((a.status, a.header("location")), (303, Some("/")));
+    assert_eq!(http(&server, "GET", "/", &me.cookie, "", &[]).await.status, 200, "this session goes on");
+    assert!(http(&server, "GET", "/", &other.cookie, "", &[]).await.to_login(), "the other session ended");
+    assert!(login(&server, "moi", "mot-lan-thoi-1").await.is_err(), "the one-time password is gone");
+    let again = login(&server, "moi", "mat-khau-rieng-1").await.unwrap_or_else(|a| panic!("{}", a.status));
+    assert_eq!(http(&server, "GET", "/", &again.cookie, "", &[]).await.status, 200);
+
+    store.set_disabled("moi", true, "admin").await.unwrap();
+    assert!(http(&server, "GET", "/", &again.cookie, "", &[]).await.to_login(), "sessions end");
+    let refused = login(&server, "moi", "mat-khau-rieng-1").await.err().expect("refused");
+    assert_eq!(refused.status, 401);
+    assert!(refused.body.contains("Tên đăng nhập hoặc mật khẩu không đúng"), "{}", refused.body);
+    store.set_disabled("moi", false, "admin").await.unwrap();
+    assert!(login(&server, "moi", "mat-khau-rieng-1").await.is_ok());
+    let audit = store.audit(30).await.unwrap();
+    for action in ["user.passwd", "user.disable", "user.enable"] {
+        assert!(audit.iter().any(|a| a.action == action), "{action}");
+    }
+}
+
+/// Low items an attack found: cookies are Secure behind an HTTPS proxy; a
+/// NUL or bytes that are not UTF-8 in a path, a query or a form are refused
+/// (400) before anything is read or stored; an unknown task is not found
+/// (404), not "cannot read the database".
+#[tokio::test]
+async fn text_is_taken_as_typed_and_behind_https_cookies_are_secure() {
+    let server = start().await;
+    let plain = http(&server, "GET", "/login", "", "", &[]).await;
+    assert!(!plain.header("set-cookie").unwrap().contains("Secure"));
+    let proxied = http(&server, "GET", "/login", "", "", &[("X-Forwarded-Proto", "https")]).await;
+    assert!(proxied.header("set-cookie").unwrap().contains("; Secure"), "{:?}", proxied.header("set-cookie"));
+    let planner = login(&server, "planner", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    for (path, form) in [
+        ("/measures/c.1%00", String::new()),
+        ("/?period=2025%00", String::new()),
+        ("/measures/c.1/comments", format!("csrf={}&body=Ghi%00ch%C3%BA", planner.csrf)),
+        ("/measures/c.1/comments", format!("csrf={}&body=Ghi%FF%FEch", planner.csrf)),
+    ] {
+        let method = if form.is_empty() { "GET" } else { "POST" };
+        let a = http(&server, method, path, &planner.cookie, &form, &[]).await;
+        assert_eq!(a.status, 400, "{path} {form}: {}", a.body);
+        assert!(a.body.contains("không phải văn bản UTF-8 hợp lệ"), "{}", a.body);
+    }
+    assert!(server.store().await.comments(1, "c.1").await.unwrap().is_empty(), "nothing stored");
+    let progress = format!("csrf={}&status=on_track&percent=10&narrative=x", planner.csrf);
+    let a = http(&server, "POST", "/tasks/zz.99/progress", &planner.cookie, &progress, &[]).await;
+    assert_eq!(a.status, 404, "{}", a.body);
 }
 
 /// `next` is only ever a path of this site: a tab or a line break in it
