@@ -225,13 +225,17 @@ fn an_import_killed_half_way_changes_nothing() {
     let db = "killed.db";
     assert!(kehoach(&["init"], dir.path(), db).status.success());
     let before = latest_count(&dir.path().join(db));
-    // Many distinct figures: every measure, every month of a century.
+    // Many distinct figures: every measure, every month of the ten years the
+    // import takes before the plan's, for the province and each district.
     let plan = kehoach_planfile::from_toml(include_str!("../../../data/plans/ben-tre-2025.toml")).unwrap();
     let mut csv = String::from("measure,period,org_unit,value,status,note\n");
-    for m in plan.measures() {
-        for year in 1926..=2024 {
-            for month in 1..=12 {
-                csv.push_str(&format!("{},{year}-{month:02},83,1,official,\n", m.key));
+    let units = [83, 829].into_iter().chain(831..=838);
+    for unit in units {
+        for m in plan.measures() {
+            for year in 2015..=2024 {
+                for month in 1..=12 {
+                    csv.push_str(&format!("{},{year}-{month:02},{unit},1,official,\n", m.key));
+                }
             }
         }
     }

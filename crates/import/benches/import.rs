@@ -8,19 +8,8 @@ use std::hint::black_box;
 
 const SEED: &str = include_str!("../tests/data/ben-tre-2025-nghi-quyet.txt");
 
-fn seed_docx() -> Vec<u8> {
-    let paragraphs: String = SEED
-        .lines()
-        .map(|l| {
-            let escaped = l.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
-            format!("<w:p><w:r><w:t xml:space=\"preserve\">{escaped}</w:t></w:r></w:p>")
-        })
-        .collect();
-    kehoach_import::docx::testing::build_docx(&kehoach_import::docx::testing::document(&paragraphs), None)
-}
-
 fn reading(c: &mut Criterion) {
-    let docx = seed_docx();
+    let docx = kehoach_import::docx::testing::docx_of_text(SEED);
     let mut group = c.benchmark_group("seed");
     group.bench_function("normalise only (floor)", |b| b.iter(|| kehoach_import::text::Source::new(black_box(SEED))));
     group.bench_function("import text", |b| {

@@ -1420,6 +1420,19 @@ pub mod testing {
         )
     }
 
+    /// A DOCX of plain text, one paragraph per line, as a word processor
+    /// saves a text pasted into it.
+    pub fn docx_of_text(text: &str) -> Vec<u8> {
+        let paragraphs: String = text
+            .lines()
+            .map(|l| {
+                let escaped = l.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+                format!("<w:p><w:r><w:t xml:space=\"preserve\">{escaped}</w:t></w:r></w:p>")
+            })
+            .collect();
+        build_docx(&document(&paragraphs), None)
+    }
+
     /// A DOCX that Word opens: content types, relationships, the document
     /// and, if given, the numbering part.
     pub fn build_docx(document_xml: &str, numbering_xml: Option<&str>) -> Vec<u8> {

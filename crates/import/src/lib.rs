@@ -35,6 +35,11 @@ pub enum ImportError {
     Binary,
     #[error("the file is {bytes} bytes, more than the {limit} a resolution needs")]
     TooLarge { bytes: usize, limit: usize },
+    #[error(
+        "the text is {bytes} bytes long, more than the {limit} a resolution needs (resolutions are tens of \
+         kilobytes); give the resolution alone, without its annexes or other documents"
+    )]
+    TooLong { bytes: usize, limit: usize },
     #[error("the text encoding could not be read: {0}")]
     Encoding(String),
     #[error("{0}")]
@@ -59,39 +64,72 @@ pub struct Imported {
 
 /// Reads a resolution from a file.
 pub fn import_file(path: &Path) -> Result<Imported, ImportError> {
-    let bytes = std::fs::read(path)?;
+    use std::io::Read;
+    // Never more than the limit into memory, whatever the file's size.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(decode::MAX_INPUT as u64 + 1).read_to_end(&mut bytes)?;
+    if bytes.len() > decode::MAX_INPUT {
+        let bytes = std::fs::metadata(path).map_or(bytes.len(), |m| m.len() as usize);
+        return Err(ImportError::TooLarge { bytes, limit: decode::MAX_INPUT });
+    }
     let mut imported = import_bytes(&bytes)?;
     imported.plan.document.file = path.file_name().map(|n| n.to_string_lossy().into_owned());
     Ok(imported)
 }
 
+/// The longest text read, in bytes of UTF-8. The longest resolutions are
+/// about 100–300 KB of text; the reader's cost is linear, and at this limit
+/// its slowest shapes (one line of thousands of targets, a megabyte of words
+/// in one item) take under two seconds in a release build (`cargo bench -p
+/// kehoach-import --bench scaling` prints the time at the limit). A DOCX of
+/// a few kilobytes can unpack to far more: this, not the file's size, is
+/// what bounds an upload's cost.
+pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
+
 /// Reads a resolution from the bytes of a text or DOCX file.
 pub fn import_bytes(bytes: &[u8]) -> Result<Imported, ImportError> {
     let (raw, format) = decode::decode(bytes)?;
-    let plan = read_text(&raw)?;
-    let source = text::Source::new(&raw).text;
-    Ok(Imported { plan, format, source })
+    let source = source_of(&raw)?;
+    let plan = read_source(&source)?;
+    Ok(Imported { plan, format, source: source.text })
 }
 
 /// Reads a resolution from its text.
 pub fn read_text(raw: &str) -> Result<Plan, ImportError> {
+    read_source(&source_of(raw)?)
+}
+
+/// The text normalised, if it is not longer than [`MAX_TEXT_BYTES`].
+fn source_of(raw: &str) -> Result<text::Source, ImportError> {
+    // Normalising can only grow the text a little (NFC of precomposed text
+    // keeps its length), so the raw length is checked first, before the copy.
+    if raw.len() > MAX_TEXT_BYTES {
+        return Err(ImportError::TooLong { bytes: raw.len(), limit: MAX_TEXT_BYTES });
+    }
     let source = text::Source::new(raw);
+    if source.text.len() > MAX_TEXT_BYTES {
+        return Err(ImportError::TooLong { bytes: source.text.len(), limit: MAX_TEXT_BYTES });
+    }
+    Ok(source)
+}
+
+fn read_source(source: &text::Source) -> Result<Plan, ImportError> {
     if source.text.trim().is_empty() {
         return Err(ImportError::Empty);
     }
-    let sections = structure::sections(&source);
+    let sections = structure::sections(source);
     let (ts, te) = match sections.targets {
         Some(range) => range,
         None => (0, sections.tasks.map_or(source.text.len(), |(s, _)| s)),
     };
-    let targets = targets::read_targets(&source, ts, te);
+    let targets = targets::read_targets(source, ts, te);
     if targets.iter().all(|t| t.measures.is_empty()) {
         return Err(ImportError::NoTargets);
     }
-    let tasks = sections.tasks.map(|(s, e)| tasks::read_tasks(&source, s, e)).unwrap_or_default();
+    let tasks = sections.tasks.map(|(s, e)| tasks::read_tasks(source, s, e)).unwrap_or_default();
     let years: Vec<i32> =
         targets.iter().flat_map(|t| &t.measures).filter_map(|m| m.deadline).map(|d| d.year()).collect();
-    let particulars = metadata::read(&source, &years);
+    let particulars = metadata::read(source, &years);
     let mut review = particulars.review;
     if sections.targets.is_none() {
         review.push(kehoach_domain::ReviewFlag::new(

@@ -183,7 +183,7 @@ fn read_clause(source: &Source, group: &str, cs: usize, ce: usize, out: &mut Vec
 }
 
 fn span_start(source: &Source, span: &kehoach_domain::Span) -> usize {
-    source.text.char_indices().nth(span.start as usize).map_or(source.text.len(), |(i, _)| i)
+    source.byte_of(span.start as usize)
 }
 
 /// Verbs that start a new thought, not the rest of a name.

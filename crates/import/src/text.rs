@@ -9,9 +9,15 @@ pub struct Source {
     pub text: String,
     /// Byte offset of the start of each line.
     line_starts: Vec<usize>,
-    /// Characters before the start of each line.
-    line_chars: Vec<usize>,
+    /// Byte offset of every [`MARK`]th character, so that turning a byte
+    /// offset into a character offset (or back) costs at most `MARK` steps
+    /// whatever the length of the line: counting from the line's start made
+    /// a document of one long line quadratic.
+    char_marks: Vec<usize>,
 }
+
+/// Characters between two entries of `Source::char_marks`.
+const MARK: usize = 64;
 
 /// Brings text from any of the ways it arrives (NFD from PDFs, CRLF from
 /// Windows, non-breaking spaces from web pages) to one form.
@@ -40,16 +46,16 @@ impl Source {
     pub fn new(raw: &str) -> Self {
         let text = normalize(raw);
         let mut line_starts = vec![0];
-        let mut line_chars = vec![0];
-        let mut chars = 0;
-        for (i, c) in text.char_indices() {
-            chars += 1;
+        let mut char_marks = Vec::with_capacity(text.len() / MARK + 1);
+        for (n, (i, c)) in text.char_indices().enumerate() {
+            if n % MARK == 0 {
+                char_marks.push(i);
+            }
             if c == '\n' {
                 line_starts.push(i + 1);
-                line_chars.push(chars);
             }
         }
-        Self { text, line_starts, line_chars }
+        Self { text, line_starts, char_marks }
     }
 
     /// 1-based line of a byte offset.
@@ -63,9 +69,17 @@ impl Source {
     /// Character offset of a byte offset.
     pub fn char_of(&self, byte: usize) -> usize {
         let byte = byte.min(self.text.len());
-        let line = self.line_of(byte) as usize - 1;
-        let start = self.line_starts[line];
-        self.line_chars[line] + self.text[start..byte].chars().count()
+        let mark = self.char_marks.partition_point(|&b| b <= byte).saturating_sub(1);
+        let start = self.char_marks.get(mark).copied().unwrap_or(0);
+        mark * MARK + self.text[start..byte].chars().count()
+    }
+
+    /// Byte offset of a character offset (the end of the text past it).
+    pub fn byte_of(&self, char: usize) -> usize {
+        let Some(&start) = self.char_marks.get(char / MARK) else {
+            return self.text.len();
+        };
+        self.text[start..].char_indices().nth(char % MARK).map_or(self.text.len(), |(i, _)| start + i)
     }
 
     /// The span of a byte range, with its words as the quote.
@@ -150,6 +164,20 @@ mod tests {
         assert_eq!((span.line, span.end_line, span.start), (1, 2, 3));
         assert_eq!(span.quote, "Kim ngạch xuất khẩu đạt 1.850 triệu USD");
         assert_eq!(span.end as usize, s.text[..end].chars().count());
+    }
+
+    proptest::proptest! {
+        /// The marks give the same offsets as counting from the start.
+        #[test]
+        fn char_and_byte_offsets_agree_with_counting(text in "[a-zăđơ\u{1ec7}\n ]{0,300}", at in 0usize..400) {
+            let s = Source::new(&text);
+            let chars: Vec<usize> = s.text.char_indices().map(|(i, _)| i).collect();
+            let char = at.min(chars.len());
+            let byte = chars.get(char).copied().unwrap_or(s.text.len());
+            proptest::prop_assert_eq!(s.char_of(byte), char);
+            proptest::prop_assert_eq!(s.byte_of(char), byte);
+            proptest::prop_assert_eq!(s.byte_of(at + 1000), s.text.len());
+        }
     }
 
     #[test]

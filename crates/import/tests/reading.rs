@@ -174,11 +174,7 @@ fn nfd_crlf_and_non_breaking_spaces_read_the_same() {
 #[test]
 fn docx_reads_like_text() {
     let text = seed_text();
-    let paragraphs: String = text
-        .lines()
-        .map(|l| format!("<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>", xml_escape(l)))
-        .collect();
-    let docx = kehoach_import::docx::testing::build_docx(&kehoach_import::docx::testing::document(&paragraphs), None);
+    let docx = kehoach_import::docx::testing::docx_of_text(&text);
     let imported = import_bytes(&docx).unwrap();
     assert_eq!(imported.format, Format::Docx);
     assert_eq!(figures(&imported.plan), figures(&read(text.as_bytes())));
@@ -252,6 +248,34 @@ fn legacy_encodings_are_converted() {
     let imported = import_bytes(as_unicode.as_bytes()).unwrap();
     assert_eq!(imported.format, Format::LegacyFont(LegacyEncoding::Tcvn3));
     assert_eq!(figures(&imported.plan), figures(&read(text.as_bytes())));
+}
+
+/// More text than any resolution is refused before it is read, whether it
+/// came as text or as a DOCX of a few kilobytes that unpacks to megabytes;
+/// a long resolution (the seed, its tasks repeated up to just under the
+/// limit) is read.
+#[test]
+fn text_longer_than_a_resolution_is_refused_before_it_is_read() {
+    let limit = kehoach_import::MAX_TEXT_BYTES;
+    let line = "a) Tốc độ tăng trưởng kinh tế (GRDP) đạt 6,5%;\n";
+    let long = format!("2. Các chỉ tiêu chủ yếu\n{}", line.repeat(limit / line.len() + 1));
+    let refused = |bytes: &[u8]| match import_bytes(bytes) {
+        Err(e @ ImportError::TooLong { .. }) => e.to_string(),
+        other => panic!("{:?}", other.map(|i| i.plan.measures().count())),
+    };
+    let message = refused(long.as_bytes());
+    assert!(message.contains(&limit.to_string()) && message.contains("resolution alone"), "{message}");
+
+    let docx = kehoach_import::docx::testing::docx_of_text(&long);
+    assert!(docx.len() < limit / 20, "a small file: {} bytes", docx.len());
+    refused(&docx);
+
+    let mut fits = seed_text();
+    let task = "- Đẩy mạnh cải cách hành chính, hoàn thành trước ngày 30/6/2025.\n";
+    fits.push_str(&task.repeat((limit - fits.len()) / task.len() - 1));
+    assert!(fits.len() > limit - 2 * task.len() && fits.len() <= limit);
+    let plan = read(fits.as_bytes());
+    assert_eq!(plan.measures().count(), read(seed_text().as_bytes()).measures().count());
 }
 
 #[test]

@@ -80,12 +80,16 @@ pub(crate) async fn upload(AxumState(state): AxumState<State>, viewer: Viewer, m
         )
         .await;
     };
-    let imported = match kehoach_import::import_bytes(&bytes) {
-        Ok(i) => i,
-        Err(e) => {
-            let problem = format!("Không đọc được “{name}”: {e}. Chưa có gì được lưu.");
+    let imported = match read_resolution(&state, bytes).await {
+        Ok(Ok(i)) => i,
+        Ok(Err(e)) => {
+            let problem = match viewer.lang {
+                crate::i18n::Lang::Vi => format!("Không đọc được “{name}”: {}. Chưa có gì được lưu.", vietnamese(&e)),
+                crate::i18n::Lang::En => format!("Could not read “{name}”: {e}. Nothing was saved."),
+            };
             return import_page(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, &problem).await;
         }
+        Err(busy) => return import_page(&state, &viewer, StatusCode::SERVICE_UNAVAILABLE, busy).await,
     };
     let mut plan = imported.plan;
     plan.document.file = Some(name.clone());
@@ -93,6 +97,66 @@ pub(crate) async fn upload(AxumState(state): AxumState<State>, viewer: Viewer, m
     match state.store.create_draft(&name, &imported.source, &kehoach_planfile::to_toml(&plan), &by).await {
         Ok(id) => Redirect::to(&format!("/plan/drafts/{id}")).into_response(),
         Err(e) => failure(&e),
+    }
+}
+
+/// How long a resolution may take to read, and to wait for the one being
+/// read before it. The seed takes milliseconds; the reader is linear and
+/// its input bounded, so only a hostile file comes near.
+const READING_TIME: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Reads a resolution on the blocking pool, one at a time (a permit held
+/// until the reading really ends, even after the answer gave up on it), so
+/// that uploads never hold the async workers and every other page answers
+/// meanwhile. The outer error is the answer when it took too long.
+async fn read_resolution(
+    state: &State,
+    bytes: axum::body::Bytes,
+) -> Result<Result<kehoach_import::Imported, kehoach_import::ImportError>, &'static str> {
+    let busy = "Hệ thống đang đọc một nghị quyết khác. Vui lòng thử lại sau ít phút; chưa có gì được lưu.";
+    let slow = "Không đọc xong tệp trong 20 giây (tệp quá lớn hoặc quá phức tạp). Hãy tách văn bản hoặc lưu lại dưới dạng .docx đơn giản; chưa có gì được lưu.";
+    let Ok(Ok(permit)) = tokio::time::timeout(READING_TIME, state.imports.clone().acquire_owned()).await else {
+        return Err(busy);
+    };
+    let reading = tokio::task::spawn_blocking(move || {
+        let read = kehoach_import::import_bytes(&bytes);
+        drop(permit);
+        read
+    });
+    match tokio::time::timeout(READING_TIME, reading).await {
+        Ok(Ok(read)) => Ok(read),
+        Ok(Err(_)) | Err(_) => Err(slow),
+    }
+}
+
+/// Why a resolution could not be read, in Vietnamese (the reader's own
+/// messages are English, for the command line).
+fn vietnamese(e: &kehoach_import::ImportError) -> String {
+    use kehoach_import::{ImportError as E, docx::DocxError as D};
+    let mb = |bytes: usize| format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",");
+    match e {
+        E::Empty => "tệp trống".into(),
+        E::Binary => "tệp không phải văn bản (chứa dữ liệu nhị phân); hãy dùng tệp .txt hoặc .docx".into(),
+        E::TooLarge { bytes, limit } => {
+            format!("tệp nặng {}, vượt quá {} mà một nghị quyết cần", mb(*bytes), mb(*limit))
+        }
+        E::TooLong { bytes, limit } => format!(
+            "văn bản dài {}, vượt quá {} mà một nghị quyết cần (nghị quyết chỉ vài chục KB); hãy tải lên riêng nghị \
+             quyết, không kèm phụ lục hay văn bản khác",
+            mb(*bytes),
+            mb(*limit)
+        ),
+        E::Encoding(_) => "không nhận ra bảng mã của văn bản; hãy lưu lại dưới dạng UTF-8 hoặc .docx".into(),
+        E::NoTargets => "không tìm thấy danh mục chỉ tiêu: cần một mục như “2. Các chỉ tiêu chủ yếu” với các chỉ tiêu \
+                         có số liệu (a) … 6,5%; b) …)"
+            .into(),
+        E::Io(_) => "không đọc được tệp".into(),
+        E::Docx(D::LegacyOrEncrypted) => "tệp là văn bản Word 97-2003 (.doc) hoặc có mật khẩu; hãy mở bằng Word hoặc \
+                                          LibreOffice và lưu lại dưới dạng .docx không mật khẩu"
+            .into(),
+        E::Docx(D::TooLarge { part, .. }) => format!("phần {part} của tệp DOCX quá lớn khi giải nén"),
+        E::Docx(D::MissingDocument) => "tệp không phải văn bản Word (thiếu word/document.xml)".into(),
+        E::Docx(other) => format!("tệp DOCX bị hỏng hoặc không đọc được ({other})"),
     }
 }
 

@@ -77,6 +77,8 @@ pub(crate) struct App {
     pub limiter: auth::Limiter,
     /// The analytics engine, kept current by every save.
     pub(crate) analytics: analytics::Live,
+    /// Resolutions are read one at a time, off the async workers.
+    pub(crate) imports: Arc<tokio::sync::Semaphore>,
 }
 
 pub(crate) type State = Arc<App>;
@@ -131,7 +133,9 @@ pub async fn app(store: AnyStore, settings: Settings) -> Result<Router, WebError
     // Listen for other processes' saves before reading the figures.
     let listener = analytics::listen(&store).await?;
     let analytics = analytics::Live::default();
-    let state: State = Arc::new(App { store, plan: std::sync::RwLock::new(plan), settings, limiter, analytics });
+    let imports = Arc::new(tokio::sync::Semaphore::new(1));
+    let state: State =
+        Arc::new(App { store, plan: std::sync::RwLock::new(plan), settings, limiter, analytics, imports });
     state.analytics.ready(&state.store, plan).await?;
     if let Some(listener) = listener {
         analytics::follow(state.clone(), listener);

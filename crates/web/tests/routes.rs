@@ -1009,6 +1009,37 @@ async fn a_resolution_is_uploaded_reviewed_beside_its_text_corrected_and_confirm
     assert_eq!(again.status, 422, "a draft is confirmed once");
 }
 
+/// A DOCX of a few kilobytes that unpacks to megabytes of text (issue 13: one
+/// took 26 s and 2 GB to read, on the async workers) is refused at once with
+/// the reason, nothing is kept, and every other page answers meanwhile.
+#[tokio::test]
+async fn a_small_docx_with_a_huge_text_is_refused_and_the_server_keeps_answering() {
+    use kehoach_import::docx::testing::{build_docx, document};
+    let server = start().await;
+    let planner = login(&server, "planner", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let paragraph = format!("<w:p><w:r><w:t>{}</w:t></w:r></w:p>", "Tăng trưởng kinh tế đạt 6,5%; ".repeat(200));
+    let docx = build_docx(&document(&paragraph.repeat(1200)), None);
+    assert!(docx.len() < 200 * 1024, "a small file: {} bytes", docx.len());
+    let drafts_before =
+        http(&server, "GET", "/plan/import", &planner.cookie, "", &[]).await.body.matches("<tr").count();
+    let (refused, public, overview) = tokio::join!(
+        upload_to(&server, "/plan/import", &planner, "bom.docx", &docx),
+        http(&server, "GET", "/public?period=2025", "", "", &[]),
+        http(&server, "GET", "/?period=2025", &planner.cookie, "", &[]),
+    );
+    assert_eq!((public.status, overview.status), (200, 200), "other pages answer during the upload");
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("văn bản dài")
+            && refused.body.contains("vượt quá 1,0 MB")
+            && refused.body.contains("Chưa có gì được lưu"),
+        "the reason, in Vietnamese: {}",
+        refused.body
+    );
+    let after = http(&server, "GET", "/plan/import", &planner.cookie, "", &[]).await;
+    assert_eq!(after.body.matches("<tr").count(), drafts_before, "no draft kept");
+}
+
 #[tokio::test]
 async fn english_on_request_vietnamese_by_default() {
     let server = start().await;
