@@ -40,6 +40,11 @@ pub enum ImportError {
          kilobytes); give the resolution alone, without its annexes or other documents"
     )]
     TooLong { bytes: usize, limit: usize },
+    #[error(
+        "{count} {what} read, more than the {limit} of any resolution: this is not one resolution (or its \
+         list was read wrongly); give the resolution alone"
+    )]
+    TooMany { what: Counted, count: usize, limit: usize },
     #[error("the text encoding could not be read: {0}")]
     Encoding(String),
     #[error("{0}")]
@@ -50,6 +55,22 @@ pub enum ImportError {
     NoTargets,
     #[error("cannot read the file")]
     Io(#[from] std::io::Error),
+}
+
+/// What [`ImportError::TooMany`] counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counted {
+    Measures,
+    Tasks,
+}
+
+impl std::fmt::Display for Counted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Measures => "measures",
+            Self::Tasks => "tasks",
+        })
+    }
 }
 
 /// A plan read from a resolution, and how its bytes were decoded.
@@ -85,6 +106,14 @@ pub fn import_file(path: &Path) -> Result<Imported, ImportError> {
 /// a few kilobytes can unpack to far more: this, not the file's size, is
 /// what bounds an upload's cost.
 pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
+
+/// The most measures, and the most tasks, a resolution is taken to hold: a
+/// province's yearly resolution has 50–100 measures and 20–40 tasks, a
+/// five-year one about 150. A text within [`MAX_TEXT_BYTES`] can hold tens
+/// of thousands of target-like clauses; each would be a row of the review
+/// page and hundreds of lines of the plan file (a 1 MiB line of targets took
+/// 400 MB to write out), so more are refused, not read.
+pub const MAX_ITEMS: usize = 1000;
 
 /// Reads a resolution from the bytes of a text or DOCX file.
 pub fn import_bytes(bytes: &[u8]) -> Result<Imported, ImportError> {
@@ -126,7 +155,14 @@ fn read_source(source: &text::Source) -> Result<Plan, ImportError> {
     if targets.iter().all(|t| t.measures.is_empty()) {
         return Err(ImportError::NoTargets);
     }
+    let measures = targets.iter().map(|t| t.measures.len()).sum();
+    if measures > MAX_ITEMS {
+        return Err(ImportError::TooMany { what: Counted::Measures, count: measures, limit: MAX_ITEMS });
+    }
     let tasks = sections.tasks.map(|(s, e)| tasks::read_tasks(source, s, e)).unwrap_or_default();
+    if tasks.len() > MAX_ITEMS {
+        return Err(ImportError::TooMany { what: Counted::Tasks, count: tasks.len(), limit: MAX_ITEMS });
+    }
     let years: Vec<i32> =
         targets.iter().flat_map(|t| &t.measures).filter_map(|m| m.deadline).map(|d| d.year()).collect();
     let particulars = metadata::read(source, &years);

@@ -270,6 +270,15 @@ fn text_longer_than_a_resolution_is_refused_before_it_is_read() {
     assert!(docx.len() < limit / 20, "a small file: {} bytes", docx.len());
     refused(&docx);
 
+    // Far more targets than any resolution, in a short text.
+    let many = format!("2. Các chỉ tiêu chủ yếu\n{}", "a) Tổng vốn đầu tư đạt 100 tỷ đồng; ".repeat(1001));
+    let err = import_bytes(many.as_bytes()).unwrap_err();
+    assert!(
+        matches!(err, ImportError::TooMany { what: kehoach_import::Counted::Measures, count: 1001, limit: 1000 }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("not one resolution"), "{err}");
+
     let mut fits = seed_text();
     let task = "- Đẩy mạnh cải cách hành chính, hoàn thành trước ngày 30/6/2025.\n";
     fits.push_str(&task.repeat((limit - fits.len()) / task.len() - 1));

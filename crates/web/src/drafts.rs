@@ -133,18 +133,27 @@ async fn read_resolution(
 /// messages are English, for the command line).
 fn vietnamese(e: &kehoach_import::ImportError) -> String {
     use kehoach_import::{ImportError as E, docx::DocxError as D};
-    let mb = |bytes: usize| format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",");
+    // Kilobytes written the Vietnamese way (9.142 KB): a user whose file is
+    // 30 KB sees how much text it unpacks to beside the limit, in one unit.
+    let kb = |bytes: usize| format!("{} KB", kehoach_domain::number::format_vi(bytes.div_ceil(1024).into()));
     match e {
         E::Empty => "tệp trống".into(),
         E::Binary => "tệp không phải văn bản (chứa dữ liệu nhị phân); hãy dùng tệp .txt hoặc .docx".into(),
         E::TooLarge { bytes, limit } => {
-            format!("tệp nặng {}, vượt quá {} mà một nghị quyết cần", mb(*bytes), mb(*limit))
+            format!("tệp nặng {}, vượt giới hạn {} của một nghị quyết", kb(*bytes), kb(*limit))
         }
         E::TooLong { bytes, limit } => format!(
-            "văn bản dài {}, vượt quá {} mà một nghị quyết cần (nghị quyết chỉ vài chục KB); hãy tải lên riêng nghị \
-             quyết, không kèm phụ lục hay văn bản khác",
-            mb(*bytes),
-            mb(*limit)
+            "phần chữ của tệp dài {}, vượt giới hạn {} của một nghị quyết (một nghị quyết thường chỉ vài chục KB \
+             chữ); hãy tải lên riêng nghị quyết, không kèm phụ lục hay văn bản khác",
+            kb(*bytes),
+            kb(*limit)
+        ),
+        E::TooMany { what, count, limit } => format!(
+            "đọc ra {count} {}, nhiều hơn {limit} của bất kỳ nghị quyết nào; hãy tải lên riêng nghị quyết",
+            match what {
+                kehoach_import::Counted::Measures => "chỉ tiêu",
+                kehoach_import::Counted::Tasks => "nhiệm vụ",
+            }
         ),
         E::Encoding(_) => "không nhận ra bảng mã của văn bản; hãy lưu lại dưới dạng UTF-8 hoặc .docx".into(),
         E::NoTargets => "không tìm thấy danh mục chỉ tiêu: cần một mục như “2. Các chỉ tiêu chủ yếu” với các chỉ tiêu \

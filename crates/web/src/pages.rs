@@ -275,7 +275,8 @@ struct OverviewPage {
     total: usize,
     period: String,
     /// Stored figures the engine leaves out, said until corrected.
-    left_out: Vec<String>,
+    /// Link to the measure, and what was left out.
+    left_out: Vec<(String, String)>,
 }
 
 pub(crate) async fn overview(AxumState(state): AxumState<State>, viewer: Viewer, Query(q): Query<Filters>) -> Response {
@@ -304,7 +305,10 @@ pub(crate) async fn overview(AxumState(state): AxumState<State>, viewer: Viewer,
     });
     let mut sectors: Vec<String> =
         book.plan.targets.iter().filter_map(|t| t.sector.map(|s| s.label_vi().to_string())).collect();
-    sectors.dedup();
+    // Sectors come back in later groups ("Văn hóa - xã hội" before and after
+    // "Môi trường"): each once, in order of first appearance.
+    let mut seen = std::collections::HashSet::new();
+    sectors.retain(|s| seen.insert(s.clone()));
     let sectors = sectors.into_iter().map(|s| (s.clone(), s == sector)).collect();
     crate::view::sort_vi(&mut agencies, |a| a.name.as_str());
     let agencies = agencies.into_iter().map(|a| (a.clone(), a.code == agency)).collect();
@@ -322,9 +326,26 @@ pub(crate) async fn overview(AxumState(state): AxumState<State>, viewer: Viewer,
         agencies,
         status,
         period: period.to_string(),
-        left_out: state.analytics.left_out(state.plan()).await.iter().map(ToString::to_string).collect(),
+        left_out: left_out_rows(&book, &state.analytics.left_out(state.plan()).await),
     };
     html(&page)
+}
+
+/// The figures left out of the calculations, as a reader of the overview
+/// names them: the measure and the unit by name, the version in words, and a
+/// link to the measure where the figure is corrected.
+fn left_out_rows<E: std::borrow::Borrow<Engine>>(book: &Book<E>, left_out: &[judge::LeftOut]) -> Vec<(String, String)> {
+    left_out
+        .iter()
+        .map(|o| {
+            let measure = book.plan.measures().find(|m| m.key == o.measure);
+            let name = measure.map_or(o.measure.as_str(), |m| m.name.as_str());
+            let unit = book.units().iter().find(|u| u.code == o.org_unit).map_or(o.org_unit.as_str(), |u| &u.name);
+            let text =
+                format!("{name} ({}), {unit}, {}, phiên bản {}: {}", o.measure, o.period.label_vi(), o.version, o.why);
+            (format!("/measures/{}", crate::auth::encode(&o.measure)), text)
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------- measure

@@ -722,7 +722,19 @@ async fn a_stored_figure_the_engine_cannot_hold_is_left_out_and_said() {
     let home = http(&server, "GET", "/?period=2025", &planner.cookie, "", &[]).await;
     assert_eq!(home.status, 200, "{}", home.body);
     assert!(home.body.contains("không đưa được vào tính toán"), "{}", home.body);
-    assert!(home.body.contains("a.1 83 Năm 2025 v1 (10000000000000000000)"), "{}", home.body);
+    assert!(
+        home.body.contains(
+            "<a href=\"/measures/a.1\">Tốc độ tăng trưởng kinh tế (GRDP) (a.1), Bến Tre, Năm 2025, phiên bản 1: \
+             10.000.000.000.000.000.000 quá lớn"
+        ),
+        "named as a reader names it, linked to where it is corrected: {}",
+        home.body
+    );
+    // The sector filter names each sector once, though the plan comes back
+    // to "Văn hóa - xã hội" after "Môi trường".
+    let filter = home.body.split("<select name=\"sector\">").nth(1).unwrap();
+    let filter = &filter[..filter.find("</select>").unwrap()];
+    assert_eq!(filter.matches("value=\"Văn hóa - xã hội\"").count(), 1, "{filter}");
     let a3 = |body: &str| body.split("data-measure=\"a.3\"").nth(1).map(|r| r[..r.find("</tr>").unwrap()].to_string());
     assert!(a3(&home.body).is_some_and(|row| !row.contains("Chưa có số liệu")), "the rest is judged");
     let a1 = home.body.split("data-measure=\"a.1\"").nth(1).unwrap();
@@ -1030,8 +1042,8 @@ async fn a_small_docx_with_a_huge_text_is_refused_and_the_server_keeps_answering
     assert_eq!((public.status, overview.status), (200, 200), "other pages answer during the upload");
     assert_eq!(refused.status, 422, "{}", refused.body);
     assert!(
-        refused.body.contains("văn bản dài")
-            && refused.body.contains("vượt quá 1,0 MB")
+        refused.body.contains("phần chữ của tệp dài")
+            && refused.body.contains("vượt giới hạn 1.024 KB")
             && refused.body.contains("Chưa có gì được lưu"),
         "the reason, in Vietnamese: {}",
         refused.body
