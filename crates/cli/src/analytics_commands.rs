@@ -55,6 +55,7 @@ pub async fn watch(
             }
             Heard::Saved(_) => continue,
             Heard::Reconnected => engine = engine_from_store(&store, id).await?,
+            Heard::Closed => return Ok(()),
         }
         let now = figure(&engine)?;
         if now != last {

@@ -25,6 +25,8 @@ pub struct Server {
     pub max_failed_logins: u32,
     pub lockout_minutes: u64,
     pub logins_per_minute: u32,
+    /// Addresses of the reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Config {
@@ -43,6 +45,7 @@ impl Default for Server {
             max_failed_logins: web.max_failed_logins,
             lockout_minutes: web.lockout.as_secs() / 60,
             logins_per_minute: web.logins_per_minute,
+            trusted_proxies: web.trusted_proxies,
         }
     }
 }
@@ -56,6 +59,7 @@ impl Server {
             max_failed_logins: self.max_failed_logins.max(1),
             lockout: Duration::from_secs(self.lockout_minutes * 60),
             logins_per_minute: self.logins_per_minute.max(1),
+            trusted_proxies: self.trusted_proxies.clone(),
         }
     }
 }
@@ -76,7 +80,14 @@ pub fn load(file: Option<&Path>, env: impl IntoIterator<Item = (String, String)>
                 .add_source(config::File::with_name("kehoach.toml").format(config::FileFormat::Toml).required(false));
         }
     }
-    let vars: config::Map<String, String> = env.into_iter().filter(|(k, _)| k.starts_with("KEHOACH__")).collect();
+    let vars: config::Map<String, String> = env.into_iter().filter(|(k, _)| k.starts_with("KEHOACH_")).collect();
+    // One variable names the database. The one earlier versions also read
+    // is refused rather than ignored, so that nobody works on the default
+    // database believing they work on theirs.
+    if vars.contains_key("KEHOACH_DATABASE") {
+        anyhow::bail!("KEHOACH_DATABASE is not read: name the database with KEHOACH__DATABASE (two underscores)");
+    }
+    let vars: config::Map<String, String> = vars.into_iter().filter(|(k, _)| k.starts_with("KEHOACH__")).collect();
     builder = builder.add_source(
         config::Environment::with_prefix("KEHOACH")
             .prefix_separator("__")
@@ -96,8 +107,12 @@ mod tests {
     fn the_file_then_the_environment() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("k.toml");
-        std::fs::write(&file, "database = \"x.db\"\n[server]\nlisten = \"0.0.0.0:9000\"\nlockout_minutes = 30\n")
-            .unwrap();
+        std::fs::write(
+            &file,
+            "database = \"x.db\"\n[server]\nlisten = \"0.0.0.0:9000\"\nlockout_minutes = 30\n\
+             trusted_proxies = [\"127.0.0.1\", \"::1\"]\n",
+        )
+        .unwrap();
         let env = vec![
             ("KEHOACH__DATABASE".to_string(), "postgres://u:secret@db/kehoach".to_string()),
             ("KEHOACH__SERVER__SECURE_COOKIES".to_string(), "true".to_string()),
@@ -109,6 +124,21 @@ mod tests {
         assert!(c.server.secure_cookies);
         assert_eq!(c.server.settings().lockout.as_secs(), 1800);
         assert_eq!(c.server.max_failed_logins, 5);
+        assert_eq!(
+            c.server.settings().trusted_proxies,
+            ["127.0.0.1".parse::<std::net::IpAddr>().unwrap(), "::1".parse().unwrap()]
+        );
+    }
+
+    #[test]
+    fn one_variable_names_the_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("k.toml");
+        std::fs::write(&file, "").unwrap();
+        let env = |k: &str| vec![(k.to_string(), "other.db".to_string())];
+        assert_eq!(load(Some(&file), env("KEHOACH__DATABASE")).unwrap().database, "other.db");
+        let e = load(Some(&file), env("KEHOACH_DATABASE")).unwrap_err();
+        assert!(format!("{e:#}").contains("KEHOACH__DATABASE"), "{e:#}");
     }
 
     #[test]

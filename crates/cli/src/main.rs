@@ -25,7 +25,7 @@ use std::process::ExitCode;
 struct Cli {
     /// The database: a file path or sqlite://PATH (SQLite), or postgres://…
     /// [default: kehoach.db, or `database` in the config file]
-    #[arg(long, global = true, env = "KEHOACH_DATABASE")]
+    #[arg(long, global = true)]
     database: Option<String>,
     /// A config file (TOML); without it, kehoach.toml is read if present.
     /// `KEHOACH__DATABASE`, `KEHOACH__SERVER__LISTEN`, … override it.

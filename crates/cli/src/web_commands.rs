@@ -40,11 +40,14 @@ pub async fn serve(database: &str, listen: &str, settings: kehoach_web::Settings
             eprintln!("kehoach: WARNING: the audit log does not verify: {broken}");
         }
     }
-    let app = kehoach_web::app(store, settings).await?;
+    let app = kehoach_web::app(store.clone(), settings).await?;
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let address = listener.local_addr()?;
     println!("kehoach is serving http://{address}/ (log in at http://{address}/login)");
-    kehoach_web::serve(listener, app).await.context("the server stopped")?;
+    kehoach_web::serve(listener, app, kehoach_web::stop_signal()).await.context("the server stopped")?;
+    // Asked to stop: the requests in flight have had their answers.
+    store.close().await;
+    println!("kehoach stopped: the requests in flight were answered and the database closed");
     Ok(())
 }
 

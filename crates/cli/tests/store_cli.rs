@@ -122,11 +122,19 @@ fn the_story_on_sqlite() {
 
 #[test]
 fn the_story_on_postgres() {
+    on_postgres("story", |database| {
+        let dir = tempfile::tempdir().unwrap();
+        the_story(dir.path(), database);
+    });
+}
+
+/// Runs `test` on a fresh PostgreSQL database of its own, dropped after.
+fn on_postgres(what: &str, test: impl FnOnce(&str)) {
     let Ok(url) = std::env::var("KEHOACH_TEST_POSTGRES") else {
         assert!(std::env::var("CI").is_err(), "KEHOACH_TEST_POSTGRES must be set under CI");
         return;
     };
-    let name = format!("kehoach_cli_{}", std::process::id());
+    let name = format!("kehoach_cli_{what}_{}", std::process::id());
     let psql = |sql: &str| {
         let out = Command::new("psql").args([url.as_str(), "-qAtc", sql]).output().expect("psql runs");
         assert!(out.status.success(), "{}", text(&out));
@@ -134,8 +142,7 @@ fn the_story_on_postgres() {
     psql(&format!("DROP DATABASE IF EXISTS {name}"));
     psql(&format!("CREATE DATABASE {name}"));
     let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
-    let dir = tempfile::tempdir().unwrap();
-    the_story(dir.path(), &format!("{base}/{name}"));
+    test(&format!("{base}/{name}"));
     psql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
 }
 
@@ -262,6 +269,73 @@ fn an_import_killed_half_way_changes_nothing() {
     let after = latest_count(&dir.path().join(db));
     assert!(killed, "the import finished before it could be killed: make the file bigger");
     assert_eq!(after, before, "a killed import left {} figures behind", after - before);
+}
+
+/// `serve` stops at SIGTERM (what systemd and container runtimes send):
+/// it takes no new connection, answers what it was asked, closes the
+/// database (on SQLite the write-ahead log is folded in and removed; on
+/// PostgreSQL the connection that listens for other processes' saves is
+/// given back too) and exits 0.
+#[cfg(unix)]
+#[test]
+fn serve_stops_cleanly_when_asked_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let wal = dir.path().join("stop.db-wal");
+    serve_stops_cleanly_when_asked(dir.path(), "stop.db", || {
+        assert!(wal.exists(), "the database is open in WAL mode while serving");
+    });
+    assert!(!wal.exists(), "the write-ahead log is folded into the database");
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_stops_cleanly_when_asked_on_postgres() {
+    on_postgres("stop", |database| {
+        let dir = tempfile::tempdir().unwrap();
+        serve_stops_cleanly_when_asked(dir.path(), database, || {});
+    });
+}
+
+#[cfg(unix)]
+fn serve_stops_cleanly_when_asked(dir: &Path, database: &str, while_serving: impl FnOnce()) {
+    use std::io::{BufRead, Read, Write};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kehoach"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--database", database])
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let address = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| Some(l.strip_prefix("kehoach is serving http://")?.split('/').next()?.to_string()))
+        .expect("serve says where it listens");
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    stream.write_all(b"GET /public?period=2025 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{}", &answer[..answer.len().min(200)]);
+    while_serving();
+
+    let term = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(term.success());
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().ok();
+            panic!("serve did not stop within a minute of SIGTERM");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(status.success(), "{status:?}: {rest:?}");
+    assert!(rest.iter().any(|l| l.contains("the database closed")), "{rest:?}");
+    assert!(std::net::TcpStream::connect(&address).is_err(), "no longer listening");
 }
 
 fn latest_count(path: &Path) -> usize {

@@ -1330,6 +1330,15 @@ impl AnyStore {
         }
     }
 
+    /// Closes every connection, waiting for those in use to be given back:
+    /// on SQLite the last one folds the write-ahead log into the database.
+    pub async fn close(&self) {
+        match self {
+            Self::Sqlite(s) => s.pool().close().await,
+            Self::Postgres(s) => s.pool().close().await,
+        }
+    }
+
     pub async fn open(url: &str) -> Result<Self, StoreError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Self::Postgres(PgStore::open(url).await?))

@@ -115,6 +115,9 @@ pub enum Heard {
     /// The connection dropped and was made again: notices in between may be
     /// lost, so whoever keeps figures should read them again.
     Reconnected,
+    /// The store was closed (the process is stopping): listen no more, so
+    /// that the connection goes back and the close can finish.
+    Closed,
 }
 
 impl Listener {
@@ -126,9 +129,11 @@ impl Listener {
 
     /// Waits for the next notice.
     pub async fn recv(&mut self) -> Result<Heard, StoreError> {
-        match self.0.try_recv().await? {
-            Some(n) => Ok(Heard::Saved(SavedValue::parse(n.payload())?)),
-            None => Ok(Heard::Reconnected),
+        match self.0.try_recv().await {
+            Ok(Some(n)) => Ok(Heard::Saved(SavedValue::parse(n.payload())?)),
+            Ok(None) => Ok(Heard::Reconnected),
+            Err(sqlx::Error::PoolClosed) => Ok(Heard::Closed),
+            Err(e) => Err(e.into()),
         }
     }
 }

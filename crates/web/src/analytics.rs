@@ -167,6 +167,8 @@ pub(crate) fn follow(state: State, mut listener: Listener) {
                 Ok(Heard::Saved(_)) => {}
                 // Notices may have been lost: read everything again when next asked.
                 Ok(Heard::Reconnected) => state.analytics.forget().await,
+                // Stopping: the listener's connection goes back to the pool.
+                Ok(Heard::Closed) => break,
                 Err(e) => {
                     tracing::warn!("analytics notices: {e}");
                     state.analytics.forget().await;

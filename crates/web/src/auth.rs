@@ -140,6 +140,35 @@ impl Limiter {
     }
 }
 
+/// The address a request came from: the peer's, unless the peer is one of
+/// the reverse proxies the settings trust, in which case the address the
+/// proxies recorded in `X-Forwarded-For`, read from the right (the nearest
+/// hop) past every trusted proxy. Entries further left were written by the
+/// client and are never believed; behind a proxy that is not trusted, every
+/// client shares the proxy's address, as before.
+pub(crate) fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|hop| hop.trim().parse::<IpAddr>().ok())
+        .collect::<Vec<_>>();
+    let mut client = peer;
+    for hop in hops.into_iter().rev() {
+        match hop {
+            Some(ip) if trusted.contains(&ip) => client = ip,
+            Some(ip) => return ip,
+            // A hop that is not an address: nothing before it can be trusted.
+            None => return client,
+        }
+    }
+    client
+}
+
 /// The person behind a request, if signed in.
 #[derive(Debug, Clone)]
 pub(crate) struct Viewer {
@@ -384,7 +413,7 @@ pub(crate) async fn login(
     if expected.is_empty() || !constant_time_eq(expected.as_bytes(), form.token.as_bytes()) {
         return again(StatusCode::FORBIDDEN, "Biểu mẫu đăng nhập đã hết hạn. Vui lòng đăng nhập lại.");
     }
-    if !state.limiter.allow(addr.ip()) {
+    if !state.limiter.allow(client_ip(addr.ip(), &headers, &state.settings.trusted_proxies)) {
         return again(StatusCode::TOO_MANY_REQUESTS, "Quá nhiều lần đăng nhập. Vui lòng thử lại sau một phút.");
     }
     // An unknown name, a wrong password and a locked account get the same
@@ -510,6 +539,29 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil")), "/");
         assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn the_client_is_the_peer_unless_a_trusted_proxy_says_otherwise() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let forwarded = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert("x-forwarded-for", v.parse().unwrap());
+            h
+        };
+        let proxy = [ip("127.0.0.1"), ip("10.0.0.2")];
+        // Not from a trusted proxy: the header is the client's own words.
+        assert_eq!(client_ip(ip("203.0.113.9"), &forwarded("198.51.100.1"), &proxy), ip("203.0.113.9"));
+        assert_eq!(client_ip(ip("127.0.0.1"), &forwarded("198.51.100.1"), &[]), ip("127.0.0.1"));
+        // Through the proxy: the nearest address it recorded.
+        assert_eq!(client_ip(ip("127.0.0.1"), &forwarded("198.51.100.1"), &proxy), ip("198.51.100.1"));
+        // A client that writes its own header is named by what the proxy appended.
+        assert_eq!(client_ip(ip("127.0.0.1"), &forwarded("1.2.3.4, 198.51.100.1"), &proxy), ip("198.51.100.1"));
+        // Two trusted hops are passed over.
+        assert_eq!(client_ip(ip("127.0.0.1"), &forwarded("198.51.100.1, 10.0.0.2"), &proxy), ip("198.51.100.1"));
+        // Nothing, or garbage, recorded: the proxy itself.
+        assert_eq!(client_ip(ip("127.0.0.1"), &HeaderMap::new(), &proxy), ip("127.0.0.1"));
+        assert_eq!(client_ip(ip("127.0.0.1"), &forwarded("1.2.3.4, unknown"), &proxy), ip("127.0.0.1"));
     }
 
     #[test]

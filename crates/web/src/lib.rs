@@ -45,6 +45,9 @@ pub struct Settings {
     pub lockout: Duration,
     /// Login attempts allowed per client address per minute.
     pub logins_per_minute: u32,
+    /// The reverse proxies in front of the server, whose `X-Forwarded-For`
+    /// names the client (see `auth::client_ip`); none by default.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Settings {
@@ -55,6 +58,7 @@ impl Default for Settings {
             max_failed_logins: 5,
             lockout: Duration::from_secs(15 * 60),
             logins_per_minute: 20,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -186,9 +190,41 @@ pub async fn app(store: AnyStore, settings: Settings) -> Result<Router, WebError
         .with_state(state))
 }
 
-/// Serves until the process ends.
-pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
-    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await
+/// Serves until `stop` completes; then takes no new connection, lets the
+/// requests in flight finish and returns.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(stop)
+        .await
+}
+
+/// Completes at Ctrl-C or, on Unix, at SIGTERM (what systemd and container
+/// runtimes send to stop a service).
+pub async fn stop_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
 }
 
 /// Headers on every response: no inline script may run, no framing, no

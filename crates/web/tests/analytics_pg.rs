@@ -109,7 +109,7 @@ async fn start(url: &str) -> std::net::SocketAddr {
     let app = kehoach_web::app(store, kehoach_web::Settings::default()).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(kehoach_web::serve(listener, app));
+    tokio::spawn(kehoach_web::serve(listener, app, std::future::pending()));
     addr
 }
 

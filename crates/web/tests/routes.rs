@@ -34,6 +34,11 @@ async fn start() -> Server {
 /// A server over a database `before` has written to (as another process,
 /// an older kehoach or a hand edit may have) before the application starts.
 async fn start_with(before: impl AsyncFnOnce(&AnyStore)) -> Server {
+    start_configured(kehoach_web::Settings::default(), before).await
+}
+
+/// [`start_with`] under settings of the test's own.
+async fn start_configured(settings: kehoach_web::Settings, before: impl AsyncFnOnce(&AnyStore)) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("web.db").display().to_string();
     let store = AnyStore::open(&database).await.unwrap();
@@ -56,10 +61,10 @@ async fn start_with(before: impl AsyncFnOnce(&AnyStore)) -> Server {
         store.create_user(&user, "test").await.unwrap();
     }
     before(&store).await;
-    let app = kehoach_web::app(store, kehoach_web::Settings::default()).await.unwrap();
+    let app = kehoach_web::app(store, settings).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(kehoach_web::serve(listener, app));
+    tokio::spawn(kehoach_web::serve(listener, app, std::future::pending()));
     Server { addr, _dir: dir, database }
 }
 
@@ -168,6 +173,32 @@ async fn login(server: &Server, username: &str, password: &str) -> Result<Sessio
     }
     let csrf = home.hidden("csrf").expect("a signed-in page carries the CSRF token");
     Ok(Session { cookie, csrf })
+}
+
+/// Behind a trusted reverse proxy, login attempts are counted per client as
+/// the proxy names it, not all together under the proxy's address; an
+/// address the client writes itself before the proxy's is not believed.
+#[tokio::test]
+async fn logins_are_limited_per_client_behind_a_trusted_proxy() {
+    let settings = kehoach_web::Settings {
+        logins_per_minute: 2,
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        ..Default::default()
+    };
+    let server = start_configured(settings, async |_| {}).await;
+    let attempt = async |forwarded: &str| {
+        let form = http(&server, "GET", "/login", "", "", &[]).await;
+        let pre = form.cookie("kehoach_login").unwrap();
+        let token = form.hidden("token").unwrap();
+        let body = format!("username=planner&password=wrong-password&token={token}&next=%2F");
+        let headers = [("X-Forwarded-For", forwarded)];
+        http(&server, "POST", "/login", &format!("kehoach_login={pre}"), &body, &headers).await.status
+    };
+    assert_eq!(attempt("198.51.100.1").await, 401);
+    assert_eq!(attempt("198.51.100.1").await, 401);
+    assert_eq!(attempt("198.51.100.1").await, 429, "the third from one client in a minute");
+    assert_eq!(attempt("4.3.2.1, 198.51.100.1").await, 429, "a client's own header changes nothing");
+    assert_eq!(attempt("198.51.100.2").await, 401, "another client is not held back");
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
