@@ -431,4 +431,29 @@ mod tests {
         assert_eq!(Lang::En.t("Năm 2025"), "Year 2025");
         assert_eq!(Lang::En.t("Bến Tre"), "Bến Tre", "what is not interface text stays");
     }
+
+    /// Every literal a template puts through `t(…)` has its English: a
+    /// missing entry would show Vietnamese on an English page.
+    #[test]
+    fn every_interface_string_of_the_templates_has_its_english() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let literal = regex::Regex::new(r#"\bt\("((?:[^"\\]|\\.)*)"\)"#).unwrap();
+        let mut missing = Vec::new();
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for m in literal.captures_iter(&text) {
+                seen += 1;
+                let vi = &m[1];
+                if TABLE.binary_search_by(|(k, _)| (*k).cmp(vi)).is_err() {
+                    missing.push(format!("{}: {vi}", path.file_name().unwrap().to_string_lossy()));
+                }
+            }
+        }
+        assert!(seen > 100, "the templates were read ({seen} strings)");
+        missing.sort();
+        missing.dedup();
+        assert!(missing.is_empty(), "no English for:\n{}", missing.join("\n"));
+    }
 }
