@@ -294,7 +294,21 @@ async fn every_route_checks_role_and_agency_on_the_server() {
         ("GET", "/login", "", [Allowed; 6]),
         ("GET", "/password", "", [Login, Allowed, Allowed, Allowed, Allowed, Allowed]),
         ("GET", "/assets/style.css", "", [Allowed; 6]),
+        ("GET", "/lang/en", "", [Allowed; 6]),
+        // Without the login form's own cookie a sign-in is refused, whoever sends it.
+        ("POST", "/login", "username=planner&password=x&token=x", [Denied; 6]),
+        // A wrong current password: let through, refused on the merits (422).
+        ("POST", "/password", "current=x&new=y&again=y", [Login, Allowed, Allowed, Allowed, Allowed, Allowed]),
+        ("GET", "/plan/import", "", [Login, Allowed, Allowed, Denied, Denied, Denied]),
+        // Not a resolution (422), or no such draft (404): refused on the merits after the role.
+        ("POST", "/plan/import", "", [Login, Allowed, Allowed, Denied, Denied, Denied]),
+        ("GET", "/plan/drafts/999", "", [Login, Allowed, Allowed, Denied, Denied, Denied]),
+        ("POST", "/plan/drafts/999", "action=save&plan_file=x", [Login, Allowed, Allowed, Denied, Denied, Denied]),
+        ("POST", "/reports/template", "", [Login, Allowed, Allowed, Allowed, Denied, Denied]),
+        // Last: it ends the sessions the rows above use.
+        ("POST", "/logout", "", [Allowed; 6]),
     ];
+    every_route_of_the_router_is_in_the_table(table.iter().map(|(m, p, ..)| (*m, *p)));
     let mut failures = Vec::new();
     for (method, path, form, expected) in table {
         let who: Vec<(Option<Role>, Option<&Session>)> =
@@ -305,13 +319,20 @@ async fn every_route_checks_role_and_agency_on_the_server() {
                 (Some(s), "POST") => format!("csrf={}&{form}", s.csrf),
                 _ => form.to_string(),
             };
-            let a = http(&server, method, path, cookie, &body, &[]).await;
+            // The two upload forms are sent as a browser sends them, with a file.
+            let a = if *method == "POST" && ["/plan/import", "/reports/template"].contains(path) {
+                let csrf = session.map_or("", |s| s.csrf.as_str());
+                let (content_type, body) = multipart(csrf, "x.txt", b"x");
+                exchange(&server, method, path, cookie, Some(&content_type), &body, &[]).await
+            } else {
+                http(&server, method, path, cookie, &body, &[]).await
+            };
             let got = if a.to_login() {
                 Login
             } else if a.status == 403 {
                 Denied
-            } else if a.status < 400 || a.status == 409 || a.status == 422 {
-                // 409/422: let through, then refused on the merits.
+            } else if a.status < 400 || [400, 404, 409, 422].contains(&a.status) {
+                // 400/404/409/422: let through, then refused on the merits.
                 Allowed
             } else {
                 panic!("{method} {path} as {role:?}: {} {}", a.status, a.body.chars().take(300).collect::<String>())
@@ -322,6 +343,39 @@ async fn every_route_checks_role_and_agency_on_the_server() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every route and method the router serves has a row in the table above
+/// (read from the router's source: axum cannot list its routes).
+fn every_route_of_the_router_is_in_the_table<'a>(rows: impl Iterator<Item = (&'a str, &'a str)>) {
+    let rows: Vec<(&str, &str)> = rows.map(|(m, p)| (m, p.split('?').next().unwrap())).collect();
+    let source = std::fs::read_to_string(root().join("crates/web/src/lib.rs")).unwrap();
+    let router = &source[source.find("Router::new()").unwrap()..source.find(".fallback(").unwrap()];
+    let route = regex::Regex::new(r#"\.route\(\s*"([^"]+)""#).unwrap();
+    let starts: Vec<(usize, &str)> =
+        route.captures_iter(router).map(|c| (c.get(0).unwrap().start(), c.get(1).unwrap().as_str())).collect();
+    let mut missing = Vec::new();
+    let mut pairs = 0;
+    for (i, (start, pattern)) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).map_or(router.len(), |(s, _)| *s);
+        let handlers = &router[*start..end];
+        for (method, call) in [("GET", "get("), ("POST", "post(")] {
+            if !handlers.contains(call) {
+                continue;
+            }
+            pairs += 1;
+            let matches = |path: &str| {
+                let (want, got): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), path.split('/').collect());
+                (want.len() == got.len() || want.last().is_some_and(|w| w.starts_with("{*")))
+                    && want.iter().zip(&got).all(|(w, g)| w.starts_with('{') || w == g)
+            };
+            if !rows.iter().any(|(m, p)| *m == method && matches(p)) {
+                missing.push(format!("{method} {pattern}"));
+            }
+        }
+    }
+    assert!(pairs > 30, "the router was read ({pairs} pairs)");
+    assert!(missing.is_empty(), "not in the route × role table: {missing:?}");
 }
 
 #[tokio::test]
