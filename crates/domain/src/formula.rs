@@ -504,9 +504,15 @@ mod tests {
         }
 
         #[test]
-        fn deep_nesting_is_refused_not_overflowed(n in 60usize..400) {
+        fn deep_nesting_is_refused_not_overflowed(n in 1usize..400) {
             let text = format!("{}1{}", "(".repeat(n), ")".repeat(n));
-            let _ = text.parse::<Expr>();
+            let parsed = text.parse::<Expr>();
+            if n <= MAX_DEPTH {
+                prop_assert_eq!(parsed.expect("up to the limit it parses").eval(&|_| None).ok(), Some(Decimal::ONE));
+            } else {
+                let e = parsed.expect_err("refused");
+                prop_assert!(e.to_string().contains("nested too deeply"), "{}", e);
+            }
         }
     }
 }
