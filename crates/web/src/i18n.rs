@@ -89,6 +89,10 @@ static TABLE: &[(&str, &str)] = &[
     (". Để trống ô không có số liệu.", ". Leave a field empty when there is no figure."),
     ("Ban đầu", "Original"),
     ("Ban đầu (theo nghị quyết)", "As adopted (original)"),
+    (
+        "Biểu mẫu tải lên không hợp lệ hoặc tệp quá lớn (tối đa 10 MB).",
+        "The upload form is not valid or the file is too large (at most 10 MB).",
+    ),
     ("Biểu nhập số liệu (Excel)", "Data-entry template (Excel)"),
     ("Biểu đã điền (.xlsx)", "Filled-in template (.xlsx)"),
     ("Báo cáo", "Reports"),
@@ -122,6 +126,7 @@ static TABLE: &[(&str, &str)] = &[
     ("Chỉ tiêu đặt ra", "Target set"),
     ("Chỉ tiêu đọc được", "Measures read"),
     ("Chỉ tiêu:", "Target:"),
+    ("Chọn tệp nghị quyết (.docx hoặc .txt).", "Choose the resolution file (.docx or .txt)."),
     ("Chờ duyệt", "Waiting for approval"),
     ("Chờ duyệt:", "Awaiting approval:"),
     ("Chủ trì", "Lead"),
@@ -175,6 +180,10 @@ static TABLE: &[(&str, &str)] = &[
     ("Không có mục nào.", "No entries."),
     ("Không có số liệu chờ duyệt.", "Nothing is waiting for approval."),
     ("Không có số liệu nào.", "No figures."),
+    (
+        "Không nhận được tệp (quá lớn, tối đa 10 MB, hoặc bị ngắt).",
+        "The file did not arrive (too large, at most 10 MB, or cut off).",
+    ),
     ("Không tìm thấy", "Not found"),
     ("Không đạt", "Not achieved"),
     (
