@@ -4,12 +4,11 @@
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use kehoach_domain::access::Action;
 use kehoach_domain::evaluate::Status;
 use kehoach_domain::number::format_vi_rounded;
 use rust_decimal::Decimal;
 
-use crate::auth::Viewer;
+use crate::i18n::Lang;
 
 /// One link of the navigation bar.
 pub(crate) struct NavItem {
@@ -18,11 +17,13 @@ pub(crate) struct NavItem {
     pub active: bool,
 }
 
-/// The frame around every page.
+/// The frame around every page. Built for a signed-in person by
+/// `Viewer::chrome`; for someone unknown (an error before anyone is known)
+/// by [`Chrome::anonymous`].
 pub(crate) struct Chrome {
     /// `vi` or `en`, for `<html lang>`.
     pub lang: &'static str,
-    language: crate::i18n::Lang,
+    language: Lang,
     pub other_lang: &'static str,
     pub other_lang_label: &'static str,
     pub title: String,
@@ -32,36 +33,46 @@ pub(crate) struct Chrome {
     pub nav: Vec<NavItem>,
 }
 
+/// Who a page is for, as the frame shows it.
+pub(crate) struct Who {
+    pub name: String,
+    /// The role's Vietnamese name.
+    pub role: String,
+    pub csrf: String,
+}
+
 impl Chrome {
-    pub fn new(viewer: &Viewer, title: &str, page: &str) -> Self {
-        let mut nav = Vec::new();
-        let mut item = |href, label, key: &str, shown: bool| {
-            if shown {
-                nav.push(NavItem { href, label, active: key == page });
-            }
+    /// The frame of a page titled `title` (Vietnamese, translated here),
+    /// with the links given, the one of `page` marked as the current one.
+    pub fn new(
+        language: Lang,
+        title: &str,
+        page: &str,
+        who: Option<Who>,
+        links: &[(&'static str, &'static str, &str)],
+    ) -> Self {
+        let nav = links.iter().map(|(href, label, key)| NavItem { href, label, active: *key == page }).collect();
+        let other = if language == Lang::Vi { Lang::En } else { Lang::Vi };
+        let (user_name, role, csrf) = match who {
+            Some(w) => (Some(w.name), w.role, w.csrf),
+            None => (None, String::new(), String::new()),
         };
-        let inside = viewer.user.is_some();
-        item("/", "Tổng quan", "overview", inside);
-        item("/tasks", "Nhiệm vụ", "tasks", inside);
-        item("/entry", "Nhập số liệu", "entry", viewer.may(Action::Enter, viewer.agency()));
-        item("/approvals", "Duyệt số liệu", "approvals", viewer.may(Action::Approve, None));
-        item("/reports", "Báo cáo", "reports", inside);
-        item("/plan", "Kế hoạch", "plan", viewer.may(Action::Plan, None));
-        item("/audit", "Nhật ký", "audit", viewer.may(Action::Audit, None));
-        item("/public", "Công khai", "public", true);
-        let language = viewer.lang;
-        let other = if language == crate::i18n::Lang::Vi { crate::i18n::Lang::En } else { crate::i18n::Lang::Vi };
         Self {
             lang: language.code(),
             language,
             other_lang: other.code(),
-            other_lang_label: if other == crate::i18n::Lang::En { "English" } else { "Tiếng Việt" },
+            other_lang_label: if other == Lang::En { "English" } else { "Tiếng Việt" },
             title: language.t(title).into_owned(),
-            user_name: viewer.user.as_ref().map(|u| u.name.clone()),
-            role: viewer.role().map(|r| r.label_vi().to_string()).unwrap_or_default(),
-            csrf: viewer.csrf.clone(),
+            user_name,
+            role,
+            csrf,
             nav,
         }
+    }
+
+    /// The frame for someone not (yet) known: the public page only.
+    pub fn anonymous(language: Lang, title: &str) -> Self {
+        Self::new(language, title, "", None, &[("/public", "Công khai", "public")])
     }
 }
 
@@ -149,4 +160,14 @@ mod collation {
         super::sort_vi(&mut names, |s| s);
         assert_eq!(names, ["An", "Ăn", "Âu", "Bình", "Dương", "Dz", "Đồng Tháp", "Giang"]);
     }
+}
+
+/// Percent-encodes a path for a query string or a link.
+pub(crate) fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

@@ -1,26 +1,23 @@
-//! Signing in and who is asking: Argon2id passwords, sessions kept in the
-//! database under the SHA-256 of the cookie, CSRF tokens on every form,
-//! login limits per address and lockout per account.
+//! Signing in and out: Argon2id passwords (checked on the blocking pool),
+//! the login form with its double-submit token, login limits per client
+//! address and lockout per account, changing one's password, and the
+//! interface language.
 
 use askama::Template;
-use axum::extract::{ConnectInfo, FromRequestParts, State as AxumState};
-use axum::http::request::Parts;
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use kehoach_domain::access::{Action, Role, allowed};
 use kehoach_store::{Accounts, User};
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 use std::time::Instant;
 
-use crate::State;
+use crate::AppState;
+use crate::error::AppError;
 use crate::view::{Chrome, html};
+use crate::viewer::{CsrfForm, LANG_COOKIE, SESSION_COOKIE, Viewer, constant_time_eq, cookie, hex, token_hash};
 
-const SESSION_COOKIE: &str = "kehoach_session";
-/// The interface language (`vi`, `en`); not a secret, read by no script.
-const LANG_COOKIE: &str = "lang";
 /// Before a session exists, the login form's token rides in this cookie
 /// (double submit), so a foreign page cannot log a browser in.
 const LOGIN_COOKIE: &str = "kehoach_login";
@@ -79,34 +76,11 @@ fn random_token() -> String {
     hex(&bytes)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
-}
-
-fn token_hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
-}
-
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
 /// Whether cookies are marked Secure: when configured, or when the request
 /// came over HTTPS through the reverse proxy the README sets up (it says so
 /// in `X-Forwarded-Proto` or `Forwarded`), so that a deployment behind HTTPS
 /// is safe without remembering a setting.
-fn secure(state: &State, headers: &HeaderMap) -> bool {
+fn secure(state: &AppState, headers: &HeaderMap) -> bool {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
     state.settings.secure_cookies
         || text("x-forwarded-proto").split(',').next().is_some_and(|p| p.trim() == "https")
@@ -169,94 +143,6 @@ pub(crate) fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -
     client
 }
 
-/// The person behind a request, if signed in.
-#[derive(Debug, Clone)]
-pub(crate) struct Viewer {
-    pub user: Option<User>,
-    pub csrf: String,
-    /// The interface language chosen (cookie `lang`), Vietnamese by default.
-    pub lang: crate::i18n::Lang,
-}
-
-impl Viewer {
-    pub fn role(&self) -> Option<Role> {
-        self.user.as_ref().map(|u| u.role)
-    }
-
-    pub fn agency(&self) -> Option<&str> {
-        self.user.as_ref().and_then(|u| u.agency.as_deref())
-    }
-
-    pub fn may(&self, action: Action, agency: Option<&str>) -> bool {
-        allowed(self.role(), action, self.agency(), agency)
-    }
-
-    /// Lets the request through, or answers: the login page for someone not
-    /// signed in, 403 for someone whose role or agency does not allow it.
-    pub fn require(&self, action: Action, agency: Option<&str>, next: &str) -> Result<(), Response> {
-        if self.may(action, agency) {
-            Ok(())
-        } else if self.user.is_none() {
-            Err(Redirect::to(&format!("/login?next={}", encode(next))).into_response())
-        } else {
-            Err(crate::pages::forbidden(self))
-        }
-    }
-
-    /// A state-changing form must carry the session's token.
-    pub fn check_csrf(&self, sent: Option<&str>) -> Result<(), Response> {
-        match sent {
-            Some(t) if !self.csrf.is_empty() && constant_time_eq(t.as_bytes(), self.csrf.as_bytes()) => Ok(()),
-            _ => Err((
-                StatusCode::FORBIDDEN,
-                "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Tải lại trang và thử lại.",
-            )
-                .into_response()),
-        }
-    }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// Percent-encodes a path for a query string.
-pub(crate) fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-impl FromRequestParts<State> for Viewer {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &State) -> Result<Self, Self::Rejection> {
-        // A cross-site request never acts as the signed-in user.
-        let cross_site = parts.headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");
-        let lang = cookie(&parts.headers, LANG_COOKIE).and_then(crate::i18n::Lang::from_code).unwrap_or_default();
-        let Some(token) = cookie(&parts.headers, SESSION_COOKIE).filter(|_| !cross_site) else {
-            return Ok(Viewer { user: None, csrf: String::new(), lang });
-        };
-        match state.store.session(&token_hash(token)).await {
-            // A password someone else set is changed before anything else.
-            Ok(Some((user, _))) if user.must_change_password && !may_wait_for_password(parts.uri.path()) => {
-                Err(Redirect::to("/password").into_response())
-            }
-            Ok(Some((user, csrf))) => Ok(Viewer { user: Some(user), csrf, lang }),
-            Ok(None) => Ok(Viewer { user: None, csrf: String::new(), lang }),
-            Err(e) => Err(crate::pages::failure(&e)),
-        }
-    }
-}
-
-/// What someone who must change their password may still reach.
-fn may_wait_for_password(path: &str) -> bool {
-    matches!(path, "/password" | "/logout") || path.starts_with("/lang/")
-}
-
 #[derive(Template)]
 #[template(path = "password.html")]
 struct PasswordPage {
@@ -271,7 +157,7 @@ struct PasswordPage {
 impl PasswordPage {
     fn of(viewer: &Viewer, user: &User, error: Option<&str>) -> Self {
         Self {
-            chrome: Chrome::new(viewer, "Đổi mật khẩu", "password"),
+            chrome: viewer.chrome("Đổi mật khẩu", "password"),
             csrf: viewer.csrf.clone(),
             username: user.username.clone(),
             forced: user.must_change_password,
@@ -280,16 +166,13 @@ impl PasswordPage {
     }
 }
 
-pub(crate) async fn password_form(viewer: Viewer) -> Response {
-    let Some(user) = viewer.user.as_ref() else {
-        return Redirect::to("/login?next=/password").into_response();
-    };
-    html(&PasswordPage::of(&viewer, user, None))
+pub(crate) async fn password_form(viewer: Viewer) -> Result<Response, AppError> {
+    let user = viewer.user.as_ref().ok_or_else(|| AppError::SignIn { next: "/password".into() })?;
+    Ok(html(&PasswordPage::of(&viewer, user, None)))
 }
 
 #[derive(serde::Deserialize)]
 pub(crate) struct PasswordForm {
-    csrf: Option<String>,
     current: String,
     new: String,
     again: String,
@@ -298,42 +181,33 @@ pub(crate) struct PasswordForm {
 /// A signed-in person changes their own password: the current one checked,
 /// the new one twice; the other sessions end, this one goes on.
 pub(crate) async fn change_password(
-    AxumState(state): AxumState<State>,
+    State(state): State<AppState>,
     headers: HeaderMap,
-    viewer: Viewer,
-    axum::Form(form): axum::Form<PasswordForm>,
-) -> Response {
-    let Some(user) = viewer.user.clone() else {
-        return Redirect::to("/login?next=/password").into_response();
-    };
-    if let Err(r) = viewer.check_csrf(form.csrf.as_deref()) {
-        return r;
-    }
-    let again = |error: &str| {
-        (StatusCode::UNPROCESSABLE_ENTITY, html(&PasswordPage::of(&viewer, &user, Some(error)))).into_response()
-    };
+    CsrfForm(viewer, form): CsrfForm<PasswordForm>,
+) -> Result<Response, AppError> {
+    let user = viewer.user.clone().ok_or_else(|| AppError::SignIn { next: "/password".into() })?;
+    let again =
+        |error: &str| AppError::form(StatusCode::UNPROCESSABLE_ENTITY, &PasswordPage::of(&viewer, &user, Some(error)));
     let (current, hash) = (form.current.clone(), user.password_hash.clone());
     if !tokio::task::spawn_blocking(move || verify_password(&current, &hash)).await.unwrap_or(false) {
-        return again("Mật khẩu hiện tại không đúng.");
+        return Err(again("Mật khẩu hiện tại không đúng."));
     }
     if form.new != form.again {
-        return again("Hai lần nhập mật khẩu mới không giống nhau.");
+        return Err(again("Hai lần nhập mật khẩu mới không giống nhau."));
     }
     if let Err(problem) = password_policy(&form.new) {
-        return again(problem.vi());
+        return Err(again(problem.vi()));
     }
     if form.new == form.current {
-        return again("Mật khẩu mới phải khác mật khẩu hiện tại.");
+        return Err(again("Mật khẩu mới phải khác mật khẩu hiện tại."));
     }
     let new = form.new.clone();
     let Ok(hash) = tokio::task::spawn_blocking(move || hash_password(&new)).await else {
-        return again("Không đổi được mật khẩu. Vui lòng thử lại.");
+        return Err(again("Không đổi được mật khẩu. Vui lòng thử lại."));
     };
     let keep = cookie(&headers, SESSION_COOKIE).map(token_hash);
-    if let Err(e) = state.store.set_password(&user.username, &hash, false, keep.as_deref(), &user.username).await {
-        return crate::pages::failure(&e);
-    }
-    Redirect::to("/").into_response()
+    state.store.set_password(&user.username, &hash, false, keep.as_deref(), &user.username).await?;
+    Ok(Redirect::to("/").into_response())
 }
 
 #[derive(Template)]
@@ -364,14 +238,14 @@ fn safe_next(next: Option<&str>) -> String {
 }
 
 pub(crate) async fn login_form(
-    AxumState(state): AxumState<State>,
+    State(state): State<AppState>,
     headers: HeaderMap,
     viewer: Viewer,
-    axum::extract::Query(q): axum::extract::Query<Next>,
+    Query(q): Query<Next>,
 ) -> Response {
     let token = random_token();
     let page = LoginPage {
-        chrome: Chrome::new(&viewer, "Đăng nhập", "login"),
+        chrome: viewer.chrome("Đăng nhập", "login"),
         token: token.clone(),
         username: String::new(),
         next: safe_next(q.next.as_deref()),
@@ -390,24 +264,24 @@ pub(crate) struct LoginForm {
 }
 
 pub(crate) async fn login(
-    AxumState(state): AxumState<State>,
+    State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     viewer: Viewer,
     axum::Form(form): axum::Form<LoginForm>,
-) -> Response {
+) -> Result<Response, AppError> {
     let next = safe_next(form.next.as_deref());
     let again = |status: StatusCode, error: &str| {
         let token = random_token();
         let page = LoginPage {
-            chrome: Chrome::new(&viewer, "Đăng nhập", "login"),
+            chrome: viewer.chrome("Đăng nhập", "login"),
             token: token.clone(),
             username: form.username.clone(),
             next: next.clone(),
             error: Some(error.to_string()),
         };
         let cookie = set_cookie(LOGIN_COOKIE, &token, 3600, secure(&state, &headers));
-        (status, [(header::SET_COOKIE, cookie)], html(&page)).into_response()
+        Ok((status, [(header::SET_COOKIE, cookie)], html(&page)).into_response())
     };
     let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
     if expected.is_empty() || !constant_time_eq(expected.as_bytes(), form.token.as_bytes()) {
@@ -421,10 +295,7 @@ pub(crate) async fn login(
     // learns from it which accounts exist.
     let refused = "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa do nhập sai nhiều lần. \
                    Vui lòng thử lại sau.";
-    let user = match state.store.user(form.username.trim()).await {
-        Ok(u) => u,
-        Err(e) => return crate::pages::failure(&e),
-    };
+    let user = state.store.user(form.username.trim()).await?;
     let hash = user.as_ref().map_or(DUMMY_HASH.to_string(), |u| u.password_hash.clone());
     let password = form.password.clone();
     // Argon2 takes tens of milliseconds of a core: off the async workers.
@@ -443,26 +314,22 @@ pub(crate) async fn login(
         let until = stamp(now + chrono::Duration::from_std(state.settings.lockout).unwrap_or_default());
         let lockout =
             kehoach_store::Lockout { max_failed: state.settings.max_failed_logins, until: &until, now: &stamp(now) };
-        if let Err(e) = state.store.login_failed(&user, &lockout, &from).await {
-            return crate::pages::failure(&e);
-        }
+        state.store.login_failed(&user, &lockout, &from).await?;
         return again(StatusCode::UNAUTHORIZED, refused);
     }
     let token = random_token();
     let expires = now + chrono::Duration::from_std(state.settings.session_length).unwrap_or_default();
     let expires = expires.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    match state.store.login_succeeded(&user, &token_hash(&token), &random_token(), &expires, &from).await {
-        Ok(true) => {}
-        // Locked by attempts made at the same time.
-        Ok(false) => return again(StatusCode::UNAUTHORIZED, refused),
-        Err(e) => return crate::pages::failure(&e),
+    // Refused when locked by attempts made at the same time.
+    if !state.store.login_succeeded(&user, &token_hash(&token), &random_token(), &expires, &from).await? {
+        return again(StatusCode::UNAUTHORIZED, refused);
     }
     let session = set_cookie(SESSION_COOKIE, &token, state.settings.session_length.as_secs(), secure(&state, &headers));
     let clear = set_cookie(LOGIN_COOKIE, "", 0, secure(&state, &headers));
     let mut response = Redirect::to(&next).into_response();
     response.headers_mut().append(header::SET_COOKIE, session.parse().expect("cookie text"));
     response.headers_mut().append(header::SET_COOKIE, clear.parse().expect("cookie text"));
-    response
+    Ok(response)
 }
 
 /// A real Argon2id hash of a password nobody has, checked when the user
@@ -470,43 +337,36 @@ pub(crate) async fn login(
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$ZmFrZWhhc2hmYWtlaGFzaGZha2VoYXNoZmFrZWhhc2g";
 
+/// Nothing but the token.
 #[derive(serde::Deserialize)]
-pub(crate) struct CsrfForm {
-    csrf: Option<String>,
-}
+pub(crate) struct Empty {}
 
 pub(crate) async fn logout(
-    AxumState(state): AxumState<State>,
+    State(state): State<AppState>,
     headers: HeaderMap,
-    viewer: Viewer,
-    axum::Form(form): axum::Form<CsrfForm>,
-) -> Response {
+    CsrfForm(viewer, Empty {}): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
     // Only the signed-in person, from this site, with the form's token, logs
     // out: a request from elsewhere neither ends the session nor clears its
     // cookie.
     let Some(user) = viewer.user.as_ref() else {
-        return Redirect::to("/public").into_response();
+        return Ok(Redirect::to("/public").into_response());
     };
-    if let Err(r) = viewer.check_csrf(form.csrf.as_deref()) {
-        return r;
-    }
-    if let Some(token) = cookie(&headers, SESSION_COOKIE)
-        && let Err(e) = state.store.end_session(&token_hash(token), &user.username).await
-    {
-        return crate::pages::failure(&e);
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        state.store.end_session(&token_hash(token), &user.username).await?;
     }
     let clear = set_cookie(SESSION_COOKIE, "", 0, secure(&state, &headers));
-    ([(header::SET_COOKIE, clear)], Redirect::to("/public")).into_response()
+    Ok(([(header::SET_COOKIE, clear)], Redirect::to("/public")).into_response())
 }
 
 /// Switches the interface language and goes back to the page the link was
 /// on (a path of this site only).
 pub(crate) async fn switch_language(
-    AxumState(state): AxumState<State>,
-    axum::extract::Path(code): axum::extract::Path<String>,
+    State(state): State<AppState>,
+    Path(code): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    let Some(lang) = crate::i18n::Lang::from_code(&code) else { return crate::pages::not_found().await };
+) -> Result<Response, AppError> {
+    let lang = crate::i18n::Lang::from_code(&code).ok_or(AppError::NotFound)?;
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
     let back = headers
         .get(header::REFERER)
@@ -515,7 +375,7 @@ pub(crate) async fn switch_language(
         .and_then(|rest| rest.strip_prefix(host))
         .filter(|_| !host.is_empty());
     let cookie = set_cookie(LANG_COOKIE, lang.code(), 365 * 24 * 3600, secure(&state, &headers));
-    ([(header::SET_COOKIE, cookie)], Redirect::to(&safe_next(back))).into_response()
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&safe_next(back))).into_response())
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! cell named).
 
 use askama::Template;
-use axum::extract::{Multipart, Query, State as AxumState};
+use axum::extract::{Multipart, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kehoach_domain::access::{Action, SubmissionState};
@@ -13,10 +13,12 @@ use kehoach_domain::value::Origin;
 use kehoach_store::{Accounts, Against, Move, Store, StoreError};
 use serde::Deserialize;
 
-use crate::State;
-use crate::auth::Viewer;
-use crate::pages::{PeriodOption, failure, message};
+use super::{PeriodOption, period_options, references};
+use crate::AppState;
+use crate::error::AppError;
+use crate::upload::{Upload, UploadError};
 use crate::view::{Chrome, html};
+use crate::viewer::Viewer;
 
 /// The largest template accepted.
 pub(crate) const MAX_TEMPLATE: usize = 5 * 1024 * 1024;
@@ -33,15 +35,16 @@ struct ReportsPage {
     problems: Vec<String>,
 }
 
-async fn page(state: &State, viewer: &Viewer, status: StatusCode, done: String, problems: Vec<String>) -> Response {
-    let plan = match state.store.plan(state.plan(), Against::Current).await {
-        Ok(p) => p,
-        Err(e) => return failure(&e),
-    };
-    let mut agencies: Vec<(String, String)> = match state.store.agencies().await {
-        Ok(a) => a.into_iter().filter(|a| viewer.may(Action::Enter, Some(&a.code))).map(|a| (a.code, a.name)).collect(),
-        Err(e) => return failure(&e),
-    };
+async fn page(state: &AppState, viewer: &Viewer, done: String, problems: Vec<String>) -> Result<ReportsPage, AppError> {
+    let plan = state.store.plan(state.plan(), Against::Current).await?;
+    let mut agencies: Vec<(String, String)> = state
+        .store
+        .agencies()
+        .await?
+        .into_iter()
+        .filter(|a| viewer.may(Action::Enter, Some(&a.code)))
+        .map(|a| (a.code, a.name))
+        .collect();
     crate::view::sort_vi(&mut agencies, |a| a.1.as_str());
     let today = chrono::Utc::now().date_naive();
     // The latest period already over, the longest of those ending that day
@@ -51,16 +54,21 @@ async fn page(state: &State, viewer: &Viewer, status: StatusCode, done: String, 
         .filter(|p| p.calendar().1 <= today)
         .max_by_key(|p| (p.calendar().1, p.calendar().1 - p.calendar().0))
         .unwrap_or(Period::Month(plan.year, 1));
-    let periods = crate::pages::period_options(plan.year, current);
-    let page = ReportsPage { chrome: Chrome::new(viewer, "Báo cáo", "reports"), periods, agencies, done, problems };
-    (status, html(&page)).into_response()
+    let periods = period_options(plan.year, current);
+    Ok(ReportsPage { chrome: viewer.chrome("Báo cáo", "reports"), periods, agencies, done, problems })
 }
 
-pub(crate) async fn reports(AxumState(state): AxumState<State>, viewer: Viewer) -> Response {
-    if let Err(r) = viewer.require(Action::Read, None, "/reports") {
-        return r;
+/// The reports page refusing an upload, answered `status`, saying why.
+async fn refused(state: &AppState, viewer: &Viewer, status: StatusCode, problems: Vec<String>) -> AppError {
+    match page(state, viewer, String::new(), problems).await {
+        Ok(p) => AppError::form(status, &p),
+        Err(e) => e,
     }
-    page(&state, &viewer, StatusCode::OK, String::new(), Vec::new()).await
+}
+
+pub(crate) async fn reports(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
+    viewer.require(Action::Read, None, "/reports")?;
+    Ok(html(&page(&state, &viewer, String::new(), Vec::new()).await?))
 }
 
 #[derive(Deserialize)]
@@ -92,15 +100,13 @@ fn attachment(bytes: Vec<u8>, mime: &'static str, name: &str) -> Response {
 
 /// `/reports/download?period=2025-H1&format=docx`.
 pub(crate) async fn download(
-    AxumState(state): AxumState<State>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Query(q): Query<Download>,
-) -> Response {
-    if let Err(r) = viewer.require(Action::Read, None, "/reports") {
-        return r;
-    }
+) -> Result<Response, AppError> {
+    viewer.require(Action::Read, None, "/reports")?;
     let Some(period) = q.period.as_deref().and_then(|p| p.parse::<Period>().ok()) else {
-        return message(&viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", "Chọn kỳ báo cáo.");
+        return Err(viewer.refuse(StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", "Chọn kỳ báo cáo."));
     };
     let against = if q.against.as_deref() == Some("original") { Against::Original } else { Against::Current };
     let request = kehoach_report::Request {
@@ -112,16 +118,13 @@ pub(crate) async fn download(
     };
     // The figures of record of the application's engine; the guard is dropped
     // before typesetting.
-    let engine = match state.analytics.engine(&state.store, state.plan()).await {
-        Ok(e) => e,
-        Err(e) => return failure(&e),
-    };
+    let engine = state.analytics.engine(&state.store, state.plan()).await?;
     let gathered = kehoach_report::gather(&state.store, &request, Some(&engine)).await;
     drop(engine);
     let report = match gathered {
         Ok(r) => r,
-        Err(kehoach_report::GatherError::Store(e)) => return failure(&e),
-        Err(e) => return message(&viewer, StatusCode::BAD_REQUEST, "Không lập được báo cáo", &e.to_string()),
+        Err(kehoach_report::GatherError::Store(e)) => return Err(e.into()),
+        Err(e) => return Err(viewer.refuse(StatusCode::BAD_REQUEST, "Không lập được báo cáo", &e.to_string())),
     };
     let format = q.format.unwrap_or_default();
     let stem = format!("bao-cao-{period}");
@@ -140,9 +143,9 @@ pub(crate) async fn download(
     })
     .await;
     match made {
-        Ok(Ok((bytes, mime, ext))) => attachment(bytes, mime, &format!("{stem}.{ext}")),
-        Ok(Err(e)) => message(&viewer, StatusCode::BAD_REQUEST, "Không lập được báo cáo", &e),
-        Err(e) => message(&viewer, StatusCode::INTERNAL_SERVER_ERROR, "Không lập được báo cáo", &e.to_string()),
+        Ok(Ok((bytes, mime, ext))) => Ok(attachment(bytes, mime, &format!("{stem}.{ext}"))),
+        Ok(Err(e)) => Err(viewer.refuse(StatusCode::BAD_REQUEST, "Không lập được báo cáo", &e)),
+        Err(e) => Err(viewer.refuse(StatusCode::INTERNAL_SERVER_ERROR, "Không lập được báo cáo", &e.to_string())),
     }
 }
 
@@ -154,30 +157,28 @@ pub(crate) struct TemplateQuery {
 
 /// `/reports/template?agency=SCT&period=2025-Q1`: the agency's workbook.
 pub(crate) async fn template(
-    AxumState(state): AxumState<State>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Query(q): Query<TemplateQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     let agency = q.agency.unwrap_or_default();
-    if let Err(r) = viewer.require(Action::Enter, Some(&agency), "/reports") {
-        return r;
-    }
+    viewer.require(Action::Enter, Some(&agency), "/reports")?;
     let Some(period) = q.period.as_deref().and_then(|p| p.parse::<Period>().ok()) else {
-        return message(&viewer, StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", "Chọn kỳ báo cáo.");
+        return Err(viewer.refuse(StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", "Chọn kỳ báo cáo."));
     };
+    let cannot = |status, why: String| viewer.refuse(status, "Không lập được biểu nhập", &why);
     let spec = match kehoach_report::gather::template_spec(&state.store, state.plan(), &agency, period).await {
         Ok(s) => s,
-        Err(kehoach_report::gather::TemplateError::Store(e)) => return failure(&e),
-        Err(e) => return message(&viewer, StatusCode::BAD_REQUEST, "Không lập được biểu nhập", &e.to_string()),
+        Err(kehoach_report::gather::TemplateError::Store(e)) => return Err(e.into()),
+        Err(e) => return Err(cannot(StatusCode::BAD_REQUEST, e.to_string())),
     };
-    match kehoach_report::template::write(&spec) {
-        Ok(bytes) => attachment(
-            bytes,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            &format!("bieu-nhap-{}-{period}.xlsx", spec.agency),
-        ),
-        Err(e) => message(&viewer, StatusCode::INTERNAL_SERVER_ERROR, "Không lập được biểu nhập", &e.to_string()),
-    }
+    let bytes =
+        kehoach_report::template::write(&spec).map_err(|e| cannot(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    Ok(attachment(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!("bieu-nhap-{}-{period}.xlsx", spec.agency),
+    ))
 }
 
 /// A filled template uploaded: the uploader's right to enter figures is
@@ -187,31 +188,28 @@ pub(crate) async fn template(
 /// sheet claims; its figures become the agency's draft or submission (as
 /// the uploader chose), stored with the workflow move in one transaction,
 /// each checked for a conflict like the entry form's.
-pub(crate) async fn upload(AxumState(state): AxumState<State>, viewer: Viewer, mut form: Multipart) -> Response {
-    if viewer.user.is_none() {
-        return axum::response::Redirect::to("/login?next=%2Freports").into_response();
-    }
+pub(crate) async fn upload(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    form: Multipart,
+) -> Result<Response, AppError> {
     // A reporter enters for their own agency; planners and administrators
     // for any; nobody else opens a workbook here.
-    if !viewer.may(Action::Enter, viewer.agency()) {
-        return crate::pages::forbidden(&viewer);
-    }
-    let crate::drafts::Upload { csrf, file, action } = match crate::drafts::read_upload(&mut form).await {
+    viewer.require(Action::Enter, viewer.agency(), "/reports")?;
+    let Upload { file, action } = match Upload::read(form, &viewer).await? {
         Ok(parts) => parts,
-        Err(crate::drafts::UploadError::TooLarge) => {
+        Err(UploadError::TooLarge) => {
             let problem = "Không nhận được tệp (quá lớn, tối đa 5 MB, hoặc bị ngắt).".to_string();
-            return page(&state, &viewer, StatusCode::PAYLOAD_TOO_LARGE, String::new(), vec![problem]).await;
+            return Err(refused(&state, &viewer, StatusCode::PAYLOAD_TOO_LARGE, vec![problem]).await);
         }
-        Err(crate::drafts::UploadError::Malformed) => {
+        Err(UploadError::Malformed) => {
             let problem = "Biểu mẫu tải lên không hợp lệ hoặc tệp quá lớn (tối đa 5 MB).".to_string();
-            return page(&state, &viewer, StatusCode::BAD_REQUEST, String::new(), vec![problem]).await;
+            return Err(refused(&state, &viewer, StatusCode::BAD_REQUEST, vec![problem]).await);
         }
     };
-    if let Err(r) = viewer.check_csrf(csrf.as_deref()) {
-        return r;
-    }
-    let refuse =
-        |problems: Vec<String>| page(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, String::new(), problems);
+    let refuse = async |problems: Vec<String>| -> Result<Response, AppError> {
+        Err(refused(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, problems).await)
+    };
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return refuse(vec!["Chọn tệp biểu nhập đã điền (.xlsx).".into()]).await;
     };
@@ -228,35 +226,31 @@ pub(crate) async fn upload(AxumState(state): AxumState<State>, viewer: Viewer, m
     let agency = viewer.agency().unwrap_or(&header.agency).to_string();
     let spec = match kehoach_report::gather::template_spec(&state.store, state.plan(), &agency, header.period).await {
         Ok(spec) => spec,
-        Err(kehoach_report::gather::TemplateError::Store(e)) => return failure(&e),
+        Err(kehoach_report::gather::TemplateError::Store(e)) => return Err(e.into()),
         Err(e) => {
             return refuse(vec![format!("“{name}”: chưa nhập số liệu nào: {e}")]).await;
         }
     };
-    let plan = match state.store.plan(state.plan(), Against::Current).await {
-        Ok(p) => p,
-        Err(e) => return failure(&e),
-    };
+    let plan = state.store.plan(state.plan(), Against::Current).await?;
     let read = match kehoach_report::template::read(&bytes, &plan, &spec) {
         Ok(r) => r,
         Err(r) => return refuse(rejected(r)).await,
     };
     // A figure far from the unit's earlier ones comes only with a note.
-    let released: std::collections::HashMap<(String, Period), rust_decimal::Decimal> =
-        match state.store.released_values(state.plan()).await {
-            Ok(values) => values
-                .into_iter()
-                .filter(|v| v.org_unit == spec.unit && v.origin != Origin::Illustrative)
-                .map(|v| ((v.measure, v.period), v.value))
-                .collect(),
-            Err(e) => return failure(&e),
-        };
+    let released: std::collections::HashMap<(String, Period), rust_decimal::Decimal> = state
+        .store
+        .released_values(state.plan())
+        .await?
+        .into_iter()
+        .filter(|v| v.org_unit == spec.unit && v.origin != Origin::Illustrative)
+        .map(|v| ((v.measure, v.period), v.value))
+        .collect();
     let unlikely: Vec<String> = read
         .figures
         .iter()
         .filter(|f| f.note.is_empty())
         .filter_map(|f| {
-            let refs = crate::pages::references(&released, &f.measure, read.period);
+            let refs = references(&released, &f.measure, read.period);
             kehoach_domain::value::unlikely(f.value, &refs).map(|why| {
                 format!(
                     "sheet “{}”, cell {}: {why}: ghi lý do vào cột Ghi chú",
@@ -275,18 +269,15 @@ pub(crate) async fn upload(AxumState(state): AxumState<State>, viewer: Viewer, m
     let values = read.new_values(Origin::Entered, Some(&spec.agency));
     if values.is_empty() {
         let done = format!("“{name}” không có ô số liệu nào được điền: không có gì để nhập.");
-        return page(&state, &viewer, StatusCode::OK, done, Vec::new()).await;
+        return Ok(html(&page(&state, &viewer, done, Vec::new()).await?));
     }
     let submit = action.as_deref() == Some("submit");
-    let current = match state.store.submission_history(state.plan(), &spec.agency, read.period).await {
-        Ok(h) => h.last().map_or(0, |s| s.version),
-        Err(e) => return failure(&e),
-    };
+    let current =
+        state.store.submission_history(state.plan(), &spec.agency, read.period).await?.last().map_or(0, |s| s.version);
     let to = if submit { SubmissionState::Submitted } else { SubmissionState::Draft };
     let step =
         Move { agency: &spec.agency, period: read.period, to, comment: "", expected_version: current, seen: None };
-    let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
-    match state.enter(&values, Some(&step), &by).await {
+    match state.enter(&values, Some(&step), &viewer.username()).await {
         Ok(_) => {
             let mut done = format!(
                 "Đã nhập {} số liệu của {} cho {} từ “{name}”: {}.",
@@ -301,7 +292,7 @@ pub(crate) async fn upload(AxumState(state): AxumState<State>, viewer: Viewer, m
                     read.converted.join(", ")
                 ));
             }
-            page(&state, &viewer, StatusCode::OK, done, Vec::new()).await
+            Ok(html(&page(&state, &viewer, done, Vec::new()).await?))
         }
         Err(StoreError::Conflict { measure, period, .. }) => refuse(vec![format!(
             "Chưa nhập số liệu nào: chỉ tiêu {measure} kỳ {period} đã có số liệu mới hơn số biểu này ghi nhận lúc lập. \
@@ -317,7 +308,7 @@ pub(crate) async fn upload(AxumState(state): AxumState<State>, viewer: Viewer, m
             .await
         }
         Err(e @ StoreError::Invalid(_)) => refuse(vec![format!("Chưa nhập số liệu nào: {e}")]).await,
-        Err(e) => failure(&e),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -2,7 +2,7 @@
 //! the draft beside the source text, correct the plan file, confirm it.
 
 use askama::Template;
-use axum::extract::{Multipart, Path, State as AxumState};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kehoach_domain::access::Action;
@@ -10,10 +10,11 @@ use kehoach_domain::check::{Severity, check};
 use kehoach_domain::org::OrgUnit;
 use kehoach_store::{Draft, Drafts};
 
-use crate::State;
-use crate::auth::Viewer;
-use crate::pages::{failure, not_found};
+use crate::AppState;
+use crate::error::AppError;
+use crate::upload::{Upload, UploadError};
 use crate::view::{Chrome, html, when};
+use crate::viewer::{CsrfForm, Viewer};
 
 #[derive(Template)]
 #[template(path = "import.html")]
@@ -23,11 +24,17 @@ struct ImportPage {
     problem: String,
 }
 
-async fn import_page(state: &State, viewer: &Viewer, status: StatusCode, problem: &str) -> Response {
-    let drafts = match state.store.drafts().await {
-        Ok(d) => d,
-        Err(e) => return failure(&e),
-    };
+/// The import page; with a `problem`, answered `status` (the upload form
+/// refused, saying why).
+async fn import_page(state: &AppState, viewer: &Viewer, status: StatusCode, problem: &str) -> AppError {
+    match import_page_of(state, viewer, problem).await {
+        Ok(page) => AppError::form(status, &page),
+        Err(e) => e,
+    }
+}
+
+async fn import_page_of(state: &AppState, viewer: &Viewer, problem: &str) -> Result<ImportPage, AppError> {
+    let drafts = state.store.drafts().await?;
     let rows = drafts
         .into_iter()
         .map(|d| {
@@ -36,49 +43,37 @@ async fn import_page(state: &State, viewer: &Viewer, status: StatusCode, problem
             (d.id, d.file_name, d.created_by, when(&d.created_at), confirmed)
         })
         .collect();
-    let page =
-        ImportPage {
-            chrome: Chrome::new(viewer, "Đọc nghị quyết", "plan"), drafts: rows, problem: problem.into()
-        };
-    (status, html(&page)).into_response()
+    Ok(ImportPage { chrome: viewer.chrome("Đọc nghị quyết", "plan"), drafts: rows, problem: problem.into() })
 }
 
-pub(crate) async fn import_form(AxumState(state): AxumState<State>, viewer: Viewer) -> Response {
-    if let Err(r) = viewer.require(Action::Plan, None, "/plan/import") {
-        return r;
-    }
-    import_page(&state, &viewer, StatusCode::OK, "").await
+pub(crate) async fn import_form(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
+    viewer.require(Action::Plan, None, "/plan/import")?;
+    Ok(html(&import_page_of(&state, &viewer, "").await?))
 }
 
 /// The largest resolution accepted (a DOCX with tables is well under this).
 pub(crate) const MAX_UPLOAD: usize = 10 * 1024 * 1024;
 
-pub(crate) async fn upload(AxumState(state): AxumState<State>, viewer: Viewer, mut form: Multipart) -> Response {
-    if let Err(r) = viewer.require(Action::Plan, None, "/plan/import") {
-        return r;
-    }
-    let Upload { csrf, file, .. } = match read_upload(&mut form).await {
+pub(crate) async fn upload(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    form: Multipart,
+) -> Result<Response, AppError> {
+    viewer.require(Action::Plan, None, "/plan/import")?;
+    let Upload { file, .. } = match Upload::read(form, &viewer).await? {
         Ok(parts) => parts,
         Err(UploadError::TooLarge) => {
             let problem = "Không nhận được tệp (quá lớn, tối đa 10 MB, hoặc bị ngắt).";
-            return import_page(&state, &viewer, StatusCode::PAYLOAD_TOO_LARGE, problem).await;
+            return Err(import_page(&state, &viewer, StatusCode::PAYLOAD_TOO_LARGE, problem).await);
         }
         Err(UploadError::Malformed) => {
             let problem = "Biểu mẫu tải lên không hợp lệ hoặc tệp quá lớn (tối đa 10 MB).";
-            return import_page(&state, &viewer, StatusCode::BAD_REQUEST, problem).await;
+            return Err(import_page(&state, &viewer, StatusCode::BAD_REQUEST, problem).await);
         }
     };
-    if let Err(r) = viewer.check_csrf(csrf.as_deref()) {
-        return r;
-    }
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return import_page(
-            &state,
-            &viewer,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Chọn tệp nghị quyết (.docx hoặc .txt).",
-        )
-        .await;
+        let problem = "Chọn tệp nghị quyết (.docx hoặc .txt).";
+        return Err(import_page(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, problem).await);
     };
     let imported = match read_resolution(&state, bytes).await {
         Ok(Ok(i)) => i,
@@ -87,17 +82,17 @@ pub(crate) async fn upload(AxumState(state): AxumState<State>, viewer: Viewer, m
                 crate::i18n::Lang::Vi => format!("Không đọc được “{name}”: {}. Chưa có gì được lưu.", vietnamese(&e)),
                 crate::i18n::Lang::En => format!("Could not read “{name}”: {e}. Nothing was saved."),
             };
-            return import_page(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, &problem).await;
+            return Err(import_page(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, &problem).await);
         }
-        Err(busy) => return import_page(&state, &viewer, StatusCode::SERVICE_UNAVAILABLE, busy).await,
+        Err(busy) => return Err(import_page(&state, &viewer, StatusCode::SERVICE_UNAVAILABLE, busy).await),
     };
     let mut plan = imported.plan;
     plan.document.file = Some(name.clone());
-    let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
-    match state.store.create_draft(&name, &imported.source, &kehoach_planfile::to_toml(&plan), &by).await {
-        Ok(id) => Redirect::to(&format!("/plan/drafts/{id}")).into_response(),
-        Err(e) => failure(&e),
-    }
+    let id = state
+        .store
+        .create_draft(&name, &imported.source, &kehoach_planfile::to_toml(&plan), &viewer.username())
+        .await?;
+    Ok(Redirect::to(&format!("/plan/drafts/{id}")).into_response())
 }
 
 /// How long a resolution may take to read, and to wait for the one being
@@ -110,7 +105,7 @@ const READING_TIME: std::time::Duration = std::time::Duration::from_secs(20);
 /// that uploads never hold the async workers and every other page answers
 /// meanwhile. The outer error is the answer when it took too long.
 async fn read_resolution(
-    state: &State,
+    state: &AppState,
     bytes: axum::body::Bytes,
 ) -> Result<Result<kehoach_import::Imported, kehoach_import::ImportError>, &'static str> {
     let busy = "Hệ thống đang đọc một nghị quyết khác. Vui lòng thử lại sau ít phút; chưa có gì được lưu.";
@@ -166,43 +161,6 @@ fn vietnamese(e: &kehoach_import::ImportError) -> String {
         E::Docx(D::TooLarge { part, .. }) => format!("phần {part} của tệp DOCX quá lớn khi giải nén"),
         E::Docx(D::MissingDocument) => "tệp không phải văn bản Word (thiếu word/document.xml)".into(),
         E::Docx(other) => format!("tệp DOCX bị hỏng hoặc không đọc được ({other})"),
-    }
-}
-
-/// Why an upload form could not be read.
-pub(crate) enum UploadError {
-    /// The file did not arrive whole (over the size limit, or cut off).
-    TooLarge,
-    /// Not a multipart form.
-    Malformed,
-}
-
-/// An upload form as read: its CSRF token, its one file (name, bytes) and
-/// the choice of its button (`action`), if any.
-pub(crate) struct Upload {
-    pub csrf: Option<String>,
-    pub file: Option<(String, axum::body::Bytes)>,
-    pub action: Option<String>,
-}
-
-/// Reads an upload form.
-pub(crate) async fn read_upload(form: &mut Multipart) -> Result<Upload, UploadError> {
-    let mut upload = Upload { csrf: None, file: None, action: None };
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("csrf") => upload.csrf = field.text().await.ok(),
-                Some("action") => upload.action = field.text().await.ok(),
-                Some("file") => {
-                    let name = field.file_name().unwrap_or("tep").to_string();
-                    let bytes = field.bytes().await.map_err(|_| UploadError::TooLarge)?;
-                    upload.file = Some((name, bytes));
-                }
-                _ => {}
-            },
-            Ok(None) => return Ok(upload),
-            Err(_) => return Err(UploadError::Malformed),
-        }
     }
 }
 
@@ -285,7 +243,7 @@ fn draft_page(viewer: &Viewer, draft: &Draft, typed: Option<&str>, problem: &str
         .collect();
     let errors = findings.iter().filter(|(s, _, _)| s == "Lỗi").count();
     DraftPage {
-        chrome: Chrome::new(viewer, &format!("Rà soát {}", draft.file_name), "plan"),
+        chrome: viewer.chrome(&format!("Rà soát {}", draft.file_name), "plan"),
         id: draft.id,
         file_name: draft.file_name.clone(),
         region,
@@ -302,8 +260,9 @@ fn draft_page(viewer: &Viewer, draft: &Draft, typed: Option<&str>, problem: &str
     }
 }
 
-async fn load(state: &State, id: i64) -> Result<Option<Draft>, Response> {
-    state.store.draft(id).await.map_err(|e| failure(&e))
+/// A draft by its number, or not found.
+async fn load(state: &AppState, id: i64) -> Result<Draft, AppError> {
+    state.store.draft(id).await?.ok_or(AppError::NotFound)
 }
 
 #[derive(serde::Deserialize)]
@@ -312,64 +271,45 @@ pub(crate) struct Saved {
 }
 
 pub(crate) async fn review(
-    AxumState(state): AxumState<State>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
-    axum::extract::Query(q): axum::extract::Query<Saved>,
-) -> Response {
-    if let Err(r) = viewer.require(Action::Plan, None, "/plan/import") {
-        return r;
-    }
-    let draft = match load(&state, id).await {
-        Ok(Some(d)) => d,
-        Ok(None) => return not_found().await,
-        Err(r) => return r,
-    };
+    Query(q): Query<Saved>,
+) -> Result<Response, AppError> {
+    viewer.require(Action::Plan, None, "/plan/import")?;
+    let draft = load(&state, id).await?;
     let flash = if q.saved.is_some() { "Đã lưu bản sửa." } else { "" };
-    html(&draft_page(&viewer, &draft, None, "", flash))
+    Ok(html(&draft_page(&viewer, &draft, None, "", flash)))
 }
 
 #[derive(serde::Deserialize)]
 pub(crate) struct PlanFileForm {
-    csrf: Option<String>,
     plan_file: String,
     action: Option<String>,
 }
 
 pub(crate) async fn save(
-    AxumState(state): AxumState<State>,
-    viewer: Viewer,
+    State(state): State<AppState>,
     Path(id): Path<i64>,
-    axum::Form(form): axum::Form<PlanFileForm>,
-) -> Response {
-    if let Err(r) = viewer.require(Action::Plan, None, "/plan/import") {
-        return r;
-    }
-    if let Err(r) = viewer.check_csrf(form.csrf.as_deref()) {
-        return r;
-    }
-    let draft = match load(&state, id).await {
-        Ok(Some(d)) => d,
-        Ok(None) => return not_found().await,
-        Err(r) => return r,
-    };
+    CsrfForm(viewer, form): CsrfForm<PlanFileForm>,
+) -> Result<Response, AppError> {
+    viewer.require(Action::Plan, None, "/plan/import")?;
+    let draft = load(&state, id).await?;
     let refuse = |problem: &str| {
-        (StatusCode::UNPROCESSABLE_ENTITY, html(&draft_page(&viewer, &draft, Some(&form.plan_file), problem, "")))
-            .into_response()
+        AppError::form(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &draft_page(&viewer, &draft, Some(&form.plan_file), problem, ""),
+        )
     };
     if draft.plan_id.is_some() {
-        return refuse("Bản nháp này đã được xác nhận; tải nghị quyết lên lại nếu cần sửa.");
+        return Err(refuse("Bản nháp này đã được xác nhận; tải nghị quyết lên lại nếu cần sửa."));
     }
-    let plan = match kehoach_planfile::from_toml(&form.plan_file) {
-        Ok(p) => p,
-        Err(e) => return refuse(&format!("Tệp kế hoạch chưa đúng: {e}. Chưa có gì được lưu.")),
-    };
-    let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
-    if let Err(e) = state.store.update_draft(id, &form.plan_file, &by).await {
-        return failure(&e);
-    }
+    let plan = kehoach_planfile::from_toml(&form.plan_file)
+        .map_err(|e| refuse(&format!("Tệp kế hoạch chưa đúng: {e}. Chưa có gì được lưu.")))?;
+    let by = viewer.username();
+    state.store.update_draft(id, &form.plan_file, &by).await?;
     if form.action.as_deref() != Some("confirm") {
-        return Redirect::to(&format!("/plan/drafts/{id}?saved=1")).into_response();
+        return Ok(Redirect::to(&format!("/plan/drafts/{id}?saved=1")).into_response());
     }
     let errors: Vec<String> = check(&plan)
         .into_iter()
@@ -377,19 +317,12 @@ pub(crate) async fn save(
         .map(|f| format!("{}: {}", f.key, f.message))
         .collect();
     if !errors.is_empty() {
-        return refuse(&format!("Còn {} lỗi phải sửa trước khi xác nhận: {}", errors.len(), errors.join("; ")));
+        return Err(refuse(&format!("Còn {} lỗi phải sửa trước khi xác nhận: {}", errors.len(), errors.join("; "))));
     }
-    let units = match kehoach_store::Store::org_units(&state.store).await {
-        Ok(u) => u,
-        Err(e) => return failure(&e),
-    };
+    let units = kehoach_store::Store::org_units(&state.store).await?;
     let province =
         kehoach_domain::org::find(&units, &plan.region).cloned().unwrap_or_else(|| OrgUnit::province(&plan.region));
-    match state.store.confirm_draft(id, &plan, &province, &by).await {
-        Ok(plan_id) => {
-            state.follow(plan_id);
-            Redirect::to("/plan?saved=confirmed").into_response()
-        }
-        Err(e) => failure(&e),
-    }
+    let plan_id = state.store.confirm_draft(id, &plan, &province, &by).await?;
+    state.follow(plan_id);
+    Ok(Redirect::to("/plan?saved=confirmed").into_response())
 }

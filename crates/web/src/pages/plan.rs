@@ -3,7 +3,7 @@
 //! administrators only.
 
 use askama::Template;
-use axum::extract::{Path, State as AxumState};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -14,10 +14,10 @@ use kehoach_domain::org::{Agency, Assignment};
 use kehoach_store::{Against, Revision, Store, StoreError};
 use std::collections::HashMap;
 
-use crate::State;
-use crate::auth::Viewer;
-use crate::pages::failure;
-use crate::view::{Chrome, html};
+use crate::AppState;
+use crate::error::AppError;
+use crate::view::{Chrome, encode, html};
+use crate::viewer::{CsrfForm, Viewer};
 
 /// The comparators a decision can set, as the form offers them.
 const CHOICES: [(Comparator, &str); 9] = [
@@ -48,7 +48,6 @@ struct Row {
 
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 pub(crate) struct RevisionForm {
-    csrf: Option<String>,
     #[serde(default)]
     comparator: String,
     #[serde(default)]
@@ -77,72 +76,74 @@ struct PlanPage {
     flash: String,
 }
 
-async fn page(state: &State, viewer: &Viewer, refused: Option<(&str, RevisionForm, String)>, flash: &str) -> Response {
-    let result: Result<PlanPage, StoreError> = async {
-        let plan = state.store.plan(state.plan(), Against::Current).await?;
-        let assignments: HashMap<String, Assignment> =
-            state.store.assignments(state.plan()).await?.into_iter().map(|a| (a.measure.clone(), a)).collect();
-        let mut rows = Vec::new();
-        for m in plan.measures() {
-            let versions = state.store.measure_history(state.plan(), &m.key).await?.len() as u32;
-            let (form, error, open) = match &refused {
-                Some((key, form, error)) if *key == m.key => (form.clone(), error.clone(), true),
-                _ => (
-                    RevisionForm { comparator: m.comparator.as_str().to_string(), ..RevisionForm::default() },
-                    String::new(),
-                    false,
-                ),
-            };
-            rows.push(Row {
-                key: m.key.clone(),
-                name: m.name.clone(),
-                target: m.target_text(),
-                versions,
-                lead: assignments.get(&m.key).map(|a| a.lead.clone()).unwrap_or_default(),
-                contributors: assignments.get(&m.key).map(|a| a.contributors.clone()).unwrap_or_default(),
-                form,
-                error,
-                open,
-            });
-        }
-        Ok(PlanPage {
-            chrome: Chrome::new(viewer, "Quản lý kế hoạch", "plan"),
-            region: plan.region.clone(),
-            year: plan.year,
-            rows,
-            agencies: {
-                let mut a = state.store.agencies().await?;
-                crate::view::sort_vi(&mut a, |a| a.name.as_str());
-                a
-            },
-            units: {
-                let mut units: Vec<(String, String)> = state
-                    .store
-                    .org_units()
-                    .await?
-                    .into_iter()
-                    .filter(|u| {
-                        matches!(
-                            u.level,
-                            kehoach_domain::org::OrgLevel::District | kehoach_domain::org::OrgLevel::Commune
-                        )
-                    })
-                    .map(|u| (u.code, u.name))
-                    .collect();
-                crate::view::sort_vi(&mut units, |u| u.1.as_str());
-                units
-            },
-            choices: CHOICES.iter().map(|(c, label)| (c.as_str(), *label)).collect(),
-            flash: flash.to_string(),
-        })
+/// The plan page; with `refused`, one measure's form open again with what
+/// was typed and why it was refused.
+async fn page(
+    state: &AppState,
+    viewer: &Viewer,
+    refused: Option<(&str, RevisionForm, String)>,
+    flash: &str,
+) -> Result<PlanPage, StoreError> {
+    let plan = state.store.plan(state.plan(), Against::Current).await?;
+    let assignments: HashMap<String, Assignment> =
+        state.store.assignments(state.plan()).await?.into_iter().map(|a| (a.measure.clone(), a)).collect();
+    let mut rows = Vec::new();
+    for m in plan.measures() {
+        let versions = state.store.measure_history(state.plan(), &m.key).await?.len() as u32;
+        let (form, error, open) = match &refused {
+            Some((key, form, error)) if *key == m.key => (form.clone(), error.clone(), true),
+            _ => (
+                RevisionForm { comparator: m.comparator.as_str().to_string(), ..RevisionForm::default() },
+                String::new(),
+                false,
+            ),
+        };
+        rows.push(Row {
+            key: m.key.clone(),
+            name: m.name.clone(),
+            target: m.target_text(),
+            versions,
+            lead: assignments.get(&m.key).map(|a| a.lead.clone()).unwrap_or_default(),
+            contributors: assignments.get(&m.key).map(|a| a.contributors.clone()).unwrap_or_default(),
+            form,
+            error,
+            open,
+        });
     }
-    .await;
-    match result {
-        Ok(p) => {
-            let status = if refused.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-            (status, html(&p)).into_response()
-        }
-        Err(e) => failure(&e),
+    Ok(PlanPage {
+        chrome: viewer.chrome("Quản lý kế hoạch", "plan"),
+        region: plan.region.clone(),
+        year: plan.year,
+        rows,
+        agencies: {
+            let mut a = state.store.agencies().await?;
+            crate::view::sort_vi(&mut a, |a| a.name.as_str());
+            a
+        },
+        units: {
+            let mut units: Vec<(String, String)> = state
+                .store
+                .org_units()
+                .await?
+                .into_iter()
+                .filter(|u| {
+                    matches!(u.level, kehoach_domain::org::OrgLevel::District | kehoach_domain::org::OrgLevel::Commune)
+                })
+                .map(|u| (u.code, u.name))
+                .collect();
+            crate::view::sort_vi(&mut units, |u| u.1.as_str());
+            units
+        },
+        choices: CHOICES.iter().map(|(c, label)| (c.as_str(), *label)).collect(),
+        flash: flash.to_string(),
+    })
+}
+
+/// The plan page again, `key`'s form open with `form` and why it was refused.
+async fn refused(state: &AppState, viewer: &Viewer, key: &str, form: RevisionForm, error: String) -> AppError {
+    match page(state, viewer, Some((key, form, error)), "").await {
+        Ok(p) => AppError::form(StatusCode::UNPROCESSABLE_ENTITY, &p),
+        Err(e) => e.into(),
     }
 }
 
@@ -152,19 +153,17 @@ pub(crate) struct Saved {
 }
 
 pub(crate) async fn plan(
-    AxumState(state): AxumState<State>,
+    State(state): State<AppState>,
     viewer: Viewer,
-    axum::extract::Query(q): axum::extract::Query<Saved>,
-) -> Response {
-    if let Err(r) = viewer.require(Action::Plan, None, "/plan") {
-        return r;
-    }
+    Query(q): Query<Saved>,
+) -> Result<Response, AppError> {
+    viewer.require(Action::Plan, None, "/plan")?;
     let flash = match q.saved.as_deref() {
         Some("confirmed") => "Đã xác nhận kế hoạch mới; hệ thống theo dõi kế hoạch này.".to_string(),
         Some(key) if !key.is_empty() => format!("Đã lưu thay đổi của chỉ tiêu {key}."),
         _ => String::new(),
     };
-    page(&state, &viewer, None, &flash).await
+    Ok(html(&page(&state, &viewer, None, &flash).await?))
 }
 
 /// Reads the form into the revised measure, or says what is wrong.
@@ -201,65 +200,42 @@ fn revised(current: &kehoach_domain::Measure, form: &RevisionForm) -> Result<Rev
 }
 
 pub(crate) async fn revise(
-    AxumState(state): AxumState<State>,
-    viewer: Viewer,
+    State(state): State<AppState>,
     Path(key): Path<String>,
-    axum::Form(form): axum::Form<RevisionForm>,
-) -> Response {
-    if let Err(r) = viewer.require(Action::Plan, None, "/plan") {
-        return r;
-    }
-    if let Err(r) = viewer.check_csrf(form.csrf.as_deref()) {
-        return r;
-    }
-    let plan = match state.store.plan(state.plan(), Against::Current).await {
-        Ok(p) => p,
-        Err(e) => return failure(&e),
-    };
-    let Some(current) = plan.measure(&key) else { return crate::pages::not_found().await };
+    CsrfForm(viewer, form): CsrfForm<RevisionForm>,
+) -> Result<Response, AppError> {
+    viewer.require(Action::Plan, None, "/plan")?;
+    let plan = state.store.plan(state.plan(), Against::Current).await?;
+    let current = plan.measure(&key).ok_or(AppError::NotFound)?;
     let revision = match revised(current, &form) {
         Ok(r) => r,
-        Err(error) => return page(&state, &viewer, Some((&key, form, error)), "").await,
+        Err(error) => return Err(refused(&state, &viewer, &key, form, error).await),
     };
-    let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
-    match state.store.revise(state.plan(), &revision, &by).await {
-        Ok(_) => Redirect::to(&format!("/plan?saved={}", crate::auth::encode(&key))).into_response(),
-        Err(e) => failure(&e),
-    }
+    state.store.revise(state.plan(), &revision, &viewer.username()).await?;
+    Ok(Redirect::to(&format!("/plan?saved={}", encode(&key))).into_response())
 }
 
 pub(crate) async fn assign(
-    AxumState(state): AxumState<State>,
-    viewer: Viewer,
+    State(state): State<AppState>,
     Path(key): Path<String>,
-    axum::Form(form): axum::Form<Vec<(String, String)>>,
-) -> Response {
-    if let Err(r) = viewer.require(Action::Plan, None, "/plan") {
-        return r;
-    }
+    CsrfForm(viewer, form): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    viewer.require(Action::Plan, None, "/plan")?;
     let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
-    if let Err(r) = viewer.check_csrf(field("csrf")) {
-        return r;
-    }
-    let by = viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
     let contributors: Vec<String> = form.iter().filter(|(k, _)| k == "unit").map(|(_, v)| v.clone()).collect();
-    let known = match state.store.org_units().await {
-        Ok(u) => u,
-        Err(e) => return failure(&e),
-    };
+    let known = state.store.org_units().await?;
     if let Some(unknown) = contributors.iter().find(|c| !known.iter().any(|u| &u.code == *c)) {
         let error = format!("Không có đơn vị “{unknown}”.");
-        return page(&state, &viewer, Some((&key, RevisionForm::default(), error)), "").await;
+        return Err(refused(&state, &viewer, &key, RevisionForm::default(), error).await);
     }
     let lead = field("lead").unwrap_or_default().to_string();
     let assignment = Assignment { measure: key.clone(), lead, contributors };
-    match state.store.assign(state.plan(), &[assignment], &by).await {
-        Ok(()) => Redirect::to(&format!("/plan?saved={}", crate::auth::encode(&key))).into_response(),
+    match state.store.assign(state.plan(), &[assignment], &viewer.username()).await {
+        Ok(()) => Ok(Redirect::to(&format!("/plan?saved={}", encode(&key))).into_response()),
         Err(StoreError::Invalid(e) | StoreError::NotFound(e)) => {
-            let form = RevisionForm::default();
-            page(&state, &viewer, Some((&key, form, e)), "").await
+            Err(refused(&state, &viewer, &key, RevisionForm::default(), e).await)
         }
-        Err(e) => failure(&e),
+        Err(e) => Err(e.into()),
     }
 }
 

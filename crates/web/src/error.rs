@@ -1,0 +1,139 @@
+//! The web's one error: every handler returns `Result<_, AppError>` and
+//! uses `?`; what each kind of failure answers (status, page, words) is
+//! decided here, once.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kehoach_store::StoreError;
+
+use crate::i18n::Lang;
+use crate::view::{Chrome, encode, html};
+
+tokio::task_local! {
+    /// The language of the request being answered, for the errors raised
+    /// before anyone is known (a store failure met through `?`). Set by the
+    /// `language` layer around every request.
+    pub(crate) static LANG: Lang;
+}
+
+/// The language of the request being answered (Vietnamese outside one).
+pub(crate) fn current_lang() -> Lang {
+    LANG.try_with(|l| *l).unwrap_or_default()
+}
+
+/// Why a request was not done.
+pub(crate) enum AppError {
+    /// Nobody is signed in: the login page, and back to `next` after.
+    SignIn { next: String },
+    /// A password someone else set must be changed before anything else.
+    MustChangePassword,
+    /// Signed in, but the role or agency does not allow it (the frame is
+    /// the viewer's, so the menu stays theirs).
+    Forbidden(Box<Chrome>),
+    /// A form that did not carry the session's token.
+    Csrf,
+    /// What the address names does not exist.
+    NotFound,
+    /// The request cannot be done as asked, said on a page in the viewer's
+    /// frame: a period that is not one, a decision that is none…
+    Message { status: StatusCode, chrome: Box<Chrome>, heading: String, text: String },
+    /// Invalid input: the form's own page again, with what was typed and
+    /// why it was refused (422, or 409 for a conflict).
+    Form(Response),
+    /// The figures changed meanwhile, or the period is locked.
+    Conflict,
+    /// The database could not be read or written: logged in full, said
+    /// without internals.
+    Unavailable(StoreError),
+}
+
+impl AppError {
+    /// A page that says why, in the frame given.
+    pub fn message(status: StatusCode, chrome: Chrome, heading: &str, text: &str) -> Self {
+        Self::Message { status, chrome: Box::new(chrome), heading: heading.into(), text: text.into() }
+    }
+
+    /// A form's page rendered again with what was typed, answered `status`.
+    pub fn form<T: Template>(status: StatusCode, page: &T) -> Self {
+        Self::Form((status, html(page)).into_response())
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            // What the request asked for does not exist, or cannot be: the
+            // person's answer, not the database's trouble.
+            StoreError::NotFound(what) => {
+                tracing::info!("not found: {what}");
+                Self::NotFound
+            }
+            StoreError::Conflict { .. } | StoreError::Locked { .. } | StoreError::Changed { .. } => {
+                tracing::info!("conflict: {e}");
+                Self::Conflict
+            }
+            e => Self::Unavailable(e),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    chrome: Chrome,
+    heading: String,
+    text: String,
+}
+
+/// A message page in the frame given; heading and text are Vietnamese,
+/// shown in the frame's language.
+pub(crate) fn message_page(status: StatusCode, chrome: Chrome, heading: &str, text: &str) -> Response {
+    let page = MessagePage { heading: chrome.t(heading).into_owned(), text: chrome.t(text).into_owned(), chrome };
+    (status, html(&page)).into_response()
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let lang = current_lang();
+        let plain =
+            |status, heading: &str, text: &str| message_page(status, Chrome::anonymous(lang, heading), heading, text);
+        match self {
+            Self::SignIn { next } => Redirect::to(&format!("/login?next={}", encode(&next))).into_response(),
+            Self::MustChangePassword => Redirect::to("/password").into_response(),
+            Self::Forbidden(chrome) => message_page(
+                StatusCode::FORBIDDEN,
+                *chrome,
+                "Không có quyền truy cập",
+                "Tài khoản của bạn không được mở trang này (vai trò hoặc đơn vị không phù hợp).",
+            ),
+            Self::Csrf => (StatusCode::FORBIDDEN, lang.t(CSRF_REFUSED).into_owned()).into_response(),
+            Self::NotFound => {
+                plain(StatusCode::NOT_FOUND, "Không tìm thấy", "Mục được yêu cầu không có trong hệ thống.")
+            }
+            Self::Message { status, chrome, heading, text } => message_page(status, *chrome, &heading, &text),
+            Self::Form(response) => response,
+            Self::Conflict => plain(
+                StatusCode::CONFLICT,
+                "Số liệu đã thay đổi",
+                "Số liệu vừa được người khác thay đổi, hoặc kỳ báo cáo đã khóa. Vui lòng tải lại trang và xem lại.",
+            ),
+            Self::Unavailable(e) => {
+                tracing::error!("store: {e}");
+                plain(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Không đọc được cơ sở dữ liệu",
+                    "Hệ thống đang bận hoặc không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút.",
+                )
+            }
+        }
+    }
+}
+
+/// What a form without the session's token is answered.
+pub(crate) const CSRF_REFUSED: &str = "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Tải lại trang và thử lại.";
+
+/// The answer to an address that names no page.
+pub(crate) async fn not_found() -> AppError {
+    AppError::NotFound
+}

@@ -1,0 +1,109 @@
+//! The overview (tổng quan): every measure of the plan judged for a
+//! period, filtered by sector, lead agency and verdict.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use kehoach_analytics::Engine;
+use kehoach_domain::access::Action;
+use kehoach_domain::org::Agency;
+use kehoach_store::judge::{self, Book};
+use kehoach_store::{Against, Store};
+use std::collections::HashMap;
+
+use super::{Count, Filters, PeriodOption, Row, against_of, bad_period, counts, period_of, period_options, rows};
+use crate::AppState;
+use crate::error::AppError;
+use crate::view::{Chrome, encode, html};
+use crate::viewer::Viewer;
+
+#[derive(Template)]
+#[template(path = "overview.html")]
+struct OverviewPage {
+    chrome: Chrome,
+    region: String,
+    year: i32,
+    period_label: String,
+    periods: Vec<PeriodOption>,
+    original: bool,
+    counts: Vec<Count>,
+    rows: Vec<Row>,
+    sectors: Vec<(String, bool)>,
+    agencies: Vec<(Agency, bool)>,
+    status: String,
+    total: usize,
+    period: String,
+    /// Stored figures the engine leaves out, said until corrected.
+    /// Link to the measure, and what was left out.
+    left_out: Vec<(String, String)>,
+}
+
+pub(crate) async fn overview(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<Filters>,
+) -> Result<Response, AppError> {
+    viewer.require(Action::Read, None, "/")?;
+    let against = against_of(q.against.as_deref());
+    let plan = state.store.plan(state.plan(), against).await?;
+    let period = period_of(plan.year, q.period.as_deref()).map_err(bad_period(&viewer))?;
+    let leads: HashMap<String, String> =
+        state.store.assignments(state.plan()).await?.into_iter().map(|a| (a.measure, a.lead)).collect();
+    let mut agencies = state.store.agencies().await?;
+    // The figures of record of the engine this application keeps current
+    // (illustrative figures never reach it).
+    let engine = state.analytics.engine(&state.store, state.plan()).await?;
+    let book = Book::over(state.plan(), plan, &*engine);
+    let results = book.evaluate(&[period]).pop().unwrap_or_default();
+    let sector = q.sector.clone().unwrap_or_default();
+    let agency = q.agency.clone().unwrap_or_default();
+    let status = q.status.clone().unwrap_or_default();
+    let rows = rows(&book, &results, &leads, period, |m, e, s| {
+        (sector.is_empty() || s == sector)
+            && (agency.is_empty() || leads.get(&m.key) == Some(&agency))
+            && (status.is_empty() || e.status.as_str() == status)
+    });
+    let mut sectors: Vec<String> =
+        book.plan.targets.iter().filter_map(|t| t.sector.map(|s| s.label_vi().to_string())).collect();
+    // Sectors come back in later groups ("Văn hóa - xã hội" before and after
+    // "Môi trường"): each once, in order of first appearance.
+    let mut seen = std::collections::HashSet::new();
+    sectors.retain(|s| seen.insert(s.clone()));
+    let sectors = sectors.into_iter().map(|s| (s.clone(), s == sector)).collect();
+    crate::view::sort_vi(&mut agencies, |a| a.name.as_str());
+    let agencies = agencies.into_iter().map(|a| (a.clone(), a.code == agency)).collect();
+    let page = OverviewPage {
+        chrome: viewer.chrome("Tổng quan", "overview"),
+        region: book.plan.region.clone(),
+        year: book.plan.year,
+        period_label: period.label_vi(),
+        periods: period_options(book.plan.year, period),
+        original: against == Against::Original,
+        counts: counts(&results),
+        total: results.len(),
+        rows,
+        sectors,
+        agencies,
+        status,
+        period: period.to_string(),
+        left_out: left_out_rows(&book, &state.analytics.left_out(state.plan()).await),
+    };
+    Ok(html(&page))
+}
+
+/// The figures left out of the calculations, as a reader of the overview
+/// names them: the measure and the unit by name, the version in words, and a
+/// link to the measure where the figure is corrected.
+fn left_out_rows<E: std::borrow::Borrow<Engine>>(book: &Book<E>, left_out: &[judge::LeftOut]) -> Vec<(String, String)> {
+    left_out
+        .iter()
+        .map(|o| {
+            let measure = book.plan.measures().find(|m| m.key == o.measure);
+            let name = measure.map_or(o.measure.as_str(), |m| m.name.as_str());
+            let unit = book.units().iter().find(|u| u.code == o.org_unit).map_or(o.org_unit.as_str(), |u| &u.name);
+            let text =
+                format!("{name} ({}), {unit}, {}, phiên bản {}: {}", o.measure, o.period.label_vi(), o.version, o.why);
+            (format!("/measures/{}", encode(&o.measure)), text)
+        })
+        .collect()
+}
