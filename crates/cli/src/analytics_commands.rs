@@ -11,9 +11,9 @@ use kehoach_store::{AnyStore, PlanId, Store};
 use std::io::Write;
 use std::str::FromStr;
 
-/// The engine of a plan as stored now (see `kehoach_store::analytics`).
+/// The engine of a plan as stored now (see `kehoach_judge::followed`).
 pub async fn engine_from_store(store: &impl Store, id: PlanId) -> Result<Engine> {
-    Ok(kehoach_store::analytics::engine(store, id).await?)
+    Ok(kehoach_judge::engine(store, id).await?)
 }
 
 /// Prints one figure, then again every time a save by any process sharing

@@ -306,8 +306,7 @@ pub async fn status(
     let id = plan_id(&store, plan).await?;
     // Illustrative figures are judged on their own, never mixed with real ones.
     let book =
-        kehoach_store::judge::Book::load(&store, id, against, |v| (v.origin == Origin::Illustrative) == illustrative)
-            .await?;
+        kehoach_judge::Book::load(&store, id, against, |v| (v.origin == Origin::Illustrative) == illustrative).await?;
     if !book.units().iter().any(|u| u.code == book.home) {
         bail!("the plan's province {} is not a known unit", book.plan.region);
     }
@@ -422,8 +421,8 @@ mod tests {
     use super::*;
     use kehoach_domain::evaluate::{Tolerances, evaluate_periods};
     use kehoach_domain::ledger::Ledger;
+    use kehoach_judge::{self as judge, Book};
     use kehoach_store::StoredValue;
-    use kehoach_store::judge::{self, Book};
     use rust_decimal::Decimal;
     use std::collections::HashMap;
 

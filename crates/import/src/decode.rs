@@ -2,7 +2,7 @@
 //! UTF-16, and the legacy Vietnamese encodings.
 
 use crate::ImportError;
-use crate::legacy::{self, LegacyEncoding};
+use kehoach_legacy::{self as legacy, LegacyEncoding};
 
 /// What the bytes turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]

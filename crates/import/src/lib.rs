@@ -8,7 +8,6 @@
 
 pub mod decode;
 pub mod docx;
-pub mod legacy;
 mod lexicon;
 mod measure;
 mod metadata;

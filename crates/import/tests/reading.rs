@@ -5,8 +5,8 @@ mod common;
 
 use common::{Score, data, facts, score};
 use kehoach_domain::{Comparator, MeasureKind, Plan};
-use kehoach_import::legacy::{LegacyEncoding, encode_legacy};
 use kehoach_import::{Format, ImportError, import_bytes};
+use kehoach_legacy::{LegacyEncoding, encode_legacy};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use std::str::FromStr;

@@ -6,8 +6,8 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use kehoach_domain::period::Period;
 use kehoach_domain::value::Origin;
+use kehoach_judge::Book;
 use kehoach_report::model::Issuer;
-use kehoach_store::judge::Book;
 use kehoach_store::{Against, StoredValue};
 use std::collections::HashMap;
 

@@ -7,7 +7,7 @@ use kehoach_domain::org::Assignment;
 use kehoach_domain::period::Period;
 use kehoach_domain::progress::TaskProgress;
 use kehoach_domain::value::Origin;
-use kehoach_store::judge::{self, Book};
+use kehoach_judge::{self as judge, Book};
 use kehoach_store::{Against, PlanId, Store, StoreError};
 use std::borrow::Borrow;
 use std::collections::HashMap;

@@ -19,7 +19,7 @@ use kehoach_domain::Plan;
 use kehoach_domain::number::{format_vi, parse_decimal};
 use kehoach_domain::period::Period;
 use kehoach_domain::value::{Range, ValueStatus};
-use kehoach_import::legacy::{convert_legacy_unicode, detect_legacy_unicode};
+use kehoach_legacy::{convert_legacy_unicode, detect_legacy_unicode};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     DataValidation, DataValidationRule, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,

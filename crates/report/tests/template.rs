@@ -181,9 +181,8 @@ fn text_typed_in_a_legacy_encoding_is_converted_and_said() {
     let c1 = row_of(&spec, "c.1");
     // "Số liệu ước tính" typed with a .VnTime (TCVN3) font: the cell holds
     // the font's bytes read as Windows-1252 letters.
-    let bytes =
-        kehoach_import::legacy::encode_legacy("Số liệu ước tính", kehoach_import::legacy::LegacyEncoding::Tcvn3)
-            .expect("TCVN3 has every letter");
+    let bytes = kehoach_legacy::encode_legacy("Số liệu ước tính", kehoach_legacy::LegacyEncoding::Tcvn3)
+        .expect("TCVN3 has every letter");
     let (typed, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
     assert_ne!(typed, "Số liệu ước tính");
     let filled = edit(&template::write(&spec).unwrap(), |xml| {

@@ -20,9 +20,7 @@ macro_rules! delegate {
 }
 
 mod accounts;
-pub mod analytics;
 pub mod chain;
-pub mod judge;
 pub mod notify;
 pub use accounts::{Accounts, Comment, Draft, Drafts, Lockout, Move, NewUser, Seen, Submission, User};
 

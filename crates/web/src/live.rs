@@ -7,8 +7,8 @@
 use kehoach_analytics::Engine;
 use kehoach_domain::period::Period;
 use kehoach_domain::value::Origin;
-use kehoach_store::analytics::{Followed, Versions};
-use kehoach_store::judge::LeftOut;
+use kehoach_judge::LeftOut;
+use kehoach_judge::{Followed, Versions};
 use kehoach_store::notify::{Heard, Listener, SavedValue};
 use kehoach_store::{AnyStore, PlanId, StoreError, StoredValue};
 use rust_decimal::Decimal;
@@ -49,7 +49,7 @@ impl Live {
         }
         let mut slot = self.0.write().await;
         if !matches!(&*slot, Some(h) if h.plan == plan) {
-            let Followed { engine, versions, left_out } = kehoach_store::analytics::followed(store, plan).await?;
+            let Followed { engine, versions, left_out } = kehoach_judge::followed(store, plan).await?;
             for out in &left_out {
                 tracing::error!("analytics: a stored figure is left out of every verdict until corrected: {out}");
             }

@@ -10,7 +10,7 @@ use kehoach_domain::access::{Action, SubmissionState};
 use kehoach_domain::number::format_vi;
 use kehoach_domain::period::Period;
 use kehoach_domain::value::Origin;
-use kehoach_store::judge;
+use kehoach_judge as judge;
 use kehoach_store::{Accounts, Against, Move, Store, StoreError};
 use rust_decimal::Decimal;
 use std::collections::HashMap;

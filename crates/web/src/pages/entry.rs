@@ -12,7 +12,7 @@ use kehoach_domain::org::Agency;
 use kehoach_domain::period::Period;
 use kehoach_domain::value::{Origin, ValueStatus};
 use kehoach_domain::{Aggregation, Measure, Plan};
-use kehoach_store::judge;
+use kehoach_judge as judge;
 use kehoach_store::{Accounts, Against, Move, NewValue, Store, StoreError, StoredValue};
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};

@@ -11,7 +11,7 @@ use kehoach_domain::access::{Action, Role};
 use kehoach_domain::number::format_vi;
 use kehoach_domain::period::Period;
 use kehoach_domain::value::{Origin, Workflow};
-use kehoach_store::judge::Book;
+use kehoach_judge::Book;
 use kehoach_store::{Accounts, Against, Store, StoredValue};
 use std::collections::HashMap;
 

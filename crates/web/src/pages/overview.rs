@@ -7,7 +7,7 @@ use axum::response::Response;
 use kehoach_analytics::Engine;
 use kehoach_domain::access::Action;
 use kehoach_domain::org::Agency;
-use kehoach_store::judge::{self, Book};
+use kehoach_judge::{self as judge, Book};
 use kehoach_store::{Against, Store};
 use std::collections::HashMap;
 

@@ -7,7 +7,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use kehoach_domain::access::Action;
 use kehoach_domain::value::Origin;
-use kehoach_store::judge::Book;
+use kehoach_judge::Book;
 use kehoach_store::{Against, Store, StoredValue};
 use std::collections::HashMap;
 

@@ -16,7 +16,7 @@ use kehoach_domain::{Measure, Plan};
 use rust_decimal::Decimal;
 use std::borrow::Borrow;
 
-use crate::{Against, PlanId, Store, StoreError, StoredValue};
+use kehoach_store::{Against, PlanId, Store, StoreError, StoredValue};
 
 /// A plan and the engine holding its figures, owned (`Book`) or borrowed
 /// (`Book<&Engine>`).

@@ -3,13 +3,13 @@
 //! (of each figure the latest released version: approved, recorded or
 //! published; the illustrative ones of `init --demo` stay out, as they stay
 //! off the pages). Releases reach it afterwards through `Engine::apply`,
-//! in-process or from the notices of [`crate::notify`], by version.
+//! in-process or from the notices of `kehoach_store::notify`, by version.
 
-use crate::judge::LeftOut;
-use crate::{Against, PlanId, Store, StoreError};
+use crate::LeftOut;
 use kehoach_analytics::Engine;
 use kehoach_domain::period::Period;
 use kehoach_domain::value::Origin;
+use kehoach_store::{Against, PlanId, Store, StoreError};
 use std::collections::HashMap;
 
 /// A figure: measure, unit, period.
@@ -63,7 +63,7 @@ pub async fn followed(store: &impl Store, id: PlanId) -> Result<Followed, StoreE
     for v in &values {
         versions.take(&v.measure, &v.org_unit, v.period, v.version);
     }
-    let (engine, left_out) = crate::judge::engine_of(&plan, store.org_units().await?, values)?;
+    let (engine, left_out) = crate::book::engine_of(&plan, store.org_units().await?, values)?;
     Ok(Followed { engine, versions, left_out })
 }
 
