@@ -37,15 +37,6 @@ fn d(s: &str) -> Option<Decimal> {
 }
 
 #[test]
-fn the_seed_meets_the_bar() {
-    let s = scored(&read(&data(SEED)), "ben-tre-2025.facts.json");
-    println!("seed: {s}");
-    assert!(s.matched >= 52, "{s}");
-    assert!(s.precision >= 0.95, "{s}");
-    assert!(s.tasks >= 15, "{s}");
-}
-
-#[test]
 fn the_seed_reads_as_a_person_would() {
     let plan = read(&data(SEED));
     assert_eq!(plan.region, "Bến Tre");
@@ -101,58 +92,59 @@ fn the_seed_reads_as_a_person_would() {
     assert_eq!(hospital.action, "khởi công");
 }
 
-/// Every resolution of a corpus folder with its facts file: `X.txt` goes
-/// with `X.facts.json`, `X-nghi-quyet.txt` with `X.facts.json`.
-fn corpus(folder: &str) -> Vec<(String, String)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(folder);
-    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".txt"))
-        .map(|n| {
-            let stem = n.trim_end_matches(".txt").trim_end_matches("-nghi-quyet");
-            (format!("{folder}/{n}"), format!("{folder}/{stem}.facts.json"))
-        })
-        .collect();
-    files.sort();
-    files
+/// One document's recorded score (`tests/data/scores.toml`).
+#[derive(serde::Deserialize)]
+struct Recorded {
+    file: String,
+    facts: String,
+    /// Found of expected, `54/54`.
+    measures: String,
+    precision: f64,
+    tasks: String,
 }
 
-/// Reads every file of a corpus and checks each against the bar; prints the
-/// scores so that `cargo test -- --nocapture` shows them.
-fn corpus_meets(folder: &str, min_recall: f64, min_precision: f64) {
-    let files = corpus(folder);
-    assert!(files.len() >= 5, "{folder}: only {} files", files.len());
-    let mut failures = Vec::new();
-    for (text, facts_file) in files {
-        let plan = read(&data(&text));
-        let s = scored(&plan, &facts_file);
-        println!("{text}: {s}");
-        let recall = s.matched as f64 / s.expected as f64;
-        if recall < min_recall || s.precision < min_precision || s.tasks * 3 < s.tasks_expected * 2 {
-            failures.push(format!("{text}: {s}"));
+#[derive(serde::Deserialize)]
+struct Scores {
+    document: Vec<Recorded>,
+}
+
+/// Every document of the corpus reads exactly as `scores.toml` records:
+/// the seed 54/54 at 1.00, `genre/` and `genre-2/` full marks, `blind/` as
+/// first scored. A regression must edit the file on purpose; so must an
+/// improvement, so that the file says where the reader stands. Every
+/// resolution in the corpus folders is in the file.
+#[test]
+fn every_document_reads_as_recorded() {
+    let text = String::from_utf8(data("scores.toml")).unwrap();
+    let scores: Scores = toml::from_str(&text).expect("scores.toml");
+    let listed: Vec<&str> = scores.document.iter().map(|d| d.file.as_str()).collect();
+    for folder in ["genre", "genre-2", "blind"] {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(folder);
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let name = format!("{folder}/{}", entry.unwrap().file_name().to_string_lossy());
+            if name.ends_with(".txt") {
+                assert!(listed.contains(&name.as_str()), "{name} is in the corpus but not in scores.toml");
+            }
         }
     }
-    assert!(failures.is_empty(), "below the bar: {failures:#?}");
-}
-
-#[test]
-fn other_layouts_of_the_genre() {
-    corpus_meets("genre", 0.9, 0.95);
-}
-
-#[test]
-fn a_second_corpus_of_the_genre() {
-    corpus_meets("genre-2", 0.9, 0.95);
-}
-
-/// Resolutions nobody working on the reader has read: the honest estimate on
-/// unseen wording. First scores (27/11/2026): recall 118/122, precision 0.87
-/// to 1.00 per file, tasks 30/30. The bar is the issue's "most measures with
-/// correct numbers and units".
-#[test]
-fn a_blind_corpus_of_the_genre() {
-    corpus_meets("blind", 0.85, 0.85);
+    let mut differences = Vec::new();
+    for d in &scores.document {
+        let s = scored(&read(&data(&d.file)), &d.facts);
+        println!("{}: {s}", d.file);
+        let now = (
+            format!("{}/{}", s.matched, s.expected),
+            (s.precision * 100.0).round(),
+            format!("{}/{}", s.tasks, s.tasks_expected),
+        );
+        let then = (d.measures.clone(), (d.precision * 100.0).round(), d.tasks.clone());
+        if now != then {
+            differences.push(format!(
+                "{}: recorded measures {} precision {:.2} tasks {}, read {s}",
+                d.file, d.measures, d.precision, d.tasks
+            ));
+        }
+    }
+    assert!(differences.is_empty(), "the reader no longer reads as scores.toml records: {differences:#?}");
 }
 
 #[test]
@@ -183,14 +175,12 @@ fn docx_reads_like_text() {
 /// DOCX files written by a real word processor (LibreOffice 7): the seed as
 /// plain paragraphs, and the seed with its a), b), … as Word's automatic
 /// numbering (numbering.xml, lowerLetter), which has no letters in the text.
+/// (Their scores are in `scores.toml`.)
 #[test]
-fn word_processor_files_meet_the_bar() {
+fn word_processor_files_read_their_numbering() {
     for file in ["ben-tre-2025-libreoffice.docx", "ben-tre-2025-auto-numbered.docx"] {
         let imported = import_bytes(&data(file)).unwrap();
         assert_eq!(imported.format, Format::Docx);
-        let s = scored(&imported.plan, "ben-tre-2025.facts.json");
-        println!("{file}: {s}");
-        assert!(s.matched >= 52 && s.precision >= 0.95 && s.tasks >= 15, "{file}: {s}");
         let codes: Vec<&str> = imported.plan.targets.iter().map(|t| t.code.as_str()).collect();
         assert_eq!(codes[4], "đ", "{file}: the fifth letter is đ");
     }
