@@ -60,6 +60,7 @@ impl Server {
             lockout: Duration::from_secs(self.lockout_minutes * 60),
             logins_per_minute: self.logins_per_minute.max(1),
             trusted_proxies: self.trusted_proxies.clone(),
+            pdf: pdf_writer(),
         }
     }
 }
@@ -97,6 +98,17 @@ pub fn load(file: Option<&Path>, env: impl IntoIterator<Item = (String, String)>
     );
     let built = builder.build().context("reading the configuration")?;
     built.try_deserialize().context("the configuration")
+}
+
+/// The PDF typesetter the web application is given, when built in.
+#[cfg(feature = "pdf")]
+fn pdf_writer() -> Option<kehoach_web::PdfWriter> {
+    Some(|report| kehoach_pdf::report(report).map_err(|e| e.to_string()))
+}
+
+#[cfg(not(feature = "pdf"))]
+fn pdf_writer() -> Option<kehoach_web::PdfWriter> {
+    None
 }
 
 #[cfg(test)]

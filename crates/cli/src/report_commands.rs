@@ -34,7 +34,12 @@ pub fn render(report: &Report, format: Format) -> Result<Vec<u8>> {
     Ok(match format {
         Format::Xlsx => kehoach_report::xlsx::appendix(report).context("the XLSX appendix")?,
         Format::Docx => kehoach_report::docx::report(report)?,
+        #[cfg(feature = "pdf")]
         Format::Pdf => kehoach_pdf::report(report)?,
+        #[cfg(not(feature = "pdf"))]
+        Format::Pdf => {
+            anyhow::bail!("this kehoach was built without PDF (the `pdf` feature): say --format xlsx or docx")
+        }
     })
 }
 

@@ -53,7 +53,15 @@ pub struct Settings {
     /// The reverse proxies in front of the server, whose `X-Forwarded-For`
     /// names the client (see `account::client_ip`); none by default.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// How a report is typeset as PDF: `kehoach_pdf::report`, given by the
+    /// binary built with its `pdf` feature (the default). The web does not
+    /// depend on the typesetter, so that its tests need not link it; without
+    /// one, the reports page offers XLSX and DOCX only.
+    pub pdf: Option<PdfWriter>,
 }
+
+/// Typesets a report as PDF.
+pub type PdfWriter = fn(&kehoach_report::Report) -> Result<Vec<u8>, String>;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -64,6 +72,7 @@ impl Default for Settings {
             lockout: Duration::from_secs(15 * 60),
             logins_per_minute: 20,
             trusted_proxies: Vec::new(),
+            pdf: None,
         }
     }
 }

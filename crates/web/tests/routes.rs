@@ -34,7 +34,8 @@ async fn start() -> Server {
 /// A server over a database `before` has written to (as another process,
 /// an older kehoach or a hand edit may have) before the application starts.
 async fn start_with(before: impl AsyncFnOnce(&AnyStore)) -> Server {
-    start_configured(kehoach_web::Settings::default(), before).await
+    let pdf: kehoach_web::PdfWriter = |report| kehoach_pdf::report(report).map_err(|e| e.to_string());
+    start_configured(kehoach_web::Settings { pdf: Some(pdf), ..kehoach_web::Settings::default() }, before).await
 }
 
 /// [`start_with`] under settings of the test's own.

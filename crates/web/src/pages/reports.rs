@@ -33,6 +33,8 @@ struct ReportsPage {
     /// What an upload did: stored figures, or every error.
     done: String,
     problems: Vec<String>,
+    /// Whether this server typesets PDF.
+    pdf: bool,
 }
 
 async fn page(state: &AppState, viewer: &Viewer, done: String, problems: Vec<String>) -> Result<ReportsPage, AppError> {
@@ -55,7 +57,8 @@ async fn page(state: &AppState, viewer: &Viewer, done: String, problems: Vec<Str
         .max_by_key(|p| (p.calendar().1, p.calendar().1 - p.calendar().0))
         .unwrap_or(Period::Month(plan.year, 1));
     let periods = period_options(plan.year, current);
-    Ok(ReportsPage { chrome: viewer.chrome("Báo cáo", "reports"), periods, agencies, done, problems })
+    let pdf = state.settings.pdf.is_some();
+    Ok(ReportsPage { chrome: viewer.chrome("Báo cáo", "reports"), periods, agencies, done, problems, pdf })
 }
 
 /// The reports page refusing an upload, answered `status`, saying why.
@@ -129,6 +132,7 @@ pub(crate) async fn download(
     let format = q.format.unwrap_or_default();
     let stem = format!("bao-cao-{period}");
     // Typesetting takes a few hundred milliseconds of CPU: off the async workers.
+    let pdf = state.settings.pdf;
     let made = tokio::task::spawn_blocking(move || -> Result<(Vec<u8>, &'static str, &'static str), String> {
         match format.as_str() {
             "xlsx" => kehoach_report::xlsx::appendix(&report)
@@ -137,7 +141,10 @@ pub(crate) async fn download(
             "docx" => kehoach_report::docx::report(&report)
                 .map(|b| (b, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"))
                 .map_err(|e| e.to_string()),
-            "pdf" => kehoach_pdf::report(&report).map(|b| (b, "application/pdf", "pdf")).map_err(|e| e.to_string()),
+            "pdf" => match pdf {
+                Some(typeset) => typeset(&report).map(|b| (b, "application/pdf", "pdf")),
+                None => Err("Máy chủ này không được cài chức năng xuất PDF: chọn xlsx hoặc docx.".to_string()),
+            },
             other => Err(format!("“{other}” không phải định dạng báo cáo: chọn xlsx, docx hoặc pdf.")),
         }
     })
