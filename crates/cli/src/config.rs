@@ -140,6 +140,8 @@ mod tests {
             c.server.settings().trusted_proxies,
             ["127.0.0.1".parse::<std::net::IpAddr>().unwrap(), "::1".parse().unwrap()]
         );
+        // The binary built with PDF hands the typesetter to the web.
+        assert_eq!(c.server.settings().pdf.is_some(), cfg!(feature = "pdf"));
     }
 
     #[test]
