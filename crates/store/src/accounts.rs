@@ -7,7 +7,9 @@ use kehoach_domain::period::Period;
 use std::future::Future;
 use std::str::FromStr;
 
-use crate::{Moved, PgStore, PlanId, SqliteStore, StoreError, is_unique_violation, now};
+use crate::sql::{Backend, Column, SqlStore};
+use crate::{Moved, PlanId, StoreError, is_unique_violation, now};
+use sqlx::{ColumnIndex, Encode, Executor, IntoArguments, Type};
 
 /// A person who signs in.
 #[derive(Debug, Clone, PartialEq)]
@@ -238,6 +240,12 @@ fn user(row: UserRow) -> Result<User, StoreError> {
     })
 }
 
+/// A user's row and the session's CSRF token.
+type SessionRow =
+    (i64, String, String, String, Option<String>, String, i32, Option<String>, bool, Option<String>, String);
+
+type DraftRow = (i64, String, String, String, Option<i64>, String, String);
+
 type SubmissionRow = (String, String, i64, String, String, String, String);
 
 fn submission(row: SubmissionRow) -> Result<Submission, StoreError> {
@@ -253,381 +261,421 @@ fn submission(row: SubmissionRow) -> Result<Submission, StoreError> {
     })
 }
 
-macro_rules! accounts_impl {
-    ($store:ident, $begin:literal) => {
-        impl Accounts for $store {
-            async fn create_user(&self, u: &NewUser, by: &str) -> Result<i64, StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                let inserted: Result<(i64,), _> = sqlx::query_as(
-                    "INSERT INTO users (username, name, role, agency, password_hash, must_change_password, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                )
-                .bind(&u.username)
-                .bind(&u.name)
-                .bind(u.role.as_str())
-                .bind(&u.agency)
-                .bind(&u.password_hash)
-                .bind(u.must_change_password)
-                .bind(now())
-                .fetch_one(&mut *tx)
-                .await;
-                let (id,) = match inserted {
-                    Ok(row) => row,
-                    Err(e) if is_unique_violation(&e) => {
-                        return Err(StoreError::Invalid(format!("the user name {} is taken", u.username)));
-                    }
-                    Err(sqlx::Error::Database(db)) if db.is_foreign_key_violation() => {
-                        return Err(StoreError::Invalid(format!(
-                            "no agency {}",
-                            u.agency.as_deref().unwrap_or_default()
-                        )));
-                    }
-                    Err(e) => return Err(e.into()),
-                };
-                let detail = format!("{} ({}{})", u.name, u.role, u.agency.as_ref().map(|a| format!(", {a}")).unwrap_or_default());
-                Self::audit_in(&mut tx, by, "user.create", &format!("user {}", u.username), &detail).await?;
-                tx.commit().await?;
-                Ok(id)
+impl<DB> Accounts for SqlStore<DB>
+where
+    DB: Backend,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    usize: ColumnIndex<DB::Row>,
+    i64: Column<DB>,
+    i32: Column<DB>,
+    bool: Column<DB>,
+    String: Column<DB>,
+    Option<String>: Column<DB>,
+    Option<i64>: Column<DB>,
+    for<'s> &'s str: Type<DB> + Encode<'s, DB>,
+    for<'s> Option<&'s str>: Type<DB> + Encode<'s, DB>,
+{
+    async fn create_user(&self, u: &NewUser, by: &str) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin_with(DB::BEGIN).await?;
+        let inserted: Result<(i64,), _> = sqlx::query_as(
+            "INSERT INTO users (username, name, role, agency, password_hash, must_change_password, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(&u.username)
+        .bind(&u.name)
+        .bind(u.role.as_str())
+        .bind(&u.agency)
+        .bind(&u.password_hash)
+        .bind(u.must_change_password)
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await;
+        let (id,) = match inserted {
+            Ok(row) => row,
+            Err(e) if is_unique_violation(&e) => {
+                return Err(StoreError::Invalid(format!("the user name {} is taken", u.username)));
             }
-
-            async fn users(&self) -> Result<Vec<User>, StoreError> {
-                let rows: Vec<UserRow> = sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users u ORDER BY u.username"))
-                    .fetch_all(&self.pool)
-                    .await?;
-                rows.into_iter().map(user).collect()
+            Err(sqlx::Error::Database(db)) if db.is_foreign_key_violation() => {
+                return Err(StoreError::Invalid(format!("no agency {}", u.agency.as_deref().unwrap_or_default())));
             }
+            Err(e) => return Err(e.into()),
+        };
+        let detail =
+            format!("{} ({}{})", u.name, u.role, u.agency.as_ref().map(|a| format!(", {a}")).unwrap_or_default());
+        Self::audit_in(&mut tx, by, "user.create", &format!("user {}", u.username), &detail).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
 
-            async fn user(&self, username: &str) -> Result<Option<User>, StoreError> {
-                let row: Option<UserRow> = sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users u WHERE u.username = $1"))
-                    .bind(username)
-                    .fetch_optional(&self.pool)
-                    .await?;
-                row.map(user).transpose()
-            }
-
-            async fn login_failed(&self, u: &User, lockout: &Lockout<'_>, from: &str) -> Result<Option<String>, StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                let (count, locked_until): (i32, Option<String>) = sqlx::query_as(
-                    "UPDATE users SET failed_logins = failed_logins + 1, \
-                     locked_until = CASE WHEN failed_logins + 1 >= $2 AND (locked_until IS NULL OR locked_until < $3) \
-                     THEN $3 ELSE locked_until END WHERE id = $1 RETURNING failed_logins, locked_until",
-                )
-                .bind(u.id)
-                .bind(i64::from(lockout.max_failed))
-                .bind(lockout.until)
-                .fetch_one(&mut *tx)
+    async fn users(&self) -> Result<Vec<User>, StoreError> {
+        let rows: Vec<UserRow> =
+            sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users u ORDER BY u.username"))
+                .fetch_all(&self.pool)
                 .await?;
-                let locked = locked_until.filter(|until| until.as_str() > lockout.now);
-                let detail = match &locked {
-                    Some(until) => format!("wrong password from {from} ({count} in a row); locked until {until}"),
-                    None => format!("wrong password from {from} ({count} in a row)"),
-                };
-                Self::audit_in(&mut tx, &u.username, "user.login_failed", &format!("user {}", u.username), &detail).await?;
-                tx.commit().await?;
-                Ok(locked)
-            }
+        rows.into_iter().map(user).collect()
+    }
 
-            async fn login_succeeded(
-                &self,
-                u: &User,
-                token_hash: &str,
-                csrf: &str,
-                expires_at: &str,
-                from: &str,
-            ) -> Result<bool, StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                let at = now();
-                // Only while no lock is in force and the account is not
-                // disabled: a lock set by attempts made at the same time wins
-                // over a password checked before it.
-                let cleared = sqlx::query(
-                    "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1 \
-                     AND (locked_until IS NULL OR locked_until <= $2) AND disabled_at IS NULL",
-                )
-                .bind(u.id)
-                .bind(&at)
-                .execute(&mut *tx)
-                .await?;
-                if cleared.rows_affected() == 0 {
-                    return Ok(false);
-                }
-                // Sessions past their time go when anyone logs in.
-                sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(&at).execute(&mut *tx).await?;
-                sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(token_hash)
-                    .bind(u.id)
-                    .bind(csrf)
-                    .bind(&at)
-                    .bind(expires_at)
-                    .execute(&mut *tx)
-                    .await?;
-                Self::audit_in(&mut tx, &u.username, "user.login", &format!("user {}", u.username), &format!("from {from}"))
-                    .await?;
-                tx.commit().await?;
-                Ok(true)
-            }
-
-            async fn unlock_user(&self, username: &str, by: &str) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                let done = sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE username = $1")
-                    .bind(username)
-                    .execute(&mut *tx)
-                    .await?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::NotFound(format!("user {username}")));
-                }
-                Self::audit_in(&mut tx, by, "user.unlock", &format!("user {username}"), "failed logins cleared").await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn session(&self, token_hash: &str) -> Result<Option<(User, String)>, StoreError> {
-                let row: Option<(i64, String, String, String, Option<String>, String, i32, Option<String>, bool, Option<String>, String)> =
-                    sqlx::query_as(concat!(
-                        "SELECT ",
-                        user_columns!(),
-                        ", s.csrf FROM sessions s JOIN users u ON u.id = s.user_id \
-                         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL"
-                    ))
-                    .bind(token_hash)
-                    .bind(now())
-                    .fetch_optional(&self.pool)
-                    .await?;
-                row.map(|(a, b, c, d, e, f, g, h, i, j, csrf)| Ok((user((a, b, c, d, e, f, g, h, i, j))?, csrf))).transpose()
-            }
-
-            async fn set_password(
-                &self,
-                username: &str,
-                password_hash: &str,
-                must_change: bool,
-                keep: Option<&str>,
-                by: &str,
-            ) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                let done: Option<(i64,)> = sqlx::query_as(
-                    "UPDATE users SET password_hash = $1, must_change_password = $2, failed_logins = 0, locked_until = NULL \
-                     WHERE username = $3 RETURNING id",
-                )
-                .bind(password_hash)
-                .bind(must_change)
+    async fn user(&self, username: &str) -> Result<Option<User>, StoreError> {
+        let row: Option<UserRow> =
+            sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users u WHERE u.username = $1"))
                 .bind(username)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some((id,)) = done else {
-                    return Err(StoreError::NotFound(format!("user {username}")));
-                };
-                sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
-                    .bind(id)
-                    .bind(keep.unwrap_or_default())
-                    .execute(&mut *tx)
-                    .await?;
-                let detail = if must_change { "one-time password set; other sessions ended" } else { "password changed; other sessions ended" };
-                Self::audit_in(&mut tx, by, "user.passwd", &format!("user {username}"), detail).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn set_disabled(&self, username: &str, disabled: bool, by: &str) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                let done: Option<(i64,)> = sqlx::query_as("UPDATE users SET disabled_at = $1 WHERE username = $2 RETURNING id")
-                    .bind(disabled.then(now))
-                    .bind(username)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let Some((id,)) = done else {
-                    return Err(StoreError::NotFound(format!("user {username}")));
-                };
-                if disabled {
-                    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
-                }
-                let (action, detail) = if disabled { ("user.disable", "signs in no more; sessions ended") } else { ("user.enable", "may sign in again") };
-                Self::audit_in(&mut tx, by, action, &format!("user {username}"), detail).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn end_session(&self, token_hash: &str, by: &str) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                let ended = sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
-                if ended.rows_affected() > 0 {
-                    Self::audit_in(&mut tx, by, "user.logout", &format!("user {by}"), "session ended").await?;
-                }
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn submissions(&self, id: PlanId) -> Result<Vec<Submission>, StoreError> {
-                let rows: Vec<SubmissionRow> = sqlx::query_as(
-                    "SELECT s.agency, s.period, s.version, s.state, s.comment, s.by_user, s.at FROM submissions s \
-                     WHERE s.plan_id = $1 AND s.version = (SELECT MAX(t.version) FROM submissions t \
-                     WHERE t.plan_id = s.plan_id AND t.agency = s.agency AND t.period = s.period) \
-                     ORDER BY s.at DESC",
-                )
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?;
-                rows.into_iter().map(submission).collect()
-            }
-
-            async fn submission_history(&self, id: PlanId, agency: &str, period: Period) -> Result<Vec<Submission>, StoreError> {
-                let rows: Vec<SubmissionRow> = sqlx::query_as(
-                    "SELECT agency, period, version, state, comment, by_user, at FROM submissions \
-                     WHERE plan_id = $1 AND agency = $2 AND period = $3 ORDER BY version",
-                )
-                .bind(id)
-                .bind(agency)
-                .bind(period.to_string())
-                .fetch_all(&self.pool)
-                .await?;
-                rows.into_iter().map(submission).collect()
-            }
-
-            async fn move_submission(&self, id: PlanId, step: &Move<'_>, by: &str) -> Result<Moved, StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                let moved = Self::move_in(&mut tx, id, step, by).await?;
-                tx.commit().await?;
-                Ok(moved)
-            }
-
-            async fn add_comment(&self, id: PlanId, measure: &str, body: &str, by: &str) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                sqlx::query("INSERT INTO comments (plan_id, measure, author, body, at) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(id)
-                    .bind(measure)
-                    .bind(by)
-                    .bind(body)
-                    .bind(now())
-                    .execute(&mut *tx)
-                    .await?;
-                Self::audit_in(&mut tx, by, "comment.add", &format!("plan {id} {measure}"), body).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn comments(&self, id: PlanId, measure: &str) -> Result<Vec<Comment>, StoreError> {
-                let rows: Vec<(String, String, String, String)> = sqlx::query_as(
-                    "SELECT measure, author, body, at FROM comments WHERE plan_id = $1 AND measure = $2 ORDER BY id",
-                )
-                .bind(id)
-                .bind(measure)
-                .fetch_all(&self.pool)
-                .await?;
-                Ok(rows.into_iter().map(|(measure, author, body, at)| Comment { measure, author, body, at }).collect())
-            }
-        }
-    };
-}
-
-macro_rules! drafts_impl {
-    ($store:ident, $begin:literal) => {
-        impl Drafts for $store {
-            async fn create_draft(&self, file_name: &str, source: &str, plan_file: &str, by: &str) -> Result<i64, StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                let at = now();
-                let (id,): (i64,) = sqlx::query_as(
-                    "INSERT INTO plan_drafts (file_name, source, plan_file, created_by, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
-                )
-                .bind(file_name)
-                .bind(source)
-                .bind(plan_file)
-                .bind(by)
-                .bind(&at)
-                .fetch_one(&mut *tx)
-                .await?;
-                Self::audit_in(&mut tx, by, "draft.create", &format!("draft {id}"), file_name).await?;
-                tx.commit().await?;
-                Ok(id)
-            }
-
-            async fn draft(&self, id: i64) -> Result<Option<Draft>, StoreError> {
-                let row: Option<(i64, String, String, String, Option<i64>, String, String)> = sqlx::query_as(
-                    "SELECT id, file_name, source, plan_file, plan_id, created_by, created_at FROM plan_drafts WHERE id = $1",
-                )
-                .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
-                Ok(row.map(|(id, file_name, source, plan_file, plan_id, created_by, created_at)| Draft {
-                    id, file_name, source, plan_file, plan_id, created_by, created_at,
-                }))
-            }
+        row.map(user).transpose()
+    }
 
-            async fn drafts(&self) -> Result<Vec<Draft>, StoreError> {
-                let rows: Vec<(i64, String, Option<i64>, String, String)> = sqlx::query_as(
-                    "SELECT id, file_name, plan_id, created_by, created_at FROM plan_drafts ORDER BY id DESC",
-                )
-                .fetch_all(&self.pool)
-                .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|(id, file_name, plan_id, created_by, created_at)| Draft {
-                        id, file_name, source: String::new(), plan_file: String::new(), plan_id, created_by, created_at,
-                    })
-                    .collect())
-            }
+    async fn login_failed(&self, u: &User, lockout: &Lockout<'_>, from: &str) -> Result<Option<String>, StoreError> {
+        let mut tx = self.pool.begin_with(DB::BEGIN).await?;
+        let (count, locked_until): (i32, Option<String>) = sqlx::query_as(
+            "UPDATE users SET failed_logins = failed_logins + 1, \
+             locked_until = CASE WHEN failed_logins + 1 >= $2 AND (locked_until IS NULL OR locked_until < $3) \
+             THEN $3 ELSE locked_until END WHERE id = $1 RETURNING failed_logins, locked_until",
+        )
+        .bind(u.id)
+        .bind(i64::from(lockout.max_failed))
+        .bind(lockout.until)
+        .fetch_one(&mut *tx)
+        .await?;
+        let locked = locked_until.filter(|until| until.as_str() > lockout.now);
+        let detail = match &locked {
+            Some(until) => format!("wrong password from {from} ({count} in a row); locked until {until}"),
+            None => format!("wrong password from {from} ({count} in a row)"),
+        };
+        Self::audit_in(&mut tx, &u.username, "user.login_failed", &format!("user {}", u.username), &detail).await?;
+        tx.commit().await?;
+        Ok(locked)
+    }
 
-            async fn update_draft(&self, id: i64, plan_file: &str, by: &str) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                let done = sqlx::query("UPDATE plan_drafts SET plan_file = $1, updated_at = $2 WHERE id = $3 AND plan_id IS NULL")
-                    .bind(plan_file)
-                    .bind(now())
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::Invalid(format!("draft {id} does not exist or is already confirmed")));
-                }
-                Self::audit_in(&mut tx, by, "draft.update", &format!("draft {id}"), "plan file corrected").await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn confirm_draft(
-                &self,
-                id: i64,
-                plan: &kehoach_domain::Plan,
-                province: &kehoach_domain::org::OrgUnit,
-                by: &str,
-            ) -> Result<PlanId, StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                let open: Option<(Option<i64>,)> = sqlx::query_as("SELECT plan_id FROM plan_drafts WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                match open {
-                    None => return Err(StoreError::NotFound(format!("draft {id}"))),
-                    Some((Some(plan_id),)) => {
-                        return Err(StoreError::Invalid(format!("draft {id} is already confirmed as plan {plan_id}")));
-                    }
-                    Some((None,)) => {}
-                }
-                let (known,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM org_units WHERE code = $1")
-                    .bind(&province.code)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if known == 0 {
-                    Self::put_org_units_in(&mut tx, std::slice::from_ref(province), by).await?;
-                }
-                let plan_id = Self::save_plan_in(&mut tx, plan, by).await?;
-                sqlx::query("UPDATE plan_drafts SET plan_id = $1, updated_at = $2 WHERE id = $3")
-                    .bind(plan_id)
-                    .bind(now())
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                Self::audit_in(&mut tx, by, "draft.confirm", &format!("draft {id}"), &format!("plan {plan_id}")).await?;
-                tx.commit().await?;
-                Ok(plan_id)
-            }
+    async fn login_succeeded(
+        &self,
+        u: &User,
+        token_hash: &str,
+        csrf: &str,
+        expires_at: &str,
+        from: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin_with(DB::BEGIN).await?;
+        let at = now();
+        // Only while no lock is in force and the account is not
+        // disabled: a lock set by attempts made at the same time wins
+        // over a password checked before it.
+        let cleared = sqlx::query(
+            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1 \
+             AND (locked_until IS NULL OR locked_until <= $2) AND disabled_at IS NULL",
+        )
+        .bind(u.id)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
+        if DB::rows_affected(&cleared) == 0 {
+            return Ok(false);
         }
-    };
+        // Sessions past their time go when anyone logs in.
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(&at).execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(u.id)
+        .bind(csrf)
+        .bind(&at)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        Self::audit_in(&mut tx, &u.username, "user.login", &format!("user {}", u.username), &format!("from {from}"))
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn unlock_user(&self, username: &str, by: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with(DB::BEGIN).await?;
+        let done = sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE username = $1")
+            .bind(username)
+            .execute(&mut *tx)
+            .await?;
+        if DB::rows_affected(&done) == 0 {
+            return Err(StoreError::NotFound(format!("user {username}")));
+        }
+        Self::audit_in(&mut tx, by, "user.unlock", &format!("user {username}"), "failed logins cleared").await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str) -> Result<Option<(User, String)>, StoreError> {
+        let row: Option<SessionRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            user_columns!(),
+            ", s.csrf FROM sessions s JOIN users u ON u.id = s.user_id \
+                 WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL"
+        ))
+        .bind(token_hash)
+        .bind(now())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(a, b, c, d, e, f, g, h, i, j, csrf)| Ok((user((a, b, c, d, e, f, g, h, i, j))?, csrf))).transpose()
+    }
+
+    async fn set_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+        must_change: bool,
+        keep: Option<&str>,
+        by: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with(DB::BEGIN).await?;
+        let done: Option<(i64,)> = sqlx::query_as(
+            "UPDATE users SET password_hash = $1, must_change_password = $2, failed_logins = 0, locked_until = NULL \
+             WHERE username = $3 RETURNING id",
+        )
+        .bind(password_hash)
+        .bind(must_change)
+        .bind(username)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((id,)) = done else {
+            return Err(StoreError::NotFound(format!("user {username}")));
+        };
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(id)
+            .bind(keep.unwrap_or_default())
+            .execute(&mut *tx)
+            .await?;
+        let detail = if must_change {
+            "one-time password set; other sessions ended"
+        } else {
+            "password changed; other sessions ended"
+        };
+        Self::audit_in(&mut tx, by, "user.passwd", &format!("user {username}"), detail).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_disabled(&self, username: &str, disabled: bool, by: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with(DB::BEGIN).await?;
+        let done: Option<(i64,)> = sqlx::query_as("UPDATE users SET disabled_at = $1 WHERE username = $2 RETURNING id")
+            .bind(disabled.then(now))
+            .bind(username)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some((id,)) = done else {
+            return Err(StoreError::NotFound(format!("user {username}")));
+        };
+        if disabled {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+        }
+        let (action, detail) = if disabled {
+            ("user.disable", "signs in no more; sessions ended")
+        } else {
+            ("user.enable", "may sign in again")
+        };
+        Self::audit_in(&mut tx, by, action, &format!("user {username}"), detail).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn end_session(&self, token_hash: &str, by: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with(DB::BEGIN).await?;
+        let ended =
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
+        if DB::rows_affected(&ended) > 0 {
+            Self::audit_in(&mut tx, by, "user.logout", &format!("user {by}"), "session ended").await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn submissions(&self, id: PlanId) -> Result<Vec<Submission>, StoreError> {
+        let rows: Vec<SubmissionRow> = sqlx::query_as(
+            "SELECT s.agency, s.period, s.version, s.state, s.comment, s.by_user, s.at FROM submissions s \
+             WHERE s.plan_id = $1 AND s.version = (SELECT MAX(t.version) FROM submissions t \
+             WHERE t.plan_id = s.plan_id AND t.agency = s.agency AND t.period = s.period) \
+             ORDER BY s.at DESC",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(submission).collect()
+    }
+
+    async fn submission_history(
+        &self,
+        id: PlanId,
+        agency: &str,
+        period: Period,
+    ) -> Result<Vec<Submission>, StoreError> {
+        let rows: Vec<SubmissionRow> = sqlx::query_as(
+            "SELECT agency, period, version, state, comment, by_user, at FROM submissions \
+             WHERE plan_id = $1 AND agency = $2 AND period = $3 ORDER BY version",
+        )
+        .bind(id)
+        .bind(agency)
+        .bind(period.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(submission).collect()
+    }
+
+    async fn move_submission(&self, id: PlanId, step: &Move<'_>, by: &str) -> Result<Moved, StoreError> {
+        let mut tx = self.pool.begin_with(DB::BEGIN).await?;
+        let moved = Self::move_in(&mut tx, id, step, by).await?;
+        tx.commit().await?;
+        Ok(moved)
+    }
+
+    async fn add_comment(&self, id: PlanId, measure: &str, body: &str, by: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with(DB::BEGIN).await?;
+        sqlx::query("INSERT INTO comments (plan_id, measure, author, body, at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(id)
+            .bind(measure)
+            .bind(by)
+            .bind(body)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+        Self::audit_in(&mut tx, by, "comment.add", &format!("plan {id} {measure}"), body).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn comments(&self, id: PlanId, measure: &str) -> Result<Vec<Comment>, StoreError> {
+        let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT measure, author, body, at FROM comments WHERE plan_id = $1 AND measure = $2 ORDER BY id",
+        )
+        .bind(id)
+        .bind(measure)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(measure, author, body, at)| Comment { measure, author, body, at }).collect())
+    }
 }
 
-accounts_impl!(SqliteStore, "BEGIN IMMEDIATE");
-accounts_impl!(PgStore, "BEGIN");
-drafts_impl!(SqliteStore, "BEGIN IMMEDIATE");
-drafts_impl!(PgStore, "BEGIN");
+impl<DB> Drafts for SqlStore<DB>
+where
+    DB: Backend,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    usize: ColumnIndex<DB::Row>,
+    i64: Column<DB>,
+    i32: Column<DB>,
+    bool: Column<DB>,
+    String: Column<DB>,
+    Option<String>: Column<DB>,
+    Option<i64>: Column<DB>,
+    for<'s> &'s str: Type<DB> + Encode<'s, DB>,
+    for<'s> Option<&'s str>: Type<DB> + Encode<'s, DB>,
+{
+    async fn create_draft(&self, file_name: &str, source: &str, plan_file: &str, by: &str) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin_with(DB::BEGIN).await?;
+        let at = now();
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO plan_drafts (file_name, source, plan_file, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        )
+        .bind(file_name)
+        .bind(source)
+        .bind(plan_file)
+        .bind(by)
+        .bind(&at)
+        .fetch_one(&mut *tx)
+        .await?;
+        Self::audit_in(&mut tx, by, "draft.create", &format!("draft {id}"), file_name).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn draft(&self, id: i64) -> Result<Option<Draft>, StoreError> {
+        let row: Option<DraftRow> = sqlx::query_as(
+            "SELECT id, file_name, source, plan_file, plan_id, created_by, created_at FROM plan_drafts WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(id, file_name, source, plan_file, plan_id, created_by, created_at)| Draft {
+            id,
+            file_name,
+            source,
+            plan_file,
+            plan_id,
+            created_by,
+            created_at,
+        }))
+    }
+
+    async fn drafts(&self) -> Result<Vec<Draft>, StoreError> {
+        let rows: Vec<(i64, String, Option<i64>, String, String)> =
+            sqlx::query_as("SELECT id, file_name, plan_id, created_by, created_at FROM plan_drafts ORDER BY id DESC")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, file_name, plan_id, created_by, created_at)| Draft {
+                id,
+                file_name,
+                source: String::new(),
+                plan_file: String::new(),
+                plan_id,
+                created_by,
+                created_at,
+            })
+            .collect())
+    }
+
+    async fn update_draft(&self, id: i64, plan_file: &str, by: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with(DB::BEGIN).await?;
+        let done =
+            sqlx::query("UPDATE plan_drafts SET plan_file = $1, updated_at = $2 WHERE id = $3 AND plan_id IS NULL")
+                .bind(plan_file)
+                .bind(now())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        if DB::rows_affected(&done) == 0 {
+            return Err(StoreError::Invalid(format!("draft {id} does not exist or is already confirmed")));
+        }
+        Self::audit_in(&mut tx, by, "draft.update", &format!("draft {id}"), "plan file corrected").await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn confirm_draft(
+        &self,
+        id: i64,
+        plan: &kehoach_domain::Plan,
+        province: &kehoach_domain::org::OrgUnit,
+        by: &str,
+    ) -> Result<PlanId, StoreError> {
+        let mut tx = self.pool.begin_with(DB::BEGIN).await?;
+        let open: Option<(Option<i64>,)> =
+            sqlx::query_as("SELECT plan_id FROM plan_drafts WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
+        match open {
+            None => return Err(StoreError::NotFound(format!("draft {id}"))),
+            Some((Some(plan_id),)) => {
+                return Err(StoreError::Invalid(format!("draft {id} is already confirmed as plan {plan_id}")));
+            }
+            Some((None,)) => {}
+        }
+        let (known,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM org_units WHERE code = $1")
+            .bind(&province.code)
+            .fetch_one(&mut *tx)
+            .await?;
+        if known == 0 {
+            Self::put_org_units_in(&mut tx, std::slice::from_ref(province), by).await?;
+        }
+        let plan_id = Self::save_plan_in(&mut tx, plan, by).await?;
+        sqlx::query("UPDATE plan_drafts SET plan_id = $1, updated_at = $2 WHERE id = $3")
+            .bind(plan_id)
+            .bind(now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        Self::audit_in(&mut tx, by, "draft.confirm", &format!("draft {id}"), &format!("plan {plan_id}")).await?;
+        tx.commit().await?;
+        Ok(plan_id)
+    }
+}
 
 impl Accounts for crate::AnyStore {
     async fn create_user(&self, u: &NewUser, by: &str) -> Result<i64, StoreError> {

@@ -397,3 +397,55 @@ async fn a_locked_sqlite_database_is_busy_not_broken() {
     // Once the other writer is gone the same write goes through.
     store.submit_values(id, &[value("c.1", "2025", "1900", None)], "reporter").await.unwrap();
 }
+
+/// A database written by kehoach as of December 2026 (`tests/data/format-2026-12.db`:
+/// `kehoach init`, a revision of a.1, two recorded figures, a reporter) opens
+/// with today's code and reads the same: its schema is brought up to date,
+/// every figure version is as the file's rows say
+/// (`format-2026-12.values.csv`, read from the file with SQLite, not with
+/// kehoach), the revision and the user are there, and the audit chain holds.
+/// A change of the schema or of how records are written must keep this test.
+#[tokio::test]
+async fn a_database_of_the_current_format_opens_and_reads_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    std::fs::copy(root().join("crates/store/tests/data/format-2026-12.db"), &path).unwrap();
+    let store = kehoach_store::AnyStore::open(&path.display().to_string()).await.unwrap();
+    assert_eq!(store.plans().await.unwrap(), vec![(1, "Bến Tre".to_string(), 2025)]);
+    let plan = store.plan(1, Against::Current).await.unwrap();
+    assert_eq!(plan.measure("a.1").unwrap().target_text(), "6,5 - 7%");
+    let history = store.measure_history(1, "a.1").await.unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1].decision.as_deref(), Some("15/2025/NQ-HĐND"));
+    assert_eq!(store.org_units().await.unwrap().len(), 11);
+    assert_eq!(store.agencies().await.unwrap().len(), 11);
+    let expected = std::fs::read_to_string(root().join("crates/store/tests/data/format-2026-12.values.csv")).unwrap();
+    let mut read = Vec::new();
+    let mut measures: Vec<String> = plan.measures().map(|m| m.key.clone()).collect();
+    measures.sort();
+    for key in measures {
+        let which = kehoach_store::Which { measure: key, ..Default::default() };
+        for v in store.value_versions(1, &which).await.unwrap() {
+            read.push(format!(
+                "{},{},{},{},{},{},{}",
+                v.measure,
+                v.org_unit,
+                v.period,
+                v.version,
+                v.value,
+                v.status.as_str(),
+                v.origin.as_str()
+            ));
+        }
+    }
+    read.sort();
+    let mut want: Vec<String> = expected.lines().skip(1).map(str::to_string).collect();
+    want.sort();
+    assert_eq!(read, want);
+    let released = store.released_values(1).await.unwrap();
+    assert!(released.iter().any(|v| v.measure == "c.1" && v.value == d("1234.5678") && v.note == "ghi chú thử"));
+    let user = store.user("reporter1").await.unwrap().expect("the reporter");
+    assert_eq!((user.role.as_str(), user.agency.as_deref()), ("reporter", Some("SCT")));
+    let verified = store.verify_audit().await.unwrap().expect("the audit chain holds");
+    assert_eq!((verified.entries, verified.records), (151, 73));
+}
