@@ -2,8 +2,8 @@
 """kehoach's analytics engine beside DuckDB and PostgreSQL on the same national data.
 
 Run through `bench/compare` (which builds the release binary first). Steps:
-1. `kehoach bench gen` writes the dataset (CSV) unless it is there already;
-2. `kehoach bench run` loads it and times Q1-Q5, writing its answers;
+1. `kehoach-bench gen` writes the dataset (CSV) unless it is there already;
+2. `kehoach-bench run` loads it and times Q1-Q5, writing its answers;
 3. DuckDB (pip `duckdb`, threads=2, a persistent file; in a child process so its
    peak memory is its own) loads the same CSV and runs the same SQL;
 4. PostgreSQL (the local server, a dedicated schema dropped afterwards) loads it with
@@ -220,7 +220,7 @@ def main():
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--data", help="dataset directory (default: a temporary one, removed after)")
     ap.add_argument("--postgres", default=os.environ.get("KEHOACH_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"))
-    ap.add_argument("--bin", default="target/release/kehoach")
+    ap.add_argument("--bin", default="target/release/kehoach-bench")
     ap.add_argument("--duckdb-child", nargs=5, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.duckdb_child:
@@ -236,14 +236,14 @@ def main():
         size = ["--communes", str(a.communes), "--provinces", str(a.provinces), "--measures", str(a.measures),
                 "--months", str(a.months), "--density", str(a.density), "--seed", str(a.seed)]
         if not os.path.exists(os.path.join(data, "datavalue.csv")):
-            subprocess.run([a.bin, "bench", "gen", *size, "-o", data], check=True)
+            subprocess.run([a.bin, "gen", *size, "-o", data], check=True)
         print(f"# data: {' '.join(size)}; {os.path.getsize(os.path.join(data, 'datavalue.csv')) / 2**20:.0f} MiB of CSV;"
               f" runs={RUNS} (median after one warm-up)", flush=True)
 
         # kehoach
         wait_quiet()
         answers = os.path.join(work, "kehoach-answers")
-        out = subprocess.run([a.bin, "bench", "run", "--data", data, "--runs", str(RUNS), "--answers", answers],
+        out = subprocess.run([a.bin, "run", "--data", data, "--runs", str(RUNS), "--answers", answers],
                              check=True, capture_output=True, text=True).stdout
         k = json.loads(out.strip().splitlines()[-1])
         kq = {f"Q{i}": k[f"q{i}_ms"] for i in range(1, 6)}

@@ -2,7 +2,6 @@
 //! resolution that adopts it to the reports that judge it.
 
 mod analytics_commands;
-mod bench;
 mod config;
 mod demo;
 mod report_commands;
@@ -142,9 +141,6 @@ enum Command {
         #[arg(long = "plan")]
         plan_id: Option<i64>,
     },
-    /// A synthetic national dataset and the analytics engine timed on it.
-    #[command(subcommand)]
-    Bench(bench::BenchCommand),
     /// The in-memory analytics engine.
     #[command(subcommand)]
     Analytics(analytics_commands::AnalyticsCommand),
@@ -307,10 +303,6 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     let config = config::load(cli.config.as_deref(), std::env::vars())?;
     let database = cli.database.as_deref().unwrap_or(config.database.as_str());
     match cli.command {
-        Command::Bench(command) => {
-            bench::run(command)?;
-            Ok(ExitCode::SUCCESS)
-        }
         Command::Analytics(command) => {
             analytics_commands::run(database, command).await?;
             Ok(ExitCode::SUCCESS)

@@ -1,5 +1,5 @@
 //! SplitMix64: a small, fast generator that gives the same numbers
-//! everywhere, for the demonstration year and the synthetic benchmark data.
+//! everywhere, for the demonstration year.
 
 pub(crate) struct SplitMix(pub u64);
 

@@ -228,24 +228,9 @@ mod tests {
     use std::str::FromStr;
 
     fn measure(key: &str, comparator: Comparator, value: &str, unit: &str, kind: MeasureKind) -> Measure {
-        Measure {
-            key: key.into(),
-            name: key.into(),
-            comparator,
-            value: Some(Decimal::from_str(value).unwrap()),
-            low: None,
-            high: None,
-            unit: unit.into(),
-            deadline: None,
-            subjects: vec![],
-            kind,
-            aggregation: Aggregation::Sum,
-            stretch: false,
-            part_of: None,
-            formula: None,
-            source: Span { line: 7, end_line: 7, ..Span::default() },
-            review: vec![],
-        }
+        let m = Measure::new(key, key, comparator, kind, Aggregation::Sum);
+        let (value, unit) = (Some(Decimal::from_str(value).unwrap()), unit.into());
+        Measure { value, unit, source: Span { line: 7, end_line: 7, ..Span::default() }, ..m }
     }
 
     fn plan(measures: Vec<Measure>) -> Plan {

@@ -561,7 +561,6 @@ fn month_list(months: &[u32]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::Span;
     use proptest::prelude::*;
     use std::str::FromStr;
 
@@ -576,24 +575,8 @@ mod tests {
         unit: &str,
         kind: MeasureKind,
     ) -> Measure {
-        Measure {
-            key: "x.1".into(),
-            name: "x".into(),
-            comparator,
-            value: value.map(d),
-            low: range.map(|r| d(r.0)),
-            high: range.map(|r| d(r.1)),
-            unit: unit.into(),
-            deadline: None,
-            subjects: vec![],
-            kind,
-            aggregation: crate::plan::Aggregation::Latest,
-            stretch: false,
-            part_of: None,
-            formula: None,
-            source: Span::default(),
-            review: vec![],
-        }
+        let m = Measure::new("x.1", "x", comparator, kind, crate::plan::Aggregation::Latest);
+        Measure { value: value.map(d), low: range.map(|r| d(r.0)), high: range.map(|r| d(r.1)), unit: unit.into(), ..m }
     }
 
     fn year(actual: &str, last_year: Option<&str>) -> Figures {

@@ -356,6 +356,37 @@ impl Sector {
 }
 
 impl Measure {
+    /// A measure with what every measure has (key, name, how it is compared,
+    /// what kind of figure it is, how its figures combine) and nothing else:
+    /// no figure, no unit, no source. The rest is set by whoever builds it
+    /// (`Measure { value, unit, ..Measure::new(…) }`).
+    pub fn new(
+        key: impl Into<String>,
+        name: impl Into<String>,
+        comparator: Comparator,
+        kind: MeasureKind,
+        aggregation: Aggregation,
+    ) -> Self {
+        Self {
+            key: key.into(),
+            name: name.into(),
+            comparator,
+            value: None,
+            low: None,
+            high: None,
+            unit: String::new(),
+            deadline: None,
+            subjects: Vec::new(),
+            kind,
+            aggregation,
+            stretch: false,
+            part_of: None,
+            formula: None,
+            source: Span::default(),
+            review: Vec::new(),
+        }
+    }
+
     /// The target written for a reader: `6,0 - 6,5 %`, `≥ 1.850 triệu USD`.
     pub fn target_text(&self) -> String {
         let unit = if self.unit.is_empty() {

@@ -265,23 +265,18 @@ mod tests {
     }
 
     fn kehoach_planfile_stub() -> kehoach_domain::Measure {
+        let m = kehoach_domain::Measure::new(
+            "a.1",
+            "Tăng trưởng GRDP",
+            Comparator::Between,
+            kehoach_domain::MeasureKind::Growth,
+            kehoach_domain::Aggregation::None,
+        );
         kehoach_domain::Measure {
-            key: "a.1".into(),
-            name: "Tăng trưởng GRDP".into(),
-            comparator: Comparator::Between,
-            value: None,
             low: Some("6".parse().unwrap()),
             high: Some("6.5".parse().unwrap()),
             unit: "%".into(),
-            deadline: None,
-            subjects: vec![],
-            kind: kehoach_domain::MeasureKind::Growth,
-            aggregation: kehoach_domain::Aggregation::None,
-            stretch: false,
-            part_of: None,
-            formula: None,
-            source: kehoach_domain::Span::default(),
-            review: vec![],
+            ..m
         }
     }
 }

@@ -46,7 +46,7 @@ fn the_story(dir: &Path, database: &str) {
     let s = status_json(dir, database, "2025", "current");
     assert_eq!(measure(&s, "a.1")["status"], "no_data");
     assert_eq!(measure(&s, "a.1")["lead"], "CTK");
-    std::fs::write(dir.join("vinh-long.csv"), include_str!("../../../data/vinh-long-published.csv")).unwrap();
+    std::fs::write(dir.join("vinh-long.csv"), include_str!("../../../../data/vinh-long-published.csv")).unwrap();
     let out = kehoach(&["values", "import", "vinh-long.csv"], dir, database);
     assert!(!out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("Vĩnh Long (86) is not part of Bến Tre (83) in 2025"), "{}", text(&out));
@@ -130,20 +130,9 @@ fn the_story_on_postgres() {
 
 /// Runs `test` on a fresh PostgreSQL database of its own, dropped after.
 fn on_postgres(what: &str, test: impl FnOnce(&str)) {
-    let Ok(url) = std::env::var("KEHOACH_TEST_POSTGRES") else {
-        assert!(std::env::var("CI").is_err(), "KEHOACH_TEST_POSTGRES must be set under CI");
-        return;
-    };
-    let name = format!("kehoach_cli_{what}_{}", std::process::id());
-    let psql = |sql: &str| {
-        let out = Command::new("psql").args([url.as_str(), "-qAtc", sql]).output().expect("psql runs");
-        assert!(out.status.success(), "{}", text(&out));
-    };
-    psql(&format!("DROP DATABASE IF EXISTS {name}"));
-    psql(&format!("CREATE DATABASE {name}"));
-    let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
-    test(&format!("{base}/{name}"));
-    psql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    if let Some(database) = kehoach_testing::db::postgres(what) {
+        test(&database.url);
+    }
 }
 
 /// Figures the districts report add up to the province: exports month by
@@ -234,7 +223,7 @@ fn an_import_killed_half_way_changes_nothing() {
     let before = latest_count(&dir.path().join(db));
     // Many distinct figures: every measure, every month of the ten years the
     // import takes before the plan's, for the province and each district.
-    let plan = kehoach_planfile::from_toml(include_str!("../../../data/plans/ben-tre-2025.toml")).unwrap();
+    let plan = kehoach_planfile::from_toml(include_str!("../../../../data/plans/ben-tre-2025.toml")).unwrap();
     let mut csv = String::from("measure,period,org_unit,value,status,note\n");
     let units = [83, 829].into_iter().chain(831..=838);
     for unit in units {
@@ -298,7 +287,7 @@ fn serve_stops_cleanly_when_asked_on_postgres() {
 
 #[cfg(unix)]
 fn serve_stops_cleanly_when_asked(dir: &Path, database: &str, while_serving: impl FnOnce()) {
-    use std::io::{BufRead, Read, Write};
+    use std::io::BufRead;
     let mut child = Command::new(env!("CARGO_BIN_EXE_kehoach"))
         .args(["serve", "--listen", "127.0.0.1:0", "--database", database])
         .current_dir(dir)
@@ -312,11 +301,10 @@ fn serve_stops_cleanly_when_asked(dir: &Path, database: &str, while_serving: imp
         .map_while(Result::ok)
         .find_map(|l| Some(l.strip_prefix("kehoach is serving http://")?.split('/').next()?.to_string()))
         .expect("serve says where it listens");
-    let mut stream = std::net::TcpStream::connect(&address).unwrap();
-    stream.write_all(b"GET /public?period=2025 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    assert!(answer.starts_with("HTTP/1.1 200"), "{}", &answer[..answer.len().min(200)]);
+    use kehoach_testing::http::{Client, blocking, http};
+    let client = Client::new(address.parse().expect("an address"));
+    let answer = blocking(http(&client, "GET", "/public?period=2025", "", "", &[]));
+    assert_eq!(answer.status, 200, "{}", &answer.body[..answer.body.len().min(200)]);
     while_serving();
 
     let term = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();

@@ -3,29 +3,30 @@
 //! the server; CSRF, lockout and the security headers.
 
 use kehoach_domain::access::Role;
-use kehoach_store::{Accounts, AnyStore, NewUser, Setup, Store};
-use std::path::Path;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use kehoach_store::{Accounts, AnyStore, NewUser, Store};
+use kehoach_testing::http::{Answer, Client, Session, enc, exchange, http, login};
+use kehoach_testing::{PASSWORD, db, fixtures, root};
 
-fn root() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
-/// A started server and where it listens.
+/// A started server, its client and its database.
 struct Server {
-    addr: std::net::SocketAddr,
-    _dir: tempfile::TempDir,
-    database: String,
+    client: Client,
+    database: db::TestDatabase,
 }
 
 impl Server {
     /// The server's database, opened beside it, to check what was stored.
     async fn store(&self) -> AnyStore {
-        AnyStore::open(&self.database).await.unwrap()
+        AnyStore::open(&self.database.url).await.unwrap()
     }
 }
 
-const PASSWORD: &str = "mat-khau-thu-nghiem";
+/// A test talks to the server through its client.
+impl std::ops::Deref for Server {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
 
 async fn start() -> Server {
     start_with(async |_| {}).await
@@ -38,142 +39,19 @@ async fn start_with(before: impl AsyncFnOnce(&AnyStore)) -> Server {
     start_configured(kehoach_web::Settings { pdf: Some(pdf), ..kehoach_web::Settings::default() }, before).await
 }
 
-/// [`start_with`] under settings of the test's own.
+/// [`start_with`] under settings of the test's own: the built-in plan, one
+/// user per role, the application `kehoach serve` runs, on port 0.
 async fn start_configured(settings: kehoach_web::Settings, before: impl AsyncFnOnce(&AnyStore)) -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("web.db").display().to_string();
-    let store = AnyStore::open(&database).await.unwrap();
-    let read = |p: &str| std::fs::read_to_string(root().join(p)).unwrap();
-    let plan = kehoach_planfile::from_toml(&read("data/plans/ben-tre-2025.toml")).unwrap();
-    let units = kehoach_planfile::org_units_from_toml(&read("data/org-units/ben-tre.toml")).unwrap();
-    let (agencies, assignments) =
-        kehoach_planfile::agencies_from_toml(&read("data/agencies/ben-tre.toml"), &plan).unwrap();
-    store.init(&Setup { plan, units, agencies, assignments, values: vec![] }, "test").await.unwrap();
-    let hash = kehoach_web::hash_password(PASSWORD);
-    for role in Role::ALL {
-        let user = NewUser {
-            username: role.as_str().into(),
-            name: role.label_vi().into(),
-            role,
-            agency: (role == Role::Reporter).then(|| "SCT".into()),
-            password_hash: hash.clone(),
-            must_change_password: false,
-        };
-        store.create_user(&user, "test").await.unwrap();
-    }
+    let database = db::sqlite();
+    let store = AnyStore::open(&database.url).await.unwrap();
+    store.init(&fixtures::setup(), "test").await.unwrap();
+    fixtures::users(&store, &kehoach_web::hash_password(PASSWORD)).await;
     before(&store).await;
     let app = kehoach_web::app(store, settings).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(kehoach_web::serve(listener, app, std::future::pending()));
-    Server { addr, _dir: dir, database }
-}
-
-struct Answer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-    /// The body as sent (a download).
-    bytes: Vec<u8>,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-
-    fn cookie(&self, name: &str) -> Option<String> {
-        self.headers
-            .iter()
-            .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
-            .filter_map(|(_, v)| v.split(';').next())
-            .filter_map(|c| c.split_once('='))
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.to_string())
-    }
-
-    /// The value of the first hidden input of that name.
-    fn hidden(&self, name: &str) -> Option<String> {
-        let at = self.body.find(&format!("name=\"{name}\" value=\""))?;
-        let rest = &self.body[at + name.len() + 15..];
-        Some(rest[..rest.find('"')?].to_string())
-    }
-
-    fn to_login(&self) -> bool {
-        self.status == 303 && self.header("location").is_some_and(|l| l.starts_with("/login"))
-    }
-}
-
-/// One HTTP/1.1 exchange of a form (or none); the connection closes after it.
-async fn http(server: &Server, method: &str, path: &str, cookie: &str, form: &str, extra: &[(&str, &str)]) -> Answer {
-    let content_type = (method == "POST").then_some("application/x-www-form-urlencoded");
-    exchange(server, method, path, cookie, content_type, form.as_bytes(), extra).await
-}
-
-/// Sends a request as written and reads the whole answer.
-async fn exchange(
-    server: &Server,
-    method: &str,
-    path: &str,
-    cookie: &str,
-    content_type: Option<&str>,
-    body: &[u8],
-    extra: &[(&str, &str)],
-) -> Answer {
-    let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
-    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n", server.addr);
-    if !cookie.is_empty() {
-        request.push_str(&format!("Cookie: {cookie}\r\n"));
-    }
-    for (k, v) in extra {
-        request.push_str(&format!("{k}: {v}\r\n"));
-    }
-    if let Some(content_type) = content_type {
-        request.push_str(&format!("Content-Type: {content_type}\r\nContent-Length: {}\r\n", body.len()));
-    }
-    request.push_str("\r\n");
-    let mut request = request.into_bytes();
-    request.extend_from_slice(body);
-    stream.write_all(&request).await.unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.unwrap();
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(raw.len());
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let bytes = raw.get(split + 4..).unwrap_or_default().to_vec();
-    let mut lines = head.lines();
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
-    let headers = lines.filter_map(|l| l.split_once(": ")).map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes }
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
-        })
-        .collect()
-}
-
-/// A signed-in browser: its session cookie and CSRF token.
-struct Session {
-    cookie: String,
-    csrf: String,
-}
-
-async fn login(server: &Server, username: &str, password: &str) -> Result<Session, Answer> {
-    let form = http(server, "GET", "/login", "", "", &[]).await;
-    let pre = form.cookie("kehoach_login").unwrap();
-    let token = form.hidden("token").unwrap();
-    let body = format!("username={}&password={}&token={token}&next=%2F", enc(username), enc(password));
-    let answer = http(server, "POST", "/login", &format!("kehoach_login={pre}"), &body, &[]).await;
-    let Some(session) = answer.cookie("kehoach_session").filter(|_| answer.status == 303) else { return Err(answer) };
-    let cookie = format!("kehoach_session={session}");
-    let mut home = http(server, "GET", "/", &cookie, "", &[]).await;
-    if home.header("location") == Some("/password") {
-        home = http(server, "GET", "/password", &cookie, "", &[]).await;
-    }
-    let csrf = home.hidden("csrf").expect("a signed-in page carries the CSRF token");
-    Ok(Session { cookie, csrf })
+    Server { client: Client::new(addr), database }
 }
 
 /// Behind a trusted reverse proxy, login attempts are counted per client as
@@ -1143,9 +1021,15 @@ async fn english_on_request_vietnamese_by_default() {
     let server = start().await;
     let vi = http(&server, "GET", "/public?period=2025", "", "", &[]).await;
     assert!(vi.body.contains("<html lang=\"vi\">") && vi.body.contains("Kết quả thực hiện kế hoạch năm"));
-    let switch =
-        http(&server, "GET", "/lang/en", "", "", &[("Referer", &format!("http://{}/public?period=2025", server.addr))])
-            .await;
+    let switch = http(
+        &server,
+        "GET",
+        "/lang/en",
+        "",
+        "",
+        &[("Referer", &format!("http://{}/public?period=2025", server.addr()))],
+    )
+    .await;
     assert_eq!(switch.status, 303);
     assert_eq!(switch.header("location"), Some("/public?period=2025"), "back where the link was");
     assert_eq!(switch.cookie("lang").as_deref(), Some("en"));

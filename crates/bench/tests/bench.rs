@@ -1,4 +1,4 @@
-//! `kehoach bench`: the generator is deterministic, and the engine's answers
+//! `kehoach-bench`: the generator is deterministic, and the engine's answers
 //! on its data agree with a sum computed here straight from the CSV.
 
 use std::collections::HashMap;
@@ -6,14 +6,14 @@ use std::path::Path;
 use std::process::Command;
 
 fn kehoach(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_kehoach")).args(args).output().expect("the binary runs");
+    let out = Command::new(env!("CARGO_BIN_EXE_kehoach-bench")).args(args).output().expect("the binary runs");
     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn generate(dir: &Path, seed: &str) {
     let d = dir.to_str().unwrap();
-    let args = ["bench", "gen", "--communes", "90", "--provinces", "3", "--measures", "9", "--months", "24"];
+    let args = ["gen", "--communes", "90", "--provinces", "3", "--measures", "9", "--months", "24"];
     kehoach(&[&args[..], &["--density", "0.8", "--seed", seed, "-o", d]].concat());
 }
 
@@ -30,16 +30,7 @@ fn the_generator_is_deterministic_and_the_engine_sums_its_data() {
     assert_ne!(std::fs::read(a.join("datavalue.csv")).unwrap(), std::fs::read(c.join("datavalue.csv")).unwrap());
 
     let answers = tmp.path().join("answers");
-    let out = kehoach(&[
-        "bench",
-        "run",
-        "--data",
-        a.to_str().unwrap(),
-        "--runs",
-        "1",
-        "--answers",
-        answers.to_str().unwrap(),
-    ]);
+    let out = kehoach(&["run", "--data", a.to_str().unwrap(), "--runs", "1", "--answers", answers.to_str().unwrap()]);
     assert!(out.contains("\"q5_ms\""), "{out}");
 
     // Q1 by hand: 2025 totals per indicator and province, in cents.

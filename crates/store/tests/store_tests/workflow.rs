@@ -3,9 +3,7 @@
 //! figures recorded by a planner count once stored. On both databases, and
 //! on PostgreSQL under saves racing submissions.
 
-#[macro_use]
-mod common;
-use common::{drop_database, postgres, root};
+use crate::common::{self, drop_database, postgres, root};
 
 use kehoach_domain::access::SubmissionState;
 use kehoach_domain::org::{Agency, Assignment};
@@ -330,7 +328,7 @@ async fn saves_racing_submissions_and_approvals_never_slip_in_on_postgres() {
         assert!(matches!(after, Err(StoreError::Locked { .. })), "round {round}");
     }
     eprintln!("{stored} saves went in before the submission, {refused} were refused after it");
-    drop_database(store, &name).await;
+    drop_database(store, name).await;
 }
 
 /// A database written before figures had a workflow opens with what counted
@@ -434,14 +432,13 @@ async fn a_database_from_before_the_chain_is_sealed_when_opened() {
     store.submit_values(id, &[figure("c.1", Period::Month(2025, 10), "120", None, Some(0))], "cli").await.unwrap();
     store.run("DELETE FROM audit_head").await;
     store.run("UPDATE audit_log SET records = '', prev_hash = NULL, hash = NULL").await;
-    let path = dir.path().join("kehoach.db");
-    let again = SqliteStore::open(&format!("sqlite://{}", path.display())).await.unwrap();
+    let again = SqliteStore::open(&format!("sqlite://{}", dir.url)).await.unwrap();
     let intact = again.verify().await.unwrap();
     assert!(intact.records > 50, "{intact:?}");
     let seal = again.audit(1).await.unwrap();
     assert_eq!(seal[0].action, "audit.seal");
     // Sealed once: opening again adds nothing.
     let entries = intact.entries;
-    let third = SqliteStore::open(&format!("sqlite://{}", path.display())).await.unwrap();
+    let third = SqliteStore::open(&format!("sqlite://{}", dir.url)).await.unwrap();
     assert_eq!(third.verify().await.unwrap().entries, entries);
 }

@@ -9,6 +9,8 @@
 //! dropped after); fails loudly if it is set but unreachable, and under
 //! `CI=true` if it is not set.
 
+use kehoach_testing::http::{Answer, Client, Session, blocking, login};
+use kehoach_testing::{PASSWORD, db};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -24,11 +26,11 @@ fn kehoach(database: &str, args: &[&str]) {
     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
-/// Kills the watcher and drops the database, also when the test fails.
+/// Kills the processes a test started, also when it fails (before its
+/// database is dropped).
+#[derive(Default)]
 struct Cleanup {
     children: Vec<Child>,
-    admin: String,
-    name: String,
 }
 
 impl Drop for Cleanup {
@@ -37,10 +39,6 @@ impl Drop for Cleanup {
             let _ = c.kill();
             let _ = c.wait();
         }
-        let _ = Command::new("psql")
-            .arg(&self.admin)
-            .args(["-qc", &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)])
-            .output();
     }
 }
 
@@ -68,33 +66,10 @@ fn start(cleanup: &mut Cleanup, database: &str, args: &[&str]) -> mpsc::Receiver
     rx
 }
 
-/// A fresh database on the test server (dropped with the cleanup), or none
-/// where no server is named (never under CI).
-fn fresh_database(what: &str) -> Option<(Cleanup, String)> {
-    let Ok(admin) = std::env::var("KEHOACH_TEST_POSTGRES") else {
-        assert!(std::env::var("CI").is_err(), "KEHOACH_TEST_POSTGRES is not set: under CI this test must run");
-        eprintln!("KEHOACH_TEST_POSTGRES not set: the {what} test is not run here");
-        return None;
-    };
-    let name = format!("kehoach_{what}_{}", std::process::id()).replace(' ', "_");
-    let cleanup = Cleanup { children: Vec::new(), admin: admin.clone(), name: name.clone() };
-    let created = Command::new("psql")
-        .arg(&admin)
-        .args(["-v", "ON_ERROR_STOP=1", "-qc", &format!("CREATE DATABASE {name}")])
-        .output()
-        .expect("psql runs");
-    assert!(
-        created.status.success(),
-        "KEHOACH_TEST_POSTGRES is set but the server cannot be used: {}",
-        String::from_utf8_lossy(&created.stderr)
-    );
-    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-    Some((cleanup, format!("{base}/{name}")))
-}
-
 #[test]
 fn a_save_in_one_process_is_in_the_other_processes_engines_within_a_second() {
-    let Some((mut cleanup, database)) = fresh_database("two watchers") else { return };
+    let Some(database) = db::postgres("two watchers") else { return };
+    let (mut cleanup, database) = (Cleanup::default(), database.url.clone());
     kehoach(&database, &["init"]);
 
     // Two processes holding an engine: exports of Bến Tre (83) in the first
@@ -139,91 +114,58 @@ fn a_save_in_one_process_is_in_the_other_processes_engines_within_a_second() {
 
 // ------------------------------------------------ two `serve` processes
 
-/// One HTTP/1.1 exchange (the connection closes after it): status, head, body.
-fn http(addr: &str, method: &str, path: &str, cookie: &str, form: &str) -> (u16, String, String) {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(addr).expect("the server listens");
-    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    if !cookie.is_empty() {
-        request.push_str(&format!("Cookie: {cookie}\r\n"));
-    }
-    if method == "POST" {
-        let length = form.len();
-        request.push_str(&format!("Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {length}\r\n"));
-    }
-    request.push_str("\r\n");
-    request.push_str(form);
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut raw = String::new();
-    stream.read_to_string(&mut raw).unwrap();
-    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-    (head.split(' ').nth(1).unwrap().parse().unwrap(), head.to_string(), body.to_string())
+/// One exchange with a server, from this synchronous test.
+fn http(client: &Client, method: &str, path: &str, cookie: &str, form: &str) -> Answer {
+    blocking(kehoach_testing::http::http(client, method, path, cookie, form, &[]))
 }
 
-fn cookie(head: &str, name: &str) -> String {
-    head.lines()
-        .filter_map(|l| l.split_once(": ").filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie")).map(|(_, v)| v))
-        .filter_map(|v| v.split(';').next()?.split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| format!("{name}={v}"))
-        .unwrap_or_else(|| panic!("no cookie {name} in {head}"))
-}
-
-fn hidden(body: &str, name: &str) -> String {
-    let at = body.find(&format!("name=\"{name}\" value=\"")).unwrap_or_else(|| panic!("no {name}")) + name.len() + 15;
-    body[at..at + body[at..].find('"').unwrap()].to_string()
-}
-
-const PASSWORD: &str = "mat-khau-thu-nghiem";
-
-/// Signs in; the session's cookie.
-fn sign_in(addr: &str, username: &str) -> String {
-    let (_, head, body) = http(addr, "GET", "/login", "", "");
-    let form = format!("username={username}&password={PASSWORD}&token={}&next=%2F", hidden(&body, "token"));
-    let (status, head, _) = http(addr, "POST", "/login", &cookie(&head, "kehoach_login"), &form);
-    assert_eq!(status, 303, "{username} signs in");
-    cookie(&head, "kehoach_session")
+/// Signs in through the login form.
+fn sign_in(client: &Client, username: &str) -> Session {
+    blocking(login(client, username, PASSWORD)).unwrap_or_else(|a| panic!("{username}: {}", a.status))
 }
 
 /// Enters September's exports through a server's entry page and submits
 /// them, as the agency's reporter or a planner does: the version seen is sent
 /// back, as the form does.
-fn submit_exports(addr: &str, session: &str, typed: &str) {
-    let (_, _, page) = http(addr, "GET", "/entry?period=2025-09&agency=SCT", session, "");
+fn submit_exports(client: &Client, session: &Session, typed: &str) {
+    let page = http(client, "GET", "/entry?period=2025-09&agency=SCT", &session.cookie, "");
+    let hidden = |name: &str| page.hidden(name).unwrap_or_else(|| panic!("no {name}"));
     let form = format!(
         "csrf={}&period=2025-09&agency=SCT&action=submit&submission_version={}&v.c.1={typed}&s.c.1=estimate&ver.c.1={}",
-        hidden(&page, "csrf"),
-        hidden(&page, "submission_version"),
-        hidden(&page, "ver.c.1")
+        session.csrf,
+        hidden("submission_version"),
+        hidden("ver.c.1")
     );
-    let (status, _, body) = http(addr, "POST", "/entry", session, &form);
-    assert_eq!(status, 303, "saved: {body}");
+    let saved = http(client, "POST", "/entry", &session.cookie, &form);
+    assert_eq!(saved.status, 303, "saved: {}", saved.body);
 }
 
 /// Decides on SCT's September through a server's approvals page: approves
 /// exactly the versions the page shows, or unlocks with a reason.
-fn decide(addr: &str, session: &str, decision: &str) -> Instant {
-    let (_, _, page) = http(addr, "GET", "/approvals", session, "");
-    let mut form = format!("csrf={}&decision={decision}&version={}", hidden(&page, "csrf"), hidden(&page, "version"));
+fn decide(client: &Client, session: &Session, decision: &str) -> Instant {
+    let page = http(client, "GET", "/approvals", &session.cookie, "");
+    let version = page.hidden("version").expect("the submission's version");
+    let mut form = format!("csrf={}&decision={decision}&version={version}", session.csrf);
     if decision == "approve" {
-        for seen in page.match_indices("name=\"seen\" value=\"").map(|(at, m)| &page[at + m.len()..]) {
+        for seen in page.body.match_indices("name=\"seen\" value=\"").map(|(at, m)| &page.body[at + m.len()..]) {
             form.push_str(&format!("&seen={}", seen[..seen.find('"').unwrap()].replace('|', "%7C")));
         }
     } else {
         form.push_str("&comment=S%E1%BB%ADa");
     }
-    let (status, _, body) = http(addr, "POST", "/approvals/SCT/2025-09", session, &form);
-    assert_eq!(status, 303, "{decision}: {body}");
+    let done = http(client, "POST", "/approvals/SCT/2025-09", &session.cookie, &form);
+    assert_eq!(done.status, 303, "{decision}: {}", done.body);
     Instant::now()
 }
 
 /// Reads the overview of September until it shows `seen`, for at most a
 /// second after the save.
-fn on_the_overview_within_a_second(addr: &str, session: &str, seen: &str, saved: Instant) {
+fn on_the_overview_within_a_second(client: &Client, session: &Session, seen: &str, saved: Instant) {
+    let addr = client.addr();
     loop {
-        let (status, _, body) = http(addr, "GET", "/?period=2025-09", session, "");
-        assert_eq!(status, 200);
-        if body.contains(seen) {
+        let page = http(client, "GET", "/?period=2025-09", &session.cookie, "");
+        assert_eq!(page.status, 200);
+        if page.body.contains(seen) {
             eprintln!("{seen} on the overview of {addr} {:?} after the save", saved.elapsed());
             return;
         }
@@ -234,7 +176,8 @@ fn on_the_overview_within_a_second(addr: &str, session: &str, seen: &str, saved:
 
 #[test]
 fn two_serve_processes_show_each_others_saves_on_their_pages_within_a_second() {
-    let Some((mut cleanup, database)) = fresh_database("two servers") else { return };
+    let Some(database) = db::postgres("two servers") else { return };
+    let (mut cleanup, database) = (Cleanup::default(), database.url.clone());
     kehoach(&database, &["init"]);
     for (user, args) in [
         ("reporter", &["--role", "reporter", "--agency", "SCT"][..]),
@@ -263,19 +206,20 @@ fn two_serve_processes_show_each_others_saves_on_their_pages_within_a_second() {
         addresses.push(address);
         outputs.push(lines);
     }
-    let (one, other) = (addresses[0].as_str(), addresses[1].as_str());
+    let client = |address: &String| Client::new(address.parse().expect("an address"));
+    let (one, other) = (&client(&addresses[0]), &client(&addresses[1]));
     let reporter = sign_in(one, "reporter");
     let planner = sign_in(other, "planner");
     let (approver_one, approver_other) = (sign_in(one, "approver"), sign_in(other, "approver"));
-    let (_, _, before) = http(other, "GET", "/?period=2025-09", &planner, "");
-    assert!(!before.contains("1.234,5"), "no September exports yet");
+    let before = http(other, "GET", "/?period=2025-09", &planner.cookie, "");
+    assert!(!before.body.contains("1.234,5"), "no September exports yet");
 
     // The reporter submits through the first process: nobody's overview
     // judges it until it is approved; approved there, the second shows it.
     submit_exports(one, &reporter, "1.234%2C5");
     std::thread::sleep(Duration::from_millis(300));
-    let (_, _, waiting) = http(other, "GET", "/?period=2025-09", &planner, "");
-    assert!(!waiting.contains("1.234,5"), "a submitted figure is not judged");
+    let waiting = http(other, "GET", "/?period=2025-09", &planner.cookie, "");
+    assert!(!waiting.body.contains("1.234,5"), "a submitted figure is not judged");
     let approved = decide(one, &approver_one, "approve");
     on_the_overview_within_a_second(other, &planner, "1.234,5", approved);
     // Unlocked and corrected through the second, approved there: the first

@@ -3,9 +3,7 @@
 //! database per test), which `.ci/run` always sets. Under `CI=true` a missing
 //! server fails the suite rather than skipping it.
 
-#[macro_use]
-mod common;
-use common::{root, sqlite};
+use crate::common::{self, root, sqlite};
 
 use chrono::NaiveDate;
 use kehoach_domain::period::Period;
@@ -386,8 +384,7 @@ async fn a_locked_sqlite_database_is_busy_not_broken() {
     let (store, dir) = sqlite().await;
     store.put_org_units(&units(), "admin").await.unwrap();
     let id = store.save_plan(&plan(), "planner").await.unwrap();
-    let path = dir.path().join("kehoach.db");
-    let mut other = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    let mut other = sqlx::SqliteConnection::connect(&format!("sqlite://{}", dir.url)).await.unwrap();
     sqlx::query("BEGIN EXCLUSIVE").execute(&mut other).await.unwrap();
     let err = store.submit_values(id, &[value("c.1", "2025", "1900", None)], "reporter").await.unwrap_err();
     assert!(matches!(err, StoreError::Busy), "{err:?}");

@@ -65,24 +65,8 @@ fn units() -> Vec<OrgUnit> {
 }
 
 fn measure(key: &str, unit: &str, kind: MeasureKind, aggregation: Aggregation, formula: Option<&str>) -> Measure {
-    Measure {
-        key: key.into(),
-        name: key.into(),
-        comparator: Comparator::AtLeast,
-        value: Some(Decimal::ONE),
-        low: None,
-        high: None,
-        unit: unit.into(),
-        deadline: None,
-        subjects: vec![],
-        kind,
-        aggregation,
-        stretch: false,
-        part_of: None,
-        formula: formula.map(Into::into),
-        source: Span::default(),
-        review: vec![],
-    }
+    let m = Measure::new(key, key, Comparator::AtLeast, kind, aggregation);
+    Measure { value: Some(Decimal::ONE), unit: unit.into(), formula: formula.map(Into::into), ..m }
 }
 
 /// A flow, a stock, a rate, a ratio by formula of two components.

@@ -1,0 +1,6 @@
+//! One contract, both databases, in one test binary.
+
+#[macro_use]
+mod common;
+mod contract;
+mod workflow;
