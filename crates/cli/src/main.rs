@@ -447,7 +447,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     Some(line) => format!("{source}:{line}"),
                     None => source.clone(),
                 };
-                println!("{at}: {}: [{}] {}", f.severity, f.key, f.message);
+                println!("{at}: {}: [{}] {}", f.severity, f.key, f.problem);
             }
             let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
             let warnings = findings.iter().filter(|f| f.severity == Severity::Warning).count();

@@ -36,7 +36,78 @@ pub struct Finding {
     pub key: String,
     /// The first line of the item in the source, when known.
     pub line: Option<u32>,
-    pub message: String,
+    /// What is wrong, as a kind: worded in English by `Display` (the
+    /// command line), and in the interface's language by the web.
+    pub problem: Problem,
+}
+
+/// What the checks can find. The figures are as the plan holds them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// Two measures share a key.
+    KeyTwice,
+    /// A range whose low end is above its high end.
+    LowAboveHigh { low: Decimal, high: Decimal },
+    /// A range that lacks an end.
+    RangeNeedsBoth,
+    /// A comparator that takes a figure has none.
+    NeedsValue { comparator: Comparator },
+    /// A figure with no unit.
+    NoUnit,
+    /// A percentage that is not a growth or a change, outside 0–100.
+    PercentOutside { value: Decimal },
+    /// A deadline in another year than the plan's.
+    DeadlineOutsideYear { deadline: chrono::NaiveDate, year: i32 },
+    /// The shares of one structure do not add up to 100 % (the keys added).
+    SharesNot100 { total: Decimal, shares: Vec<String> },
+    /// A part ("trong đó") larger than its total.
+    PartExceedsTotal { part: String, value: Decimal, total: String, total_value: Decimal, unit: String },
+    /// The parts of a total add up to more than it.
+    PartsExceedTotal { sum: Decimal, total_value: Decimal, unit: String },
+    /// A task that restates a measure's figure, which would be counted twice.
+    TaskRepeatsMeasure { task: String, measure: String, quantity: Decimal, unit: String },
+    /// A derived measure's formula that cannot be used.
+    Formula(crate::formula::FormulaError),
+    /// What the reader flagged on the item: the field in doubt and why.
+    Review { field: String, reason: String },
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::KeyTwice => f.write_str("the key is used twice"),
+            Self::LowAboveHigh { low, high } => {
+                write!(f, "low end {} is above high end {}", format_vi(*low), format_vi(*high))
+            }
+            Self::RangeNeedsBoth => f.write_str("a range needs both low and high"),
+            Self::NeedsValue { comparator } => write!(f, "comparator {comparator} needs a value"),
+            Self::NoUnit => f.write_str("the figure has no unit"),
+            Self::PercentOutside { value } => write!(f, "{}% is outside 0–100 %", format_vi(*value)),
+            Self::DeadlineOutsideYear { deadline, year } => {
+                write!(f, "deadline {} is outside the plan year {year}", deadline.format("%d/%m/%Y"))
+            }
+            Self::SharesNot100 { total, shares } => {
+                write!(f, "the shares add up to {}%, not 100% ({})", format_vi(*total), shares.join(" + "))
+            }
+            Self::PartExceedsTotal { part, value, total, total_value, unit } => write!(
+                f,
+                "part {part} ({} {unit}) exceeds its total {total} ({} {unit})",
+                format_vi(*value),
+                format_vi(*total_value)
+            ),
+            Self::PartsExceedTotal { sum, total_value, unit } => write!(
+                f,
+                "its parts add up to {} {unit}, more than the total {} {unit}",
+                format_vi(*sum),
+                format_vi(*total_value)
+            ),
+            Self::TaskRepeatsMeasure { task, measure, quantity, unit } => {
+                write!(f, "task {task} repeats measure {measure} ({} {unit}): track it once", format_vi(*quantity))
+            }
+            Self::Formula(e) => write!(f, "formula: {e}"),
+            Self::Review { field, reason } => write!(f, "{field}: {reason}"),
+        }
+    }
 }
 
 /// Runs every check; findings come in plan order.
@@ -47,7 +118,7 @@ pub fn check(plan: &Plan) -> Vec<Finding> {
         review_findings(&target.code, target.source.line, &target.review, &mut findings);
         for m in &target.measures {
             if !seen.insert(m.key.as_str()) {
-                findings.push(measure_finding(Severity::Error, m, format!("key {} is used twice", m.key)));
+                findings.push(measure_finding(Severity::Error, m, Problem::KeyTwice));
             }
             check_numbers(plan, m, &mut findings);
             review_findings(&m.key, m.source.line, &m.review, &mut findings);
@@ -58,61 +129,56 @@ pub fn check(plan: &Plan) -> Vec<Finding> {
     check_tasks(plan, &mut findings);
     if let Err(e) = crate::ledger::derived(plan) {
         let line = plan.measure(&e.key).map_or(0, |m| m.source.line);
-        findings.push(finding(Severity::Error, &e.key, line, format!("formula: {}", e.error)));
+        findings.push(finding(Severity::Error, &e.key, line, Problem::Formula(e.error)));
     }
     findings
 }
 
-fn finding(severity: Severity, key: &str, line: u32, message: String) -> Finding {
-    Finding { severity, key: key.to_string(), line: (line > 0).then_some(line), message }
+fn finding(severity: Severity, key: &str, line: u32, problem: Problem) -> Finding {
+    Finding { severity, key: key.to_string(), line: (line > 0).then_some(line), problem }
 }
 
 /// What the reader flagged on an item, as findings to review.
 fn review_findings(key: &str, line: u32, flags: &[crate::plan::ReviewFlag], out: &mut Vec<Finding>) {
-    out.extend(
-        flags.iter().map(|flag| finding(Severity::Review, key, line, format!("{}: {}", flag.field, flag.reason))),
-    );
+    out.extend(flags.iter().map(|flag| {
+        let problem = Problem::Review { field: flag.field.clone(), reason: flag.reason.clone() };
+        finding(Severity::Review, key, line, problem)
+    }));
 }
 
-fn measure_finding(severity: Severity, m: &Measure, message: String) -> Finding {
-    finding(severity, &m.key, m.source.line, message)
+fn measure_finding(severity: Severity, m: &Measure, problem: Problem) -> Finding {
+    finding(severity, &m.key, m.source.line, problem)
 }
 
 fn check_numbers(plan: &Plan, m: &Measure, out: &mut Vec<Finding>) {
     match (m.low, m.high) {
-        (Some(low), Some(high)) if low > high => out.push(measure_finding(
-            Severity::Error,
-            m,
-            format!("low end {} is above high end {}", format_vi(low), format_vi(high)),
-        )),
+        (Some(low), Some(high)) if low > high => {
+            out.push(measure_finding(Severity::Error, m, Problem::LowAboveHigh { low, high }))
+        }
         _ => {}
     }
     if m.comparator.is_range() && (m.low.is_none() || m.high.is_none()) {
-        out.push(measure_finding(Severity::Error, m, "a range needs both low and high".into()));
+        out.push(measure_finding(Severity::Error, m, Problem::RangeNeedsBoth));
     }
     let needs_value =
         !m.comparator.is_range() && !m.comparator.is_qualitative() && m.comparator != Comparator::CompleteBy;
     if needs_value && m.value.is_none() && m.low.is_none() {
-        out.push(measure_finding(Severity::Error, m, format!("comparator {} needs a value", m.comparator)));
+        out.push(measure_finding(Severity::Error, m, Problem::NeedsValue { comparator: m.comparator }));
     }
     if (m.value.is_some() || m.low.is_some()) && m.unit.trim().is_empty() {
-        out.push(measure_finding(Severity::Warning, m, "the figure has no unit".into()));
+        out.push(measure_finding(Severity::Warning, m, Problem::NoUnit));
     }
     if m.unit == "%" && m.kind != MeasureKind::Growth && m.kind != MeasureKind::Change {
         for v in [m.value, m.low, m.high].into_iter().flatten() {
             if v > Decimal::ONE_HUNDRED || v < Decimal::ZERO {
-                out.push(measure_finding(Severity::Warning, m, format!("{}% is outside 0–100 %", format_vi(v))));
+                out.push(measure_finding(Severity::Warning, m, Problem::PercentOutside { value: v }));
             }
         }
     }
     if let Some(deadline) = m.deadline {
         use chrono::Datelike;
         if deadline.year() != plan.year {
-            out.push(measure_finding(
-                Severity::Warning,
-                m,
-                format!("deadline {} is outside the plan year {}", deadline.format("%d/%m/%Y"), plan.year),
-            ));
+            out.push(measure_finding(Severity::Warning, m, Problem::DeadlineOutsideYear { deadline, year: plan.year }));
         }
     }
 }
@@ -131,11 +197,7 @@ fn check_shares(code: &str, measures: &[Measure], out: &mut Vec<Finding>) {
             Severity::Warning,
             code,
             shares[0].source.line,
-            format!(
-                "the shares of target {code} add up to {}%, not 100% ({})",
-                format_vi(total),
-                shares.iter().map(|m| m.key.as_str()).collect::<Vec<_>>().join(" + ")
-            ),
+            Problem::SharesNot100 { total, shares: shares.iter().map(|m| m.key.clone()).collect() },
         ));
     }
 }
@@ -157,15 +219,13 @@ fn check_parts(plan: &Plan, measures: &[Measure], out: &mut Vec<Finding>) {
                 out.push(measure_finding(
                     Severity::Error,
                     part,
-                    format!(
-                        "part {} ({} {}) exceeds its total {} ({} {})",
-                        part.key,
-                        format_vi(v),
-                        part.unit,
-                        total.key,
-                        format_vi(total_value),
-                        total.unit
-                    ),
+                    Problem::PartExceedsTotal {
+                        part: part.key.clone(),
+                        value: v,
+                        total: total.key.clone(),
+                        total_value,
+                        unit: total.unit.clone(),
+                    },
                 ));
             }
         }
@@ -174,13 +234,7 @@ fn check_parts(plan: &Plan, measures: &[Measure], out: &mut Vec<Finding>) {
             out.push(measure_finding(
                 Severity::Error,
                 total,
-                format!(
-                    "its parts add up to {} {}, more than the total {} {}",
-                    format_vi(sum),
-                    total.unit,
-                    format_vi(total_value),
-                    total.unit
-                ),
+                Problem::PartsExceedTotal { sum, total_value, unit: total.unit.clone() },
             ));
         }
     }
@@ -197,7 +251,7 @@ fn check_tasks(plan: &Plan, out: &mut Vec<Finding>) {
                     Severity::Warning,
                     &task.key,
                     task.source.line,
-                    format!("deadline {} is outside the plan year {}", deadline.format("%d/%m/%Y"), plan.year),
+                    Problem::DeadlineOutsideYear { deadline, year: plan.year },
                 ));
             }
         }
@@ -208,13 +262,12 @@ fn check_tasks(plan: &Plan, out: &mut Vec<Finding>) {
                     Severity::Warning,
                     &task.key,
                     task.source.line,
-                    format!(
-                        "task {} repeats measure {} ({} {}): track it once",
-                        task.key,
-                        m.key,
-                        format_vi(quantity),
-                        unit
-                    ),
+                    Problem::TaskRepeatsMeasure {
+                        task: task.key.clone(),
+                        measure: m.key.clone(),
+                        quantity,
+                        unit: unit.to_string(),
+                    },
                 ));
             }
         }
@@ -267,7 +320,7 @@ mod tests {
         ]);
         let found = check(&bad);
         assert_eq!(found.len(), 1);
-        assert!(found[0].message.contains("75,07%"), "{}", found[0].message);
+        assert!(found[0].problem.to_string().contains("75,07%"), "{}", found[0].problem);
         assert_eq!(found[0].line, Some(7));
     }
 
@@ -277,7 +330,11 @@ mod tests {
         part.part_of = Some("e.1".into());
         let p = plan(vec![measure("e.1", Comparator::AtLeast, "6388.3", "tỷ đồng", MeasureKind::Level), part]);
         let found = check(&p);
-        assert!(found.iter().any(|f| f.key == "e.2" && f.severity == Severity::Error && f.message.contains("exceeds")));
+        assert!(
+            found
+                .iter()
+                .any(|f| f.key == "e.2" && f.severity == Severity::Error && f.problem.to_string().contains("exceeds"))
+        );
     }
 
     #[test]
@@ -289,8 +346,8 @@ mod tests {
         let mut d = measure("t.1", Comparator::CompleteBy, "100", "%", MeasureKind::Deadline);
         d.deadline = chrono::NaiveDate::from_ymd_opt(2026, 6, 30);
         let found = check(&plan(vec![m, d]));
-        assert!(found.iter().any(|f| f.key == "a.1" && f.message.contains("above high end")));
-        assert!(found.iter().any(|f| f.key == "t.1" && f.message.contains("outside the plan year 2025")));
+        assert!(found.iter().any(|f| f.key == "a.1" && f.problem.to_string().contains("above high end")));
+        assert!(found.iter().any(|f| f.key == "t.1" && f.problem.to_string().contains("outside the plan year 2025")));
     }
 
     #[test]
@@ -311,7 +368,9 @@ mod tests {
         });
         let found = check(&p);
         assert!(
-            found.iter().any(|f| f.key == "d.9" && f.message.contains("repeats measure i.3") && f.line == Some(40))
+            found
+                .iter()
+                .any(|f| f.key == "d.9" && f.problem.to_string().contains("repeats measure i.3") && f.line == Some(40))
         );
     }
 }

@@ -43,11 +43,16 @@ impl OrgUnit {
     /// A province known only by the name a plan gives it (a plan read from a
     /// resolution of a province not loaded yet): the name is its code.
     pub fn province(name: &str) -> Self {
+        Self::new(name, name, OrgLevel::Province, None)
+    }
+
+    /// A unit valid at every date, with no successor (set them after).
+    pub fn new(code: &str, name: &str, level: OrgLevel, parent: Option<&str>) -> Self {
         Self {
-            code: name.to_string(),
+            code: code.to_string(),
             name: name.to_string(),
-            level: OrgLevel::Province,
-            parent: None,
+            level,
+            parent: parent.map(str::to_string),
             valid_from: None,
             valid_to: None,
             successor: None,

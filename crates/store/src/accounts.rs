@@ -8,7 +8,7 @@ use std::future::Future;
 use std::str::FromStr;
 
 use crate::sql::{Backend, Column, SqlStore};
-use crate::{Moved, PlanId, StoreError, is_unique_violation, now};
+use crate::{Missing, Moved, PlanId, StoreError, is_unique_violation, now};
 use sqlx::{ColumnIndex, Encode, Executor, IntoArguments, Type};
 
 /// A person who signs in.
@@ -396,7 +396,7 @@ where
             .execute(&mut *tx)
             .await?;
         if DB::rows_affected(&done) == 0 {
-            return Err(StoreError::NotFound(format!("user {username}")));
+            return Err(StoreError::NotFound(Missing::User(username.to_string())));
         }
         Self::audit_in(&mut tx, by, "user.unlock", &format!("user {username}"), "failed logins cleared").await?;
         tx.commit().await?;
@@ -436,7 +436,7 @@ where
         .fetch_optional(&mut *tx)
         .await?;
         let Some((id,)) = done else {
-            return Err(StoreError::NotFound(format!("user {username}")));
+            return Err(StoreError::NotFound(Missing::User(username.to_string())));
         };
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
             .bind(id)
@@ -461,7 +461,7 @@ where
             .fetch_optional(&mut *tx)
             .await?;
         let Some((id,)) = done else {
-            return Err(StoreError::NotFound(format!("user {username}")));
+            return Err(StoreError::NotFound(Missing::User(username.to_string())));
         };
         if disabled {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
@@ -651,7 +651,7 @@ where
         let open: Option<(Option<i64>,)> =
             sqlx::query_as("SELECT plan_id FROM plan_drafts WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
         match open {
-            None => return Err(StoreError::NotFound(format!("draft {id}"))),
+            None => return Err(StoreError::NotFound(Missing::Draft(id))),
             Some((Some(plan_id),)) => {
                 return Err(StoreError::Invalid(format!("draft {id} is already confirmed as plan {plan_id}")));
             }

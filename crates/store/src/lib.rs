@@ -57,10 +57,36 @@ pub enum StoreError {
     Locked { measure: String, period: String, agency: String, state: SubmissionState },
     #[error("{subject}: the figures changed since they were shown ({}); look at them again before deciding", changes.join("; "))]
     Changed { subject: String, changes: Vec<String> },
+    #[error("{subject}: cannot go from {} to {}", from.map_or("nothing", |s| s.as_str()), to.as_str())]
+    Transition { subject: String, from: Option<SubmissionState>, to: SubmissionState },
     #[error("not found: {0}")]
-    NotFound(String),
+    NotFound(Missing),
     #[error("{0}")]
     Invalid(String),
+}
+
+/// What was asked for and is not there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Missing {
+    Plan(PlanId),
+    Measure { plan: PlanId, measure: String },
+    Task { plan: PlanId, task: String },
+    Agency(String),
+    User(String),
+    Draft(i64),
+}
+
+impl std::fmt::Display for Missing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Plan(id) => write!(f, "plan {id}"),
+            Self::Measure { plan, measure } => write!(f, "measure {measure} of plan {plan}"),
+            Self::Task { plan, task } => write!(f, "task {task} of plan {plan}"),
+            Self::Agency(code) => write!(f, "agency {code}"),
+            Self::User(name) => write!(f, "user {name}"),
+            Self::Draft(id) => write!(f, "draft {id}"),
+        }
+    }
 }
 
 impl From<sqlx::Error> for StoreError {

@@ -12,8 +12,8 @@ use std::str::FromStr;
 
 use crate::sql::{Backend, Column, SqlStore};
 use crate::{
-    Against, AuditEntry, Coverage, Entered, MeasureVersion, Move, NewValue, PlanId, Revision, Setup, Store, StoreError,
-    StoredValue, ValueRow, Which, chain, from_json, is_unique_violation, json, now, stored_value,
+    Against, AuditEntry, Coverage, Entered, MeasureVersion, Missing, Move, NewValue, PlanId, Revision, Setup, Store,
+    StoreError, StoredValue, ValueRow, Which, chain, from_json, is_unique_violation, json, now, stored_value,
 };
 
 /// version, target, decision, decided on, recorded by.
@@ -64,7 +64,7 @@ where
     async fn plan(&self, id: PlanId, against: Against) -> Result<Plan, StoreError> {
         let row: Option<(String,)> =
             sqlx::query_as("SELECT plan FROM plans WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
-        let mut plan: Plan = from_json(&row.ok_or_else(|| StoreError::NotFound(format!("plan {id}")))?.0)?;
+        let mut plan: Plan = from_json(&row.ok_or_else(|| StoreError::NotFound(Missing::Plan(id)))?.0)?;
         if against == Against::Current {
             let latest: Vec<(String, String)> = sqlx::query_as(
                 "SELECT v.measure, v.target FROM measure_versions v \
@@ -94,7 +94,7 @@ where
                 .fetch_one(&mut *tx)
                 .await?;
         let Some(current) = current else {
-            return Err(StoreError::NotFound(format!("measure {key} of plan {id}")));
+            return Err(StoreError::NotFound(Missing::Measure { plan: id, measure: key.clone() }));
         };
         let version = current + 1;
         let row: chain::rows::MeasureVersion = (
@@ -288,9 +288,9 @@ where
         let mut tx = self.pool.begin_with(DB::BEGIN).await?;
         let plan: Option<(String,)> =
             sqlx::query_as("SELECT plan FROM plans WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
-        let plan: Plan = from_json(&plan.ok_or_else(|| StoreError::NotFound(format!("plan {id}")))?.0)?;
+        let plan: Plan = from_json(&plan.ok_or_else(|| StoreError::NotFound(Missing::Plan(id)))?.0)?;
         if !plan.tasks.iter().any(|t| t.key == progress.task) {
-            return Err(StoreError::NotFound(format!("task {} of plan {id}", progress.task)));
+            return Err(StoreError::NotFound(Missing::Task { plan: id, task: progress.task.clone() }));
         }
         let (current,): (Option<i64>,) =
             sqlx::query_as("SELECT MAX(version) FROM task_progress WHERE plan_id = $1 AND task = $2")

@@ -13,7 +13,7 @@
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Type};
 
 use crate::{
-    Coverage, Move, Moved, NewValue, PlanId, StoreError, StoredValue, ValueRow, chain, changed, from_json,
+    Coverage, Missing, Move, Moved, NewValue, PlanId, StoreError, StoredValue, ValueRow, chain, changed, from_json,
     is_unique_violation, json, now, stored_value,
 };
 use kehoach_domain::Plan;
@@ -288,11 +288,7 @@ where
             return Err(conflict(current));
         }
         if !SubmissionState::can_become(from, to) {
-            return Err(StoreError::Invalid(format!(
-                "{subject}: cannot go from {} to {}",
-                from.map_or("nothing", |s| s.label_vi()),
-                to.label_vi()
-            )));
+            return Err(StoreError::Transition { subject, from, to });
         }
         let figures = Self::agency_figures(tx, id, agency, &period_text).await?;
         if to == SubmissionState::Approved {
@@ -554,7 +550,7 @@ where
                         .bind(id)
                         .fetch_optional(&mut **tx)
                         .await?;
-                    let plan: Plan = from_json(&plan.ok_or_else(|| StoreError::NotFound(format!("plan {id}")))?.0)?;
+                    let plan: Plan = from_json(&plan.ok_or_else(|| StoreError::NotFound(Missing::Plan(id)))?.0)?;
                     tasks = Some(plan.tasks.into_iter().map(|t| t.key).collect());
                 }
                 i64::from(tasks.as_ref().is_some_and(|t| t.contains(task)))
@@ -568,14 +564,14 @@ where
                 n
             };
             if known == 0 {
-                return Err(StoreError::NotFound(format!("measure {} of plan {id}", a.measure)));
+                return Err(StoreError::NotFound(Missing::Measure { plan: id, measure: a.measure.clone() }));
             }
             let (agency,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM agencies WHERE code = $1")
                 .bind(&a.lead)
                 .fetch_one(&mut **tx)
                 .await?;
             if agency == 0 {
-                return Err(StoreError::NotFound(format!("agency {}", a.lead)));
+                return Err(StoreError::NotFound(Missing::Agency(a.lead.clone())));
             }
             sqlx::query(
                 "INSERT INTO assignments (plan_id, measure, lead, contributors) VALUES ($1, $2, $3, $4) \

@@ -69,7 +69,10 @@ impl From<StoreError> for AppError {
                 tracing::info!("not found: {what}");
                 Self::NotFound
             }
-            StoreError::Conflict { .. } | StoreError::Locked { .. } | StoreError::Changed { .. } => {
+            StoreError::Conflict { .. }
+            | StoreError::Locked { .. }
+            | StoreError::Changed { .. }
+            | StoreError::Transition { .. } => {
                 tracing::info!("conflict: {e}");
                 Self::Conflict
             }

@@ -8,8 +8,9 @@
 //! The modules depend one way, from the top: `pages::*` (one module per
 //! page or resource) → `upload`, `viewer` (who asks, and the extractors
 //! that check them) → `error` (the one `AppError`) → `view` (the frame,
-//! rendering, Vietnamese numbers) → `i18n`; `live` (the engine kept
-//! current) and `chart` beside them; this file wires them into the router.
+//! rendering, Vietnamese numbers) → `words` (what the libraries report,
+//! worded) → `i18n`; `live` (the engine kept current) and `chart` beside
+//! them; this file wires them into the router.
 
 // An `AppError` carries a whole page (a form refused, said again with what
 // was typed), by design; boxing it would only add noise to every handler.
@@ -25,6 +26,7 @@ mod pages;
 mod upload;
 mod view;
 mod viewer;
+mod words;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

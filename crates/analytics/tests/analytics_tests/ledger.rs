@@ -22,15 +22,7 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 fn unit(code: &str, level: OrgLevel, parent: Option<&str>) -> OrgUnit {
-    OrgUnit {
-        code: code.into(),
-        name: code.into(),
-        level,
-        parent: parent.map(Into::into),
-        valid_from: None,
-        valid_to: None,
-        successor: None,
-    }
+    OrgUnit::new(code, code, level, parent)
 }
 
 /// The nation VN; provinces P1 (merged into P3 on 01/07/2025), P2, P3;

@@ -18,15 +18,7 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 fn unit(code: &str, level: OrgLevel, parent: Option<&str>, to: Option<NaiveDate>, successor: Option<&str>) -> OrgUnit {
-    OrgUnit {
-        code: code.into(),
-        name: code.into(),
-        level,
-        parent: parent.map(Into::into),
-        valid_from: None,
-        valid_to: to,
-        successor: successor.map(Into::into),
-    }
+    OrgUnit { valid_to: to, successor: successor.map(Into::into), ..OrgUnit::new(code, code, level, parent) }
 }
 
 /// Three provinces, P1 merged into P3 on 01/07/2025; commune X7 merged into

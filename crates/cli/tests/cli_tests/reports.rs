@@ -6,19 +6,11 @@
 //! also opened by LibreOffice and the first pages of every format rendered
 //! to PNG in `target/report-samples/`, to be looked at.
 
+use crate::kehoach;
 use calamine::{Data, Reader, Xlsx};
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Output};
-
-fn kehoach(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kehoach"))
-        .args(args)
-        .args(["--database", "k.db"])
-        .current_dir(dir)
-        .output()
-        .expect("the binary runs")
-}
 
 fn text(o: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))

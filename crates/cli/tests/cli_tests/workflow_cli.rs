@@ -4,23 +4,14 @@
 //! version with where it stands. The workflow moves are made as the web
 //! application makes them, through the store.
 
+use crate::kehoach;
 use kehoach_domain::access::SubmissionState;
 use kehoach_domain::period::Period;
 use kehoach_domain::value::{Origin, ValueStatus};
 use kehoach_store::{Accounts, AnyStore, Move, NewValue, Seen, Store};
 use rust_decimal::Decimal;
 use std::path::Path;
-use std::process::{Command, Output};
 use std::str::FromStr;
-
-fn kehoach(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kehoach"))
-        .args(args)
-        .args(["--database", "k.db"])
-        .current_dir(dir)
-        .output()
-        .expect("the binary runs")
-}
 
 fn json(args: &[&str], dir: &Path) -> serde_json::Value {
     let out = kehoach(args, dir);

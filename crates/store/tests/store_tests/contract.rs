@@ -318,7 +318,7 @@ async fn accounts_sessions_and_approval(store: &(impl Store + Accounts)) {
     let stale = store.move_submission(id, &step(SubmissionState::Approved, "", 0), "chi").await;
     assert!(matches!(stale, Err(StoreError::Conflict { .. })));
     let not_approved = store.move_submission(id, &step(SubmissionState::Unlocked, "", 1), "chi").await;
-    assert!(matches!(not_approved, Err(StoreError::Invalid(_))));
+    assert!(matches!(not_approved, Err(StoreError::Transition { .. })));
     store.move_submission(id, &step(SubmissionState::Approved, "Đồng ý", 1), "chi").await.unwrap();
     let locked = store.submit_values(id, &[value("c.1", "2025-Q3", "480", Some(0))], "an").await.unwrap_err();
     assert!(matches!(locked, StoreError::Locked { .. }), "{locked}");

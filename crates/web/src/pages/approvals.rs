@@ -202,7 +202,9 @@ pub(crate) async fn decide(
             "Chưa thực hiện: kỳ báo cáo này vừa được xử lý hoặc gửi lại (trang đã mở ở lần {expected}, nay là lần \
              {current}). Xem lại số liệu mới rồi quyết định."
         ),
-        Err(e @ StoreError::Invalid(_)) => format!("Không thực hiện được: {e}"),
+        Err(e @ (StoreError::Invalid(_) | StoreError::Transition { .. })) => {
+            format!("Không thực hiện được: {}", crate::words::refusal(&e, viewer.lang))
+        }
         Err(e) => return Err(e.into()),
     };
     Err(again(StatusCode::CONFLICT, &problem).await)

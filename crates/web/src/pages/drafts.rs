@@ -209,12 +209,12 @@ fn draft_page(viewer: &Viewer, draft: &Draft, typed: Option<&str>, problem: &str
                     key: m.key.clone(),
                     name: m.name.clone(),
                     target: m.target_text(),
-                    kind: m.kind.as_str(),
+                    kind: crate::words::kind_vi(m.kind),
                     line: m.source.line,
                     review: m
                         .review
                         .iter()
-                        .map(|r| format!("{}: {}", r.field, r.reason))
+                        .map(|r| crate::words::review(&r.field, &r.reason, viewer.lang))
                         .collect::<Vec<_>>()
                         .join("; "),
                 })
@@ -227,7 +227,7 @@ fn draft_page(viewer: &Viewer, draft: &Draft, typed: Option<&str>, problem: &str
                         Severity::Warning => "Cảnh báo",
                         Severity::Review => "Cần xem",
                     };
-                    (severity.to_string(), f.key, f.message)
+                    (severity.to_string(), f.key, crate::words::problem(&f.problem, viewer.lang))
                 })
                 .collect();
             (measures, plan.tasks.len(), findings, plan.region.clone(), plan.year.to_string())
@@ -314,7 +314,7 @@ pub(crate) async fn save(
     let errors: Vec<String> = check(&plan)
         .into_iter()
         .filter(|f| f.severity == Severity::Error)
-        .map(|f| format!("{}: {}", f.key, f.message))
+        .map(|f| format!("{}: {}", f.key, crate::words::problem(&f.problem, viewer.lang)))
         .collect();
     if !errors.is_empty() {
         return Err(refuse(&format!("Còn {} lỗi phải sửa trước khi xác nhận: {}", errors.len(), errors.join("; "))));

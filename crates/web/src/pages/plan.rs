@@ -232,8 +232,9 @@ pub(crate) async fn assign(
     let assignment = Assignment { measure: key.clone(), lead, contributors };
     match state.store.assign(state.plan(), &[assignment], &viewer.username()).await {
         Ok(()) => Ok(Redirect::to(&format!("/plan?saved={}", encode(&key))).into_response()),
-        Err(StoreError::Invalid(e) | StoreError::NotFound(e)) => {
-            Err(refused(&state, &viewer, &key, RevisionForm::default(), e).await)
+        Err(e @ (StoreError::Invalid(_) | StoreError::NotFound(_))) => {
+            let why = crate::words::refusal(&e, viewer.lang);
+            Err(refused(&state, &viewer, &key, RevisionForm::default(), why).await)
         }
         Err(e) => Err(e.into()),
     }

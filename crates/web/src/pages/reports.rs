@@ -314,7 +314,9 @@ pub(crate) async fn upload(
             )])
             .await
         }
-        Err(e @ StoreError::Invalid(_)) => refuse(vec![format!("Chưa nhập số liệu nào: {e}")]).await,
+        Err(e @ (StoreError::Invalid(_) | StoreError::Transition { .. })) => {
+            refuse(vec![format!("Chưa nhập số liệu nào: {}", crate::words::refusal(&e, viewer.lang))]).await
+        }
         Err(e) => Err(e.into()),
     }
 }
