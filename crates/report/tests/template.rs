@@ -8,7 +8,7 @@ use kehoach_domain::value::ValueStatus;
 use kehoach_report::template::{self, Spec};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::io::Write;
 
 fn plan() -> Plan {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/plans/ben-tre-2025.toml"))
@@ -52,20 +52,7 @@ fn set_text(xml: String, cell: &str, text: &str) -> String {
 
 /// Rewrites one part of the workbook.
 fn edit_sheet(bytes: &[u8], part: &str, f: impl Fn(String) -> String) -> Vec<u8> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..zip.len() {
-        let mut file = zip.by_index(i).unwrap();
-        let name = file.name().unwrap().to_string();
-        let mut content = Vec::new();
-        file.read_to_end(&mut content).unwrap();
-        if name == part {
-            content = f(String::from_utf8(content).unwrap()).into_bytes();
-        }
-        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
-        out.write_all(&content).unwrap();
-    }
-    out.finish().unwrap().into_inner()
+    kehoach_testing::zip::rewrite(bytes, part, f)
 }
 
 /// Puts a value in an empty cell (`G6`): a number, or text typed in it.

@@ -243,7 +243,10 @@ pub trait Store: Send + Sync {
         measure: &str,
         org_unit: &str,
         period: Period,
-    ) -> impl Future<Output = Result<Vec<StoredValue>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Vec<StoredValue>, StoreError>> + Send {
+        let which = Which { measure: measure.to_string(), period: Some(period), org_unit: Some(org_unit.to_string()) };
+        async move { self.value_versions(id, &which).await }
+    }
     /// The latest version of every figure of a plan, counted or not, with
     /// its workflow state.
     fn latest_values(&self, id: PlanId) -> impl Future<Output = Result<Vec<StoredValue>, StoreError>> + Send;
@@ -506,15 +509,6 @@ impl Store for AnyStore {
     }
     async fn submit_values(&self, id: PlanId, values: &[NewValue], by: &str) -> Result<Vec<u32>, StoreError> {
         delegate!(self, s => s.submit_values(id, values, by))
-    }
-    async fn value_history(
-        &self,
-        id: PlanId,
-        measure: &str,
-        org_unit: &str,
-        period: Period,
-    ) -> Result<Vec<StoredValue>, StoreError> {
-        delegate!(self, s => s.value_history(id, measure, org_unit, period))
     }
     async fn latest_values(&self, id: PlanId) -> Result<Vec<StoredValue>, StoreError> {
         delegate!(self, s => s.latest_values(id))

@@ -3,7 +3,6 @@
 
 use chrono::NaiveDate;
 use kehoach_domain::org::{Agency, Assignment, OrgUnit};
-use kehoach_domain::period::Period;
 use kehoach_domain::progress::TaskProgress;
 use kehoach_domain::value::Workflow;
 use kehoach_domain::{Measure, Plan};
@@ -193,17 +192,6 @@ where
         let versions = Self::submit_values_in(&mut tx, id, values, by).await?;
         tx.commit().await?;
         Ok(versions)
-    }
-
-    async fn value_history(
-        &self,
-        id: PlanId,
-        measure: &str,
-        org_unit: &str,
-        period: Period,
-    ) -> Result<Vec<StoredValue>, StoreError> {
-        let which = Which { measure: measure.to_string(), period: Some(period), org_unit: Some(org_unit.to_string()) };
-        self.value_versions(id, &which).await
     }
 
     async fn latest_values(&self, id: PlanId) -> Result<Vec<StoredValue>, StoreError> {

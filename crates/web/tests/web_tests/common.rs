@@ -131,19 +131,5 @@ pub(crate) fn fill(template: &[u8], key: &str, value: &str) -> Vec<u8> {
 /// Rewrites a template's entry sheet (its XML) as a spreadsheet program
 /// would save it.
 pub(crate) fn edit_entry_sheet(template: &[u8], edit: impl Fn(String) -> String) -> Vec<u8> {
-    use std::io::{Read, Write};
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(template)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..zip.len() {
-        let mut file = zip.by_index(i).unwrap();
-        let name = file.name().unwrap().to_string();
-        let mut content = Vec::new();
-        file.read_to_end(&mut content).unwrap();
-        if name == "xl/worksheets/sheet1.xml" {
-            content = edit(String::from_utf8(content).unwrap()).into_bytes();
-        }
-        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
-        out.write_all(&content).unwrap();
-    }
-    out.finish().unwrap().into_inner()
+    kehoach_testing::zip::rewrite(template, "xl/worksheets/sheet1.xml", edit)
 }
