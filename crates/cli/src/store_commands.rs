@@ -346,7 +346,7 @@ fn print_json(
                 "status": e.status.as_str(),
                 "status_vi": e.status.label_vi(),
                 "forecast": e.forecast.as_ref().map(|f| json!({"value": num(Some(f.value.round_dp(2))), "method": f.explanation()})),
-                "basis": e.basis,
+                "basis": e.basis.to_vi(),
                 "lead": leads.get(&m.key),
             })
         })

@@ -87,9 +87,6 @@ impl Default for Tolerances {
     }
 }
 
-/// Why a measure without a planned value is not judged.
-const NO_TARGET: &str = "kế hoạch chưa có giá trị chỉ tiêu";
-
 /// The figures a verdict rests on. Values are for the period as asked: the
 /// year-to-date total of a flow for a cumulative period, the level at the end
 /// of the period for a stock or a rate.
@@ -163,8 +160,95 @@ pub struct Evaluation {
     /// Actual as a percentage of the same period last year (% so với cùng kỳ).
     pub vs_last_year_pct: Option<Decimal>,
     pub forecast: Option<Forecast>,
-    /// What was compared, in words ("giảm 0,7 điểm % so với 3,2%").
-    pub basis: String,
+    /// What was compared ("giảm 0,7 điểm % so với 3,2% năm trước").
+    pub basis: Basis,
+}
+
+/// What a verdict rests on, beyond the target itself: a kind with its
+/// figures, worded by [`Basis::to_vi`] as Vietnamese reports write it (the
+/// web words it in English too). `unit` is the measure's unit.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Basis {
+    /// Nothing to add: the figure against the target says it all.
+    #[default]
+    None,
+    /// The plan gives no figure to compare with.
+    NoTarget,
+    /// The plan gives no range to compare with.
+    NoRange,
+    /// "About x": within ± the margin.
+    About { target: Decimal, margin: Decimal, unit: String },
+    /// A share: off the target by `deviation`, `margin` allowed.
+    Deviation { deviation: Decimal, target: Decimal, margin: Decimal, unit: String },
+    /// A rise or fall on last year, with last year's figure missing.
+    NoBase { year: i32, decrease: bool },
+    /// A rise or fall in per cent on a last year of zero.
+    ZeroBase { year: i32 },
+    /// The rise or fall on last year: in points for a rate, else in per cent.
+    Change { decrease: bool, change: Decimal, points: bool, base: Decimal, unit: String },
+    /// A direction, with the same period last year missing.
+    NoSamePeriod { period: Period },
+    /// A direction: this figure against the same period last year.
+    SamePeriod { actual: Decimal, before: Decimal, unit: String },
+    /// What must not happen did not.
+    NotOccurred,
+    /// What must not happen happened, this many times.
+    Occurred(Decimal),
+    /// A deadline: how far along it should be by now.
+    Expected(Decimal),
+    /// A flow's year cannot be forecast: these months are missing and last
+    /// year's are not all in.
+    NoForecast { missing: Vec<u32> },
+}
+
+impl Basis {
+    /// As a Vietnamese report writes it; empty for [`Basis::None`].
+    pub fn to_vi(&self) -> String {
+        let show = |d: &Decimal, unit: &str| format!("{}{}", format_vi_rounded(*d, 2), unit_suffix(unit));
+        let word = |decrease: &bool| if *decrease { "giảm" } else { "tăng" };
+        match self {
+            Self::None => String::new(),
+            Self::NoTarget => "kế hoạch chưa có giá trị chỉ tiêu".into(),
+            Self::NoRange => "kế hoạch chưa có khoảng chỉ tiêu".into(),
+            Self::About { target, margin, unit } => format!("khoảng {} ± {}", show(target, unit), show(margin, unit)),
+            Self::Deviation { deviation, target, margin, unit } => format!(
+                "lệch {} so với {} (cho phép ± {})",
+                show(deviation, unit),
+                show(target, unit),
+                show(margin, unit)
+            ),
+            Self::NoBase { year, decrease } => format!(
+                "thiếu số liệu thực hiện năm {year} (gốc để tính mức {}): cơ quan chủ trì nhập số liệu kỳ Năm {year}",
+                word(decrease)
+            ),
+            Self::ZeroBase { year } => format!("số liệu thực hiện năm {year} bằng 0: không tính được tỷ lệ thay đổi"),
+            Self::Change { decrease, change, points, base, unit } => format!(
+                "{} {}{} so với {} năm trước",
+                word(decrease),
+                format_vi_rounded(*change, 2),
+                if *points { " điểm %" } else { "%" },
+                show(base, unit)
+            ),
+            Self::NoSamePeriod { period } => format!(
+                "thiếu số liệu cùng kỳ năm trước ({}) để so sánh: cơ quan chủ trì nhập số liệu kỳ đó",
+                period.label_vi()
+            ),
+            Self::SamePeriod { actual, before, unit } => {
+                format!("{} so với {} cùng kỳ", show(actual, unit), show(before, unit))
+            }
+            Self::NotOccurred => "không xảy ra".into(),
+            Self::Occurred(n) => format!("xảy ra {}", format_vi_rounded(*n, 2)),
+            Self::Expected(x) => format!("cần {} ở thời điểm này", format_vi_rounded(*x, 2)),
+            Self::NoForecast { missing } => format!(
+                "chưa ước được cả năm: thiếu số liệu tháng {} và chưa có đủ số liệu từng tháng năm trước",
+                month_list(missing)
+            ),
+        }
+    }
+
+    pub fn is_none(&self) -> bool {
+        *self == Self::None
+    }
 }
 
 /// Judges a measure for a period.
@@ -200,7 +284,7 @@ pub fn evaluate(measure: &Measure, period: Period, figures: &Figures, tolerances
             achievement_pct: None,
             vs_last_year_pct: None,
             forecast,
-            basis: String::new(),
+            basis: Basis::None,
         };
     };
     // During the year a flow is judged by where it is heading.
@@ -312,32 +396,31 @@ fn ratio_pct(a: Option<Decimal>, b: Option<Decimal>) -> Option<Decimal> {
 
 /// Compares one figure with the target: exceeded, achieved or not achieved,
 /// and the comparison in words.
-fn judge(m: &Measure, actual: Decimal, period: Period, figures: &Figures, tol: &Tolerances) -> (Status, String) {
+fn judge(m: &Measure, actual: Decimal, period: Period, figures: &Figures, tol: &Tolerances) -> (Status, Basis) {
     let unit = &m.unit;
-    let show = |d: Decimal| format!("{}{}", format_vi_rounded(d, 2), unit_suffix(unit));
     match m.comparator {
         Comparator::AtLeast => at_least(actual, m.value),
         Comparator::Above => match m.value {
-            Some(x) if actual > x => (Status::Exceeded, String::new()),
-            Some(_) => (Status::NotAchieved, String::new()),
-            None => (Status::NoData, NO_TARGET.into()),
+            Some(x) if actual > x => (Status::Exceeded, Basis::None),
+            Some(_) => (Status::NotAchieved, Basis::None),
+            None => (Status::NoData, Basis::NoTarget),
         },
         Comparator::AtMost => match m.value {
-            Some(x) if actual < x => (Status::Exceeded, String::new()),
-            Some(x) if actual == x => (Status::Achieved, String::new()),
-            Some(_) => (Status::NotAchieved, String::new()),
-            None => (Status::NoData, NO_TARGET.into()),
+            Some(x) if actual < x => (Status::Exceeded, Basis::None),
+            Some(x) if actual == x => (Status::Achieved, Basis::None),
+            Some(_) => (Status::NotAchieved, Basis::None),
+            None => (Status::NoData, Basis::NoTarget),
         },
         Comparator::Below => match m.value {
-            Some(x) if actual < x => (Status::Exceeded, String::new()),
-            Some(_) => (Status::NotAchieved, String::new()),
-            None => (Status::NoData, NO_TARGET.into()),
+            Some(x) if actual < x => (Status::Exceeded, Basis::None),
+            Some(_) => (Status::NotAchieved, Basis::None),
+            None => (Status::NoData, Basis::NoTarget),
         },
         Comparator::Between => between(actual, m.low, m.high),
         Comparator::About => match m.value {
             Some(x) => {
                 let margin = (x * tol.about_pct / Decimal::ONE_HUNDRED).abs();
-                let basis = format!("khoảng {} ± {}", show(x), show(margin));
+                let basis = Basis::About { target: x, margin, unit: unit.clone() };
                 if actual > x + margin {
                     (Status::Exceeded, basis)
                 } else if actual < x - margin {
@@ -346,28 +429,22 @@ fn judge(m: &Measure, actual: Decimal, period: Period, figures: &Figures, tol: &
                     (Status::Achieved, basis)
                 }
             }
-            None => (Status::NoData, NO_TARGET.into()),
+            None => (Status::NoData, Basis::NoTarget),
         },
         Comparator::Equal => match m.value {
             Some(x) => {
                 let margin =
                     if unit == "%" { tol.share_points } else { (x * tol.about_pct / Decimal::ONE_HUNDRED).abs() };
                 let deviation = actual - x;
-                let basis = format!("lệch {} so với {} (cho phép ± {})", show(deviation), show(x), show(margin));
+                let basis = Basis::Deviation { deviation, target: x, margin, unit: unit.clone() };
                 if deviation.abs() <= margin { (Status::Achieved, basis) } else { (Status::NotAchieved, basis) }
             }
-            None => (Status::NoData, NO_TARGET.into()),
+            None => (Status::NoData, Basis::NoTarget),
         },
         Comparator::IncreaseBy | Comparator::DecreaseBy => {
             let Some(base) = figures.last_year else {
-                let year = period.year() - 1;
-                return (
-                    Status::NoData,
-                    format!(
-                        "thiếu số liệu thực hiện năm {year} (gốc để tính mức {}): cơ quan chủ trì nhập số liệu kỳ Năm {year}",
-                        if m.comparator == Comparator::DecreaseBy { "giảm" } else { "tăng" }
-                    ),
-                );
+                let (year, decrease) = (period.year() - 1, m.comparator == Comparator::DecreaseBy);
+                return (Status::NoData, Basis::NoBase { year, decrease });
             };
             let rate = unit == "%" || unit == "‰";
             let change = match (m.comparator, rate) {
@@ -376,68 +453,57 @@ fn judge(m: &Measure, actual: Decimal, period: Period, figures: &Figures, tol: &
                 (Comparator::DecreaseBy, false) if !base.is_zero() => (base - actual) / base * Decimal::ONE_HUNDRED,
                 (Comparator::IncreaseBy, false) if !base.is_zero() => (actual - base) / base * Decimal::ONE_HUNDRED,
                 _ => {
-                    return (
-                        Status::NoData,
-                        format!("số liệu thực hiện năm {} bằng 0: không tính được tỷ lệ thay đổi", period.year() - 1),
-                    );
+                    return (Status::NoData, Basis::ZeroBase { year: period.year() - 1 });
                 }
             };
-            let word = if m.comparator == Comparator::DecreaseBy { "giảm" } else { "tăng" };
-            let points = if rate { " điểm %" } else { "%" };
-            let basis = format!("{word} {}{points} so với {} năm trước", format_vi_rounded(change, 2), show(base));
+            let decrease = m.comparator == Comparator::DecreaseBy;
+            let basis = Basis::Change { decrease, change, points: rate, base, unit: unit.clone() };
             let status = if m.low.is_some() { between(change, m.low, m.high).0 } else { at_least(change, m.value).0 };
             (status, basis)
         }
         Comparator::Decrease | Comparator::Increase => {
             let Some(before) = figures.same_period_last_year else {
-                let before = period.year_before();
-                return (
-                    Status::NoData,
-                    format!(
-                        "thiếu số liệu cùng kỳ năm trước ({}) để so sánh: cơ quan chủ trì nhập số liệu kỳ đó",
-                        before.label_vi()
-                    ),
-                );
+                return (Status::NoData, Basis::NoSamePeriod { period: period.year_before() });
             };
             let better = if m.comparator == Comparator::Decrease { actual < before } else { actual > before };
-            let basis = format!("{} so với {} cùng kỳ", show(actual), show(before));
+            let basis = Basis::SamePeriod { actual, before, unit: unit.clone() };
             (if better { Status::Achieved } else { Status::NotAchieved }, basis)
         }
         Comparator::Zero => {
             if actual.is_zero() {
-                (Status::Achieved, "không xảy ra".into())
+                (Status::Achieved, Basis::NotOccurred)
             } else {
-                (Status::NotAchieved, format!("xảy ra {}", format_vi_rounded(actual, 2)))
+                (Status::NotAchieved, Basis::Occurred(actual))
             }
         }
         Comparator::CompleteBy => complete_by(m, actual, period),
     }
 }
 
-fn at_least(actual: Decimal, target: Option<Decimal>) -> (Status, String) {
+fn at_least(actual: Decimal, target: Option<Decimal>) -> (Status, Basis) {
     match target {
-        Some(x) if actual > x => (Status::Exceeded, String::new()),
-        Some(x) if actual == x => (Status::Achieved, String::new()),
-        Some(_) => (Status::NotAchieved, String::new()),
-        None => (Status::NoData, NO_TARGET.into()),
+        Some(x) if actual > x => (Status::Exceeded, Basis::None),
+        Some(x) if actual == x => (Status::Achieved, Basis::None),
+        Some(_) => (Status::NotAchieved, Basis::None),
+        None => (Status::NoData, Basis::NoTarget),
     }
 }
 
-fn between(actual: Decimal, low: Option<Decimal>, high: Option<Decimal>) -> (Status, String) {
+fn between(actual: Decimal, low: Option<Decimal>, high: Option<Decimal>) -> (Status, Basis) {
     match (low, high) {
-        (Some(_), Some(hi)) if actual > hi => (Status::Exceeded, String::new()),
-        (Some(lo), Some(_)) if actual >= lo => (Status::Achieved, String::new()),
-        (Some(_), Some(_)) => (Status::NotAchieved, String::new()),
-        _ => (Status::NoData, "kế hoạch chưa có khoảng chỉ tiêu".into()),
+        (Some(_), Some(hi)) if actual > hi => (Status::Exceeded, Basis::None),
+        (Some(lo), Some(_)) if actual >= lo => (Status::Achieved, Basis::None),
+        (Some(_), Some(_)) => (Status::NotAchieved, Basis::None),
+        _ => (Status::NoData, Basis::NoRange),
     }
 }
 
 /// Done by the deadline (default: the end of the plan year). Before it,
 /// progress must keep pace with the time gone.
-fn complete_by(m: &Measure, actual: Decimal, period: Period) -> (Status, String) {
+fn complete_by(m: &Measure, actual: Decimal, period: Period) -> (Status, Basis) {
     let target = m.value.unwrap_or_else(|| Decimal::from(m.subjects.len().max(1)));
     if actual >= target {
-        return (Status::Achieved, String::new());
+        return (Status::Achieved, Basis::None);
     }
     let deadline_month = m.deadline.map_or(12, |d| {
         use chrono::Datelike;
@@ -451,10 +517,10 @@ fn complete_by(m: &Measure, actual: Decimal, period: Period) -> (Status, String)
     });
     let reached = period.last_month();
     if reached >= deadline_month || matches!(period, Period::Year(_)) {
-        return (Status::NotAchieved, String::new());
+        return (Status::NotAchieved, Basis::None);
     }
     let expected = target * Decimal::from(reached) / Decimal::from(deadline_month);
-    let basis = format!("cần {} ở thời điểm này", format_vi_rounded(expected, 2));
+    let basis = Basis::Expected(expected);
     if actual >= expected { (Status::Achieved, basis) } else { (Status::NotAchieved, basis) }
 }
 
@@ -529,20 +595,17 @@ pub fn forecast(period: Period, figures: &Figures) -> Option<Forecast> {
 
 /// Why a flow has no forecast for a period though it has figures: the months
 /// missing so far, in Vietnamese ("thiếu số liệu tháng 4, 7–8").
-pub fn forecast_gap(period: Period, figures: &Figures) -> Option<String> {
+pub fn forecast_gap(period: Period, figures: &Figures) -> Option<Basis> {
     let reached = period.last_month();
     let missing: Vec<u32> = (1..=reached).filter(|m| figures.months[*m as usize - 1].is_none()).collect();
     if missing.is_empty() || forecast(period, figures).is_some() {
         return None;
     }
-    Some(format!(
-        "chưa ước được cả năm: thiếu số liệu tháng {} và chưa có đủ số liệu từng tháng năm trước",
-        month_list(&missing)
-    ))
+    Some(Basis::NoForecast { missing })
 }
 
 /// `[1, 2, 3, 5, 7, 8]` → "1–3, 5, 7–8".
-fn month_list(months: &[u32]) -> String {
+pub fn month_list(months: &[u32]) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut i = 0;
     while i < months.len() {
@@ -601,15 +664,20 @@ mod tests {
         assert_eq!(status(&poverty, &year("2.5", Some("3.2"))), Status::Achieved);
         assert_eq!(status(&poverty, &year("2.9", Some("3.2"))), Status::NotAchieved);
         assert_eq!(status(&poverty, &year("2.0", Some("3.2"))), Status::Exceeded);
-        let basis = evaluate(&poverty, Period::Year(2025), &year("2.5", Some("3.2")), &Tolerances::default()).basis;
+        let basis =
+            evaluate(&poverty, Period::Year(2025), &year("2.5", Some("3.2")), &Tolerances::default()).basis.to_vi();
         assert_eq!(basis, "giảm 0,7 điểm % so với 3,2% năm trước");
         // Without its base the verdict says, in Vietnamese, which figure is missing.
         let e = evaluate(&poverty, Period::Year(2025), &year("2.5", None), &Tolerances::default());
         assert_eq!(e.status, Status::NoData);
-        assert!(e.basis.starts_with("thiếu số liệu thực hiện năm 2024 (gốc để tính mức giảm)"), "{}", e.basis);
+        assert!(
+            e.basis.to_vi().starts_with("thiếu số liệu thực hiện năm 2024 (gốc để tính mức giảm)"),
+            "{:?}",
+            e.basis
+        );
         let crime = measure(Comparator::Decrease, None, None, "", MeasureKind::Direction);
         let e = evaluate(&crime, Period::Quarter(2025, 3), &year("90", None), &Tolerances::default());
-        assert!(e.basis.contains("thiếu số liệu cùng kỳ năm trước (Quý III/2024)"), "{}", e.basis);
+        assert!(e.basis.to_vi().contains("thiếu số liệu cùng kỳ năm trước (Quý III/2024)"), "{:?}", e.basis);
     }
 
     #[test]
@@ -705,7 +773,7 @@ mod tests {
         let e = evaluate(&exports, Period::Month(2025, 10), &f, &Tolerances::default());
         assert_eq!(e.forecast, None);
         assert_eq!(e.status, Status::NoData);
-        assert!(e.basis.contains("thiếu số liệu tháng 4"), "{}", e.basis);
+        assert!(e.basis.to_vi().contains("thiếu số liệu tháng 4"), "{:?}", e.basis);
         // A cumulative figure for the ten months stands for the gap.
         f.actual = Some(Decimal::from(1500));
         let e = evaluate(&exports, Period::NineMonths(2025), &f, &Tolerances::default());

@@ -343,6 +343,20 @@ pub enum Sector {
 }
 
 impl Sector {
+    pub const ALL: [Sector; 5] =
+        [Self::Economy, Self::Society, Self::Environment, Self::DefenceSecurity, Self::Administration];
+
+    /// The sector's code, as stored (`defence_security`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Economy => "economy",
+            Self::Society => "society",
+            Self::Environment => "environment",
+            Self::DefenceSecurity => "defence_security",
+            Self::Administration => "administration",
+        }
+    }
+
     /// The heading a Vietnamese report uses for the sector.
     pub fn label_vi(self) -> &'static str {
         match self {

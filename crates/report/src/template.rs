@@ -16,7 +16,7 @@
 
 use calamine::{Data, Reader, Xlsx};
 use kehoach_domain::Plan;
-use kehoach_domain::number::{format_vi, parse_decimal};
+use kehoach_domain::number::{NumberError, format_vi, parse_decimal};
 use kehoach_domain::period::Period;
 use kehoach_domain::value::{Range, ValueStatus};
 use kehoach_legacy::{convert_legacy_unicode, detect_legacy_unicode};
@@ -287,15 +287,187 @@ pub struct CellError {
     pub sheet: String,
     /// `G7`; empty for the sheet or workbook as a whole.
     pub cell: String,
-    pub message: String,
+    pub problem: CellProblem,
 }
 
 impl fmt::Display for CellError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.sheet.is_empty(), self.cell.is_empty()) {
-            (true, _) => f.write_str(&self.message),
-            (false, true) => write!(f, "sheet “{}”: {}", self.sheet, self.message),
-            (false, false) => write!(f, "sheet “{}”, cell {}: {}", self.sheet, self.cell, self.message),
+            (true, _) => write!(f, "{}", self.problem),
+            (false, true) => write!(f, "sheet “{}”: {}", self.sheet, self.problem),
+            (false, false) => write!(f, "sheet “{}”, cell {}: {}", self.sheet, self.cell, self.problem),
+        }
+    }
+}
+
+/// A line of the hidden sheet that cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetaField {
+    Plan,
+    Period,
+    Rows,
+}
+
+impl fmt::Display for MetaField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Plan => "plan",
+            Self::Period => "period",
+            Self::Rows => "rows",
+        })
+    }
+}
+
+/// Why a workbook, one of its sheets or one of its cells is refused: a kind,
+/// worded in English for the command line (`Display`); an interface words
+/// it in its own language. Text from another library (`error`) and the
+/// domain's reasons, in Vietnamese (`reason`), are carried as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CellProblem {
+    /// Not a zip archive, or one the spreadsheet reader cannot open.
+    NotAWorkbook { error: String },
+    /// The spreadsheet reader failed (panicked) on it.
+    Damaged,
+    /// It unpacks to more than [`MAX_UNPACKED`] (a zip bomb).
+    TooLarge { unpacked_mb: u64, max_mb: u64 },
+    /// A part of a sheet reaches a cell beyond what a template holds.
+    BeyondTemplate { part: String, cell: String, last_column: String, last_row: u32 },
+    /// It lacks the entry sheet or the hidden sheet.
+    NotATemplate { sheets: Vec<String> },
+    /// The first layout, which did not record the figures it showed.
+    EarlierVersion,
+    /// The hidden sheet's first line is not ours.
+    WrongMarker { marker: String },
+    /// A sheet cannot be read.
+    SheetUnreadable { sheet: String, error: String },
+    /// A line of the hidden sheet cannot be read (in `cell`).
+    MetaEdited { field: MetaField, cell: String },
+    /// The period is not of the plan's year.
+    OtherYear { period: Period, year: i32 },
+    /// The formulas of the entry sheet cannot be read.
+    FormulasUnreadable { error: String },
+    /// The merged cells of the entry sheet cannot be read.
+    MergesUnreadable { error: String },
+    /// The hidden sheet names another plan than the server's…
+    OtherPlan { found: i64, expected: i64 },
+    /// …another period…
+    OtherPeriod { found: Period, expected: Period },
+    /// …another agency…
+    OtherAgency { found: String, agency: String, agency_name: String },
+    /// …another unit…
+    OtherUnit { found: String, agency: String, period: Period, unit: String, unit_name: String },
+    /// …another measure in a row than the agency reports in its place…
+    OtherMeasure { key: String, name: String, agency: String, expected_key: String, expected_name: String },
+    /// …a measure the agency does not report…
+    NotReported { key: String, name: String, agency: String },
+    /// …fewer rows than the agency reports.
+    RowsMissing { listed: usize, agency: String, expected: usize, missing: Vec<String> },
+    /// The version of a figure shown was edited.
+    VersionEdited,
+    /// Cells of the entry sheet's rows were merged.
+    Merged { from: String, to: String },
+    /// A formula in the entry sheet's rows.
+    Formula { formula: String },
+    /// A row was deleted…
+    RowDeleted { key: String, name: String },
+    /// …moved, or another added in its place…
+    RowMoved { key: String, name: String, found: String },
+    /// …or its label edited.
+    LabelEdited { key: String, name: String, unit: String },
+    /// The plan no longer has the measure.
+    NotInPlan { key: String },
+    /// A status or a note without a figure.
+    NoFigure,
+    /// Text typed in the figure's cell.
+    NotANumber { text: String, error: NumberError },
+    /// Something else than a number or text (a date, a truth value, an
+    /// error of Excel's), as the reader shows it.
+    NotNumeric { text: String },
+    /// A number past what a decimal holds.
+    TooLargeNumber,
+    /// A figure the measure or the store cannot take (the domain's reason).
+    Refused { reason: String },
+    /// The status column's text, and the domain's reason.
+    NotAStatus { text: String, reason: String },
+    /// Something typed below the template's rows.
+    RowsAdded,
+}
+
+impl fmt::Display for CellProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotAWorkbook { error } => {
+                write!(f, "the file is not an Excel workbook (.xlsx) or it is damaged: {error}")
+            }
+            Self::Damaged => f.write_str("the workbook is damaged: its sheets cannot be read"),
+            Self::TooLarge { unpacked_mb, max_mb } => write!(
+                f,
+                "the workbook unpacks to {unpacked_mb} MB, more than a template can hold ({max_mb} MB): \
+                 it is not a filled template"
+            ),
+            Self::BeyondTemplate { part, cell, last_column, last_row } => write!(
+                f,
+                "the sheet part {part} reaches cell {cell}, beyond what a template holds (columns A–{last_column}, \
+                 rows up to {last_row}): it is not a filled template"
+            ),
+            Self::NotATemplate { sheets } => write!(
+                f,
+                "this workbook was not made by `kehoach template`: it has no “{ENTRY_SHEET}” and “{META_SHEET}” \
+                 sheets (sheets found: {})",
+                sheets.join(", ")
+            ),
+            Self::EarlierVersion => f.write_str(
+                "this template was made by an earlier version of kehoach, which did not record the figures it \
+                 showed: download a new template and type the figures into it",
+            ),
+            Self::WrongMarker { marker } => {
+                write!(f, "this workbook was not made by `kehoach template` (marker “{marker}”)")
+            }
+            Self::SheetUnreadable { sheet, error } => write!(f, "the sheet “{sheet}”: {error}"),
+            Self::MetaEdited { field, cell } => {
+                write!(f, "the sheet “{META_SHEET}” was edited: “{field}” in cell {cell} cannot be read")
+            }
+            Self::OtherYear { period, year } => {
+                write!(f, "the template is for {period}, not a period of the {year} plan")
+            }
+            Self::FormulasUnreadable { error } => write!(f, "formulas: {error}"),
+            Self::MergesUnreadable { error } => write!(f, "merged cells: {error}"),
+            Self::OtherPlan { found, expected } => write!(f, "names plan {found}, this is plan {expected}"),
+            Self::OtherPeriod { found, expected } => write!(f, "names the period {found}, expected {expected}"),
+            Self::OtherAgency { found, agency, agency_name } => {
+                write!(f, "names the agency “{found}”; the figures are {agency}'s ({agency_name})")
+            }
+            Self::OtherUnit { found, agency, period, unit, unit_name } => {
+                write!(f, "names the unit “{found}”; {agency}'s figures for {period} are for {unit} ({unit_name})")
+            }
+            Self::OtherMeasure { key, name, agency, expected_key, expected_name } => {
+                write!(f, "names {key} “{name}” where {agency} reports {expected_key} “{expected_name}”")
+            }
+            Self::NotReported { key, name, agency } => {
+                write!(f, "names {key} “{name}”, a measure {agency} does not report")
+            }
+            Self::RowsMissing { listed, agency, expected, missing } => {
+                write!(f, "lists {listed} rows; {agency} reports {expected} (missing {})", missing.join(", "))
+            }
+            Self::VersionEdited => f.write_str("the version of the figure shown was edited"),
+            Self::Merged { from, to } => {
+                write!(f, "cells {from}:{to} were merged; the template's rows must stay as they were")
+            }
+            Self::Formula { formula } => write!(f, "holds a formula (={formula}); type the figure itself"),
+            Self::RowDeleted { key, name } => write!(f, "the row of {key} “{name}” was deleted"),
+            Self::RowMoved { key, name, found } => {
+                write!(f, "expected the row of {key} “{name}”, found “{found}”: rows were moved, added or deleted")
+            }
+            Self::LabelEdited { key, name, unit } => {
+                write!(f, "the label of {key} was edited (expected “{name}”, “{unit}”)")
+            }
+            Self::NotInPlan { key } => write!(f, "{key} is no longer a measure of the plan"),
+            Self::NoFigure => f.write_str("a status or note was given but no figure"),
+            Self::NotANumber { text, error } => write!(f, "“{text}” is not a number: {error}"),
+            Self::NotNumeric { text } => write!(f, "“{text}” is not a number"),
+            Self::TooLargeNumber => f.write_str("the number is too large"),
+            Self::Refused { reason } | Self::NotAStatus { reason, .. } => f.write_str(reason),
+            Self::RowsAdded => f.write_str("rows were added below the template; add figures only in its yellow cells"),
         }
     }
 }
@@ -381,8 +553,12 @@ pub fn cell_name(row: u32, col: u16) -> String {
     letters.iter().rev().collect::<String>() + &(row + 1).to_string()
 }
 
-fn whole(message: impl Into<String>) -> Rejected {
-    Rejected(vec![CellError { sheet: String::new(), cell: String::new(), message: message.into() }])
+fn whole(problem: CellProblem) -> Rejected {
+    Rejected(vec![CellError { sheet: String::new(), cell: String::new(), problem }])
+}
+
+fn unreadable(sheet: &str, e: &dyn fmt::Display) -> Rejected {
+    whole(CellProblem::SheetUnreadable { sheet: sheet.to_string(), error: e.to_string() })
 }
 
 /// Text of a cell as typed (NFC, trimmed); numbers as their shortest form.
@@ -424,21 +600,20 @@ pub fn read(bytes: &[u8], plan: &Plan, spec: &Spec) -> Result<Read, Rejected> {
 fn guarded<T>(bytes: &[u8], f: impl FnOnce(&mut Xlsx<Cursor<&[u8]>>) -> Result<T, Rejected>) -> Result<T, Rejected> {
     check_archive(bytes)?;
     let run = || {
-        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
-            .map_err(|e| whole(format!("the file is not an Excel workbook (.xlsx) or it is damaged: {e}")))?;
+        let mut book: Xlsx<_> =
+            Xlsx::new(Cursor::new(bytes)).map_err(|e| whole(CellProblem::NotAWorkbook { error: e.to_string() }))?;
         f(&mut book)
     };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
         Ok(result) => result,
-        Err(_) => Err(whole("the workbook is damaged: its sheets cannot be read")),
+        Err(_) => Err(whole(CellProblem::Damaged)),
     }
 }
 
 /// Refuses what is not a zip archive, and archives that unpack to more than
 /// [`MAX_UNPACKED`], before any of it is unpacked.
 fn check_archive(bytes: &[u8]) -> Result<(), Rejected> {
-    let damaged =
-        |e: &dyn fmt::Display| whole(format!("the file is not an Excel workbook (.xlsx) or it is damaged: {e}"));
+    let damaged = |e: &dyn fmt::Display| whole(CellProblem::NotAWorkbook { error: e.to_string() });
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(&e))?;
     let mut total: u64 = 0;
     for i in 0..zip.len() {
@@ -446,11 +621,10 @@ fn check_archive(bytes: &[u8]) -> Result<(), Rejected> {
         total = total.saturating_add(file.size());
     }
     if total > MAX_UNPACKED {
-        return Err(whole(format!(
-            "the workbook unpacks to {} MB, more than a template can hold ({} MB): it is not a filled template",
-            total / (1024 * 1024),
-            MAX_UNPACKED / (1024 * 1024)
-        )));
+        return Err(whole(CellProblem::TooLarge {
+            unpacked_mb: total / (1024 * 1024),
+            max_mb: MAX_UNPACKED / (1024 * 1024),
+        }));
     }
     // The spreadsheet reader allocates a sheet's whole range, from its
     // dimension or its farthest cell: one cell at XFD1048576 would ask for
@@ -465,12 +639,12 @@ fn check_archive(bytes: &[u8]) -> Result<(), Rejected> {
         let mut xml = Vec::new();
         std::io::Read::take(file, MAX_UNPACKED + 1).read_to_end(&mut xml).map_err(|e| damaged(&e))?;
         if let Some(far) = farthest_beyond(&xml, MAX_COLUMN, MAX_ROW) {
-            return Err(whole(format!(
-                "the sheet part {name} reaches cell {far}, beyond what a template holds (columns A–{}, rows up to {}): \
-                 it is not a filled template",
-                cell_name(0, (MAX_COLUMN - 1) as u16).trim_end_matches('1'),
-                MAX_ROW
-            )));
+            return Err(whole(CellProblem::BeyondTemplate {
+                part: name,
+                cell: far,
+                last_column: cell_name(0, (MAX_COLUMN - 1) as u16).trim_end_matches('1').to_string(),
+                last_row: MAX_ROW,
+            }));
         }
     }
     Ok(())
@@ -520,32 +694,23 @@ type MetaRows = Vec<(String, String, String, String)>;
 fn read_header(book: &mut Xlsx<Cursor<&[u8]>>) -> Result<(Header, MetaRows), Rejected> {
     let names = book.sheet_names();
     if !names.iter().any(|n| n == META_SHEET) || !names.iter().any(|n| n == ENTRY_SHEET) {
-        return Err(whole(format!(
-            "this workbook was not made by `kehoach template`: it has no “{ENTRY_SHEET}” and “{META_SHEET}” sheets \
-             (sheets found: {})",
-            names.join(", ")
-        )));
+        return Err(whole(CellProblem::NotATemplate { sheets: names }));
     }
-    let meta = book.worksheet_range(META_SHEET).map_err(|e| whole(format!("the sheet “{META_SHEET}”: {e}")))?;
+    let meta = book.worksheet_range(META_SHEET).map_err(|e| unreadable(META_SHEET, &e))?;
     let at = |r: u32, c: u32| text_of(meta.get_value((r, c)));
     if at(0, 1) == "kehoach-template/1" {
-        return Err(whole(
-            "this template was made by an earlier version of kehoach, which did not record the figures it showed: \
-             download a new template and type the figures into it",
-        ));
+        return Err(whole(CellProblem::EarlierVersion));
     }
     if at(0, 1) != MARKER {
-        return Err(whole(format!("this workbook was not made by `kehoach template` (marker “{}”)", at(0, 1))));
+        return Err(whole(CellProblem::WrongMarker { marker: at(0, 1) }));
     }
-    let bad_meta = |what: &str, row: u32| {
-        whole(format!("the sheet “{META_SHEET}” was edited: “{what}” in cell {} cannot be read", cell_name(row, 1)))
-    };
-    let plan_id: i64 = at(1, 1).parse().map_err(|_| bad_meta("plan", 1))?;
-    let period: Period = at(2, 1).parse().map_err(|_| bad_meta("period", 2))?;
-    let count: u32 = at(5, 1).parse().map_err(|_| bad_meta("rows", 5))?;
+    let bad_meta = |field: MetaField, row: u32| whole(CellProblem::MetaEdited { field, cell: cell_name(row, 1) });
+    let plan_id: i64 = at(1, 1).parse().map_err(|_| bad_meta(MetaField::Plan, 1))?;
+    let period: Period = at(2, 1).parse().map_err(|_| bad_meta(MetaField::Period, 2))?;
+    let count: u32 = at(5, 1).parse().map_err(|_| bad_meta(MetaField::Rows, 5))?;
     // A count past what any plan holds is an edit, not a template.
     if count > 10_000 {
-        return Err(bad_meta("rows", 5));
+        return Err(bad_meta(MetaField::Rows, 5));
     }
     let rows = (0..count).map(|i| (at(6 + i, 0), at(6 + i, 1), at(6 + i, 2), at(6 + i, 3))).collect();
     Ok((Header { plan_id, period, agency: at(3, 1), unit: at(4, 1) }, rows))
@@ -555,59 +720,49 @@ fn read_checked(book: &mut Xlsx<Cursor<&[u8]>>, plan: &Plan, spec: &Spec) -> Res
     let (header, meta_rows) = read_header(book)?;
     let Header { plan_id, period, agency, unit } = header;
     if period.year() != plan.year {
-        return Err(whole(format!("the template is for {period}, not a period of the {} plan", plan.year)));
+        return Err(whole(CellProblem::OtherYear { period, year: plan.year }));
     }
     // The hidden sheet must say what the server says the workbook is.
     let mut meta_errors = Vec::new();
-    let mut meta_err = |row: u32, col: u16, message: String| {
-        meta_errors.push(CellError { sheet: META_SHEET.to_string(), cell: cell_name(row, col), message })
+    let mut meta_err = |row: u32, col: u16, problem: CellProblem| {
+        meta_errors.push(CellError { sheet: META_SHEET.to_string(), cell: cell_name(row, col), problem })
     };
     if plan_id != spec.plan_id {
-        meta_err(1, 1, format!("names plan {plan_id}, this is plan {}", spec.plan_id));
+        meta_err(1, 1, CellProblem::OtherPlan { found: plan_id, expected: spec.plan_id });
     }
     if period != spec.period {
-        meta_err(2, 1, format!("names the period {period}, expected {}", spec.period));
+        meta_err(2, 1, CellProblem::OtherPeriod { found: period, expected: spec.period });
     }
     if agency != spec.agency {
-        meta_err(
-            3,
-            1,
-            format!("names the agency “{agency}”; the figures are {}'s ({})", spec.agency, spec.agency_name),
-        );
+        let (found, agency, agency_name) = (agency.clone(), spec.agency.clone(), spec.agency_name.clone());
+        meta_err(3, 1, CellProblem::OtherAgency { found, agency, agency_name });
     }
     if unit != spec.unit {
-        meta_err(
-            4,
-            1,
-            format!(
-                "names the unit “{unit}”; {}'s figures for {period} are for {} ({})",
-                spec.agency, spec.unit, spec.unit_name
-            ),
-        );
+        let problem = CellProblem::OtherUnit {
+            found: unit.clone(),
+            agency: spec.agency.clone(),
+            period,
+            unit: spec.unit.clone(),
+            unit_name: spec.unit_name.clone(),
+        };
+        meta_err(4, 1, problem);
     }
     for (i, (key, name, unit_label, _)) in meta_rows.iter().enumerate() {
         let row = 6 + i as u32;
+        let (key, name, agency) = (key.clone(), name.clone(), spec.agency.clone());
         match spec.rows.get(i) {
-            Some(r) if r.key == *key && r.name == *name && r.unit == *unit_label => {}
+            Some(r) if r.key == key && r.name == name && r.unit == *unit_label => {}
             Some(r) => {
-                meta_err(row, 0, format!("names {key} “{name}” where {} reports {} “{}”", spec.agency, r.key, r.name))
+                let (expected_key, expected_name) = (r.key.clone(), r.name.clone());
+                meta_err(row, 0, CellProblem::OtherMeasure { key, name, agency, expected_key, expected_name })
             }
-            None => meta_err(row, 0, format!("names {key} “{name}”, a measure {} does not report", spec.agency)),
+            None => meta_err(row, 0, CellProblem::NotReported { key, name, agency }),
         }
     }
     if meta_rows.len() < spec.rows.len() {
-        let missing: Vec<&str> = spec.rows[meta_rows.len()..].iter().map(|r| r.key.as_str()).collect();
-        meta_err(
-            5,
-            1,
-            format!(
-                "lists {} rows; {} reports {} (missing {})",
-                meta_rows.len(),
-                spec.agency,
-                spec.rows.len(),
-                missing.join(", ")
-            ),
-        );
+        let missing = spec.rows[meta_rows.len()..].iter().map(|r| r.key.clone()).collect();
+        let (listed, expected, agency) = (meta_rows.len(), spec.rows.len(), spec.agency.clone());
+        meta_err(5, 1, CellProblem::RowsMissing { listed, agency, expected, missing });
     }
     if !meta_errors.is_empty() {
         return Err(Rejected(meta_errors));
@@ -619,38 +774,35 @@ fn read_checked(book: &mut Xlsx<Cursor<&[u8]>>, plan: &Plan, spec: &Spec) -> Res
 
     let sheet = ENTRY_SHEET.to_string();
     let mut errors = Vec::new();
-    let mut err = |row: u32, col: u16, message: String| {
-        errors.push(CellError { sheet: sheet.clone(), cell: cell_name(row, col), message })
+    let mut err = |row: u32, col: u16, problem: CellProblem| {
+        errors.push(CellError { sheet: sheet.clone(), cell: cell_name(row, col), problem })
     };
-    let range = book.worksheet_range(ENTRY_SHEET).map_err(|e| whole(format!("the sheet “{ENTRY_SHEET}”: {e}")))?;
+    let range = book.worksheet_range(ENTRY_SHEET).map_err(|e| unreadable(ENTRY_SHEET, &e))?;
     if shown.contains(&u32::MAX) {
         let i = shown.iter().position(|v| *v == u32::MAX).unwrap_or(0) as u32;
         return Err(Rejected(vec![CellError {
             sheet: META_SHEET.to_string(),
             cell: cell_name(6 + i, 3),
-            message: "the version of the figure shown was edited".into(),
+            problem: CellProblem::VersionEdited,
         }]));
     }
-    let formulas = book.worksheet_formula(ENTRY_SHEET).map_err(|e| whole(format!("formulas: {e}")))?;
-    let merged = book.merge_cells_by_sheet_name(ENTRY_SHEET).map_err(|e| whole(format!("merged cells: {e}")))?;
+    let formulas = book
+        .worksheet_formula(ENTRY_SHEET)
+        .map_err(|e| whole(CellProblem::FormulasUnreadable { error: e.to_string() }))?;
+    let merged = book
+        .merge_cells_by_sheet_name(ENTRY_SHEET)
+        .map_err(|e| whole(CellProblem::MergesUnreadable { error: e.to_string() }))?;
     for d in &merged {
         if d.end.0 >= FIRST_ROW {
-            err(
-                d.start.0,
-                d.start.1 as u16,
-                format!(
-                    "cells {}:{} were merged; the template's rows must stay as they were",
-                    cell_name(d.start.0, d.start.1 as u16),
-                    cell_name(d.end.0, d.end.1 as u16)
-                ),
-            );
+            let (from, to) = (cell_name(d.start.0, d.start.1 as u16), cell_name(d.end.0, d.end.1 as u16));
+            err(d.start.0, d.start.1 as u16, CellProblem::Merged { from, to });
         }
     }
     for (r, c, f) in formulas.used_cells() {
         let (row, col) =
             (formulas.start().map_or(0, |s| s.0) + r as u32, formulas.start().map_or(0, |s| s.1) + c as u32);
         if row >= FIRST_ROW && !f.is_empty() {
-            err(row, col as u16, format!("holds a formula (={f}); type the figure itself"));
+            err(row, col as u16, CellProblem::Formula { formula: f.clone() });
         }
     }
 
@@ -663,18 +815,19 @@ fn read_checked(book: &mut Xlsx<Cursor<&[u8]>>, plan: &Plan, spec: &Spec) -> Res
         let cell = |c: u16| text_of(range.get_value((row, u32::from(c))));
         if cell(KEY) != *key || cell(NAME) != *name || cell(UNIT) != *unit_label {
             let found = cell(KEY);
+            let (key, name) = (key.clone(), name.clone());
             let why = if found.is_empty() && cell(NAME).is_empty() {
-                format!("the row of {key} “{name}” was deleted")
-            } else if found != *key {
-                format!("expected the row of {key} “{name}”, found “{found}”: rows were moved, added or deleted")
+                CellProblem::RowDeleted { key, name }
+            } else if found != key {
+                CellProblem::RowMoved { key, name, found }
             } else {
-                format!("the label of {key} was edited (expected “{name}”, “{unit_label}”)")
+                CellProblem::LabelEdited { key, name, unit: unit_label.clone() }
             };
             err(row, KEY, why);
             continue;
         }
         let Some(measure) = measures.get(key.as_str()) else {
-            err(row, KEY, format!("{key} is no longer a measure of the plan"));
+            err(row, KEY, CellProblem::NotInPlan { key: key.clone() });
             continue;
         };
         let mut legacy = |c: u16, text: String| -> String {
@@ -691,7 +844,7 @@ fn read_checked(book: &mut Xlsx<Cursor<&[u8]>>, plan: &Plan, spec: &Spec) -> Res
         let value = match range.get_value((row, u32::from(VALUE))) {
             None | Some(Data::Empty) => {
                 if !status_text.is_empty() || !note.is_empty() {
-                    err(row, VALUE, "a status or note was given but no figure".into());
+                    err(row, VALUE, CellProblem::NoFigure);
                 }
                 continue;
             }
@@ -700,29 +853,29 @@ fn read_checked(book: &mut Xlsx<Cursor<&[u8]>>, plan: &Plan, spec: &Spec) -> Res
             Some(Data::String(s)) => match parse_decimal(s) {
                 Ok(d) => Some(d),
                 Err(e) => {
-                    err(row, VALUE, format!("“{s}” is not a number: {e}"));
+                    err(row, VALUE, CellProblem::NotANumber { text: s.clone(), error: e });
                     continue;
                 }
             },
             Some(other) => {
-                err(row, VALUE, format!("“{other}” is not a number"));
+                err(row, VALUE, CellProblem::NotNumeric { text: other.to_string() });
                 continue;
             }
         };
         let Some(value) = value else {
-            err(row, VALUE, "the number is too large".into());
+            err(row, VALUE, CellProblem::TooLargeNumber);
             continue;
         };
         if let Err(why) = kehoach_domain::value::check_figure(measure.kind, &measure.unit, value) {
-            err(row, VALUE, why);
+            err(row, VALUE, CellProblem::Refused { reason: why });
         }
         let status = if status_text.is_empty() {
             ValueStatus::Estimate
         } else {
             match status_text.parse::<ValueStatus>() {
                 Ok(s) => s,
-                Err(e) => {
-                    err(row, STATUS, e);
+                Err(reason) => {
+                    err(row, STATUS, CellProblem::NotAStatus { text: status_text, reason });
                     continue;
                 }
             }
@@ -735,7 +888,7 @@ fn read_checked(book: &mut Xlsx<Cursor<&[u8]>>, plan: &Plan, spec: &Spec) -> Res
         let row = range.start().map_or(0, |s| s.0) + r as u32;
         let col = range.start().map_or(0, |s| s.1) + c as u32;
         if row >= end && !matches!(d, Data::Empty) {
-            err(row, col as u16, "rows were added below the template; add figures only in its yellow cells".into());
+            err(row, col as u16, CellProblem::RowsAdded);
             break;
         }
     }

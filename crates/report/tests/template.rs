@@ -3,9 +3,10 @@
 //! workbook refused with the sheet, the cell and the reason.
 
 use kehoach_domain::Plan;
+use kehoach_domain::number::NumberError;
 use kehoach_domain::period::Period;
 use kehoach_domain::value::ValueStatus;
-use kehoach_report::template::{self, Spec};
+use kehoach_report::template::{self, CellError, CellProblem, META_SHEET, Spec};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::io::Write;
@@ -87,6 +88,24 @@ fn errors(result: Result<template::Read, template::Rejected>) -> String {
     }
 }
 
+/// The errors of a refused workbook, as kinds.
+fn refused(result: Result<template::Read, template::Rejected>) -> Vec<CellError> {
+    match result {
+        Ok(r) => panic!("accepted: {r:?}"),
+        Err(e) => e.0,
+    }
+}
+
+/// An error in `sheet`, at `cell` (both empty: of the workbook as a whole).
+fn at(sheet: &str, cell: &str, problem: CellProblem) -> CellError {
+    CellError { sheet: sheet.into(), cell: cell.into(), problem }
+}
+
+/// An error of the entry sheet.
+fn entry(cell: String, problem: CellProblem) -> CellError {
+    at(template::ENTRY_SHEET, &cell, problem)
+}
+
 #[test]
 fn a_filled_template_round_trips_exactly() {
     let plan = plan();
@@ -143,6 +162,15 @@ fn a_workbook_for_other_measures_agency_or_unit_is_refused_naming_the_cells() {
     let said = errors(template::read(&template::write(&theirs).unwrap(), &plan, &ours));
     assert!(said.contains("sheet “_kehoach”, cell B4: names the agency “SYT”; the figures are SCT's"), "{said}");
     assert!(said.contains("sheet “_kehoach”, cell A7: names g.1"), "{said}");
+    let found = refused(template::read(&template::write(&theirs).unwrap(), &plan, &ours));
+    let (agency, agency_name) = ("SCT".to_string(), "Sở Công Thương".to_string());
+    assert!(found.contains(&at(
+        META_SHEET,
+        "B4",
+        CellProblem::OtherAgency { found: "SYT".into(), agency, agency_name }
+    )));
+    let g1 = |e: &CellError| matches!(&e.problem, CellProblem::OtherMeasure { key, .. } if key == "g.1");
+    assert!(found.iter().any(|e| e.cell == "A7" && g1(e)), "{found:?}");
 
     // Ours, with the hidden sheet's unit and agency rewritten by hand.
     let edited = edit_sheet(&template::write(&ours).unwrap(), "xl/worksheets/sheet2.xml", |xml| {
@@ -152,13 +180,32 @@ fn a_workbook_for_other_measures_agency_or_unit_is_refused_naming_the_cells() {
     let said = errors(template::read(&edited, &plan, &ours));
     assert!(said.contains("cell B4: names the agency “SYT”"), "{said}");
     assert!(said.contains("cell B5: names the unit “86”; SCT's figures for 2025-Q1 are for 83 (Bến Tre)"), "{said}");
+    let unit = CellProblem::OtherUnit {
+        found: "86".into(),
+        agency: "SCT".into(),
+        period: Period::Quarter(2025, 1),
+        unit: "83".into(),
+        unit_name: "Bến Tre".into(),
+    };
+    assert!(refused(template::read(&edited, &plan, &ours)).contains(&at(META_SHEET, "B5", unit)));
 
     // The server's template changed (a measure assigned elsewhere): an old
     // workbook's rows no longer match and it is refused, not half-read.
     let mut fewer = ours.clone();
     fewer.rows.retain(|r| r.key != "c.1");
-    let said = errors(template::read(&template::write(&ours).unwrap(), &plan, &fewer));
-    assert!(said.contains("names c.1"), "{said}");
+    let found = refused(template::read(&template::write(&ours).unwrap(), &plan, &fewer));
+    let name = |key: &str| ours.rows.iter().find(|r| r.key == key).unwrap().name.clone();
+    let (c1, d1, sct) = (String::from("c.1"), String::from("d.1"), String::from("SCT"));
+    let (name_c1, name_d1) = (name("c.1"), name("d.1"));
+    let other = CellProblem::OtherMeasure {
+        key: c1,
+        name: name_c1,
+        agency: sct.clone(),
+        expected_key: d1.clone(),
+        expected_name: name_d1.clone(),
+    };
+    let not_reported = CellProblem::NotReported { key: d1, name: name_d1, agency: sct };
+    assert_eq!(found, vec![at(META_SHEET, "A8", other), at(META_SHEET, "A9", not_reported)]);
 }
 
 #[test]
@@ -191,11 +238,51 @@ fn every_bad_cell_is_named_and_nothing_is_read() {
         let xml = put(xml, &format!("G{c1}"), "-5"); // exports below zero
         put(xml, &format!("G{d1}"), "nhiều") // not a number
     });
+    assert_eq!(
+        refused(template::read(&bad, &plan, &sct(&plan))),
+        vec![
+            entry(format!("G{b1}"), CellProblem::Refused { reason: "120 nằm ngoài khoảng 0 – 100".into() }),
+            entry(format!("G{c1}"), CellProblem::Refused { reason: "-5 nhỏ hơn 0".into() }),
+            entry(
+                format!("G{d1}"),
+                CellProblem::NotANumber { text: "nhiều".into(), error: NumberError::Invalid("nhiều".into()) }
+            ),
+        ]
+    );
+    // The command line says it in English, as it always has.
+    assert_eq!(
+        errors(template::read(&bad, &plan, &sct(&plan))),
+        format!(
+            "3 error(s), nothing imported:\n\
+             sheet “Nhập số liệu”, cell G{b1}: 120 nằm ngoài khoảng 0 – 100\n\
+             sheet “Nhập số liệu”, cell G{c1}: -5 nhỏ hơn 0\n\
+             sheet “Nhập số liệu”, cell G{d1}: “nhiều” is not a number: “nhiều” is not a number (write 1.850,5 or \
+             1850.5)"
+        )
+    );
+}
+
+#[test]
+fn an_unknown_status_and_a_note_without_a_figure_are_refused() {
+    let plan = plan();
+    let spec = spec(&plan);
+    let (b1, c1) = (row_of(&spec, "b.1"), row_of(&spec, "c.1"));
+    let bad = edit(&template::write(&spec).unwrap(), |xml| {
+        let xml = put(xml, &format!("G{c1}"), "400");
+        let xml = put(xml, &format!("H{c1}"), "chắc chắn");
+        put(xml, &format!("I{b1}"), "chưa có số")
+    });
+    let reason = "chắc chắn".parse::<ValueStatus>().unwrap_err();
+    assert_eq!(
+        refused(template::read(&bad, &plan, &sct(&plan))),
+        vec![
+            entry(format!("G{b1}"), CellProblem::NoFigure),
+            entry(format!("H{c1}"), CellProblem::NotAStatus { text: "chắc chắn".into(), reason: reason.clone() }),
+        ]
+    );
     let said = errors(template::read(&bad, &plan, &sct(&plan)));
-    assert!(said.starts_with("3 error(s), nothing imported"), "{said}");
-    assert!(said.contains(&format!("sheet “Nhập số liệu”, cell G{b1}: 120 nằm ngoài khoảng 0 – 100")), "{said}");
-    assert!(said.contains(&format!("cell G{c1}: -5 nhỏ hơn 0")), "{said}");
-    assert!(said.contains(&format!("cell G{d1}: “nhiều” is not a number")), "{said}");
+    assert!(said.contains(&format!("cell G{b1}: a status or note was given but no figure")), "{said}");
+    assert!(said.contains(&format!("cell H{c1}: {reason}")), "{said}");
 }
 
 #[test]
@@ -209,6 +296,8 @@ fn a_formula_in_an_input_cell_is_refused() {
     });
     let said = errors(template::read(&bad, &plan, &sct(&plan)));
     assert!(said.contains(&format!("cell G{c1}: holds a formula (=400+12); type the figure itself")), "{said}");
+    let formula = CellProblem::Formula { formula: "400+12".into() };
+    assert_eq!(refused(template::read(&bad, &plan, &sct(&plan))), vec![entry(format!("G{c1}"), formula)]);
 }
 
 #[test]
@@ -228,6 +317,9 @@ fn edited_labels_deleted_rows_and_merged_cells_are_refused() {
     });
     let said = errors(template::read(&edited, &plan, &sct(&plan)));
     assert!(said.contains(&format!("cell B{c1}: the label of c.1 was edited")), "{said}");
+    let c = &spec.rows[c1 - 6];
+    let label = CellProblem::LabelEdited { key: "c.1".into(), name: c.name.clone(), unit: c.unit.clone() };
+    assert_eq!(refused(template::read(&edited, &plan, &sct(&plan))), vec![entry(format!("B{c1}"), label)]);
 
     // A row deleted: the rows below move up, the last row is empty.
     let deleted = edit(&blank, |xml| {
@@ -239,9 +331,11 @@ fn edited_labels_deleted_rows_and_merged_cells_are_refused() {
             .replace(&format!(r#"r="C{d1}""#), &format!(r#"r="C{c1}""#))
             .replace(&format!(r#"r="D{d1}""#), &format!(r#"r="D{c1}""#))
     });
-    let said = errors(template::read(&deleted, &plan, &sct(&plan)));
-    assert!(said.contains(&format!("cell B{c1}: expected the row of c.1")), "{said}");
-    assert!(said.contains(&format!("cell B{d1}: the row of d.1")), "{said}");
+    let found = refused(template::read(&deleted, &plan, &sct(&plan)));
+    let name = |key: &str| spec.rows.iter().find(|r| r.key == key).unwrap().name.clone();
+    let moved = CellProblem::RowMoved { key: "c.1".into(), name: name("c.1"), found: "d.1".into() };
+    let deleted = CellProblem::RowDeleted { key: "d.1".into(), name: name("d.1") };
+    assert_eq!(found, vec![entry(format!("B{c1}"), moved), entry(format!("B{d1}"), deleted)]);
 
     // Two input cells merged.
     let merged = edit(&blank, |xml| {
@@ -259,6 +353,8 @@ fn edited_labels_deleted_rows_and_merged_cells_are_refused() {
     });
     let said = errors(template::read(&merged, &plan, &sct(&plan)));
     assert!(said.contains(&format!("cells G{c1}:G{d1} were merged")), "{said}");
+    let cells = CellProblem::Merged { from: format!("G{c1}"), to: format!("G{d1}") };
+    assert!(refused(template::read(&merged, &plan, &sct(&plan))).contains(&entry(format!("G{c1}"), cells)));
 }
 
 #[test]
@@ -268,12 +364,16 @@ fn a_workbook_that_is_not_ours_or_is_broken_is_refused_whole() {
     other.add_worksheet().write_string(0, 0, "Chỉ tiêu").unwrap();
     let said = errors(template::read(&other.save_to_buffer().unwrap(), &plan, &sct(&plan)));
     assert!(said.contains("this workbook was not made by `kehoach template`"), "{said}");
+    let sheets = CellProblem::NotATemplate { sheets: vec!["Sheet1".into()] };
+    assert_eq!(refused(template::read(&other.save_to_buffer().unwrap(), &plan, &sct(&plan))), vec![at("", "", sheets)]);
 
     let good = template::write(&spec(&plan)).unwrap();
     let said = errors(template::read(&good[..good.len() / 2], &plan, &sct(&plan)));
     assert!(said.contains("not an Excel workbook (.xlsx) or it is damaged"), "{said}");
     let said = errors(template::read(b"measure,period,value\n", &plan, &sct(&plan)));
     assert!(said.contains("not an Excel workbook"), "{said}");
+    let found = refused(template::read(b"measure,period,value\n", &plan, &sct(&plan)));
+    assert!(matches!(&found[..], [CellError { problem: CellProblem::NotAWorkbook { .. }, .. }]), "{found:?}");
 }
 
 proptest::proptest! {
@@ -368,6 +468,13 @@ fn a_cell_far_beyond_the_template_is_refused_before_it_is_read() {
             "{far}: {said}"
         );
         assert!(said.contains("beyond what a template holds"), "{far}: {said}");
+        let found = refused(template::read(&bad, &plan, &spec));
+        let [CellError { problem: CellProblem::BeyondTemplate { cell, last_column, last_row, .. }, .. }] = &found[..]
+        else {
+            panic!("{found:?}")
+        };
+        assert!(cell == far || cell == row, "{found:?}");
+        assert_eq!((last_column.as_str(), *last_row), ("Z", 20_000));
         let said = template::header(&bad).unwrap_err().to_string();
         assert!(said.contains("beyond what a template holds"), "{said}");
     }
@@ -387,4 +494,6 @@ fn a_zip_bomb_is_refused_before_it_is_unpacked() {
     assert!(bytes.len() < 1024 * 1024, "small on the wire: {} bytes", bytes.len());
     let said = errors(template::read(&bytes, &plan, &sct(&plan)));
     assert!(said.contains("unpacks to 70 MB"), "{said}");
+    let bomb = CellProblem::TooLarge { unpacked_mb: 70, max_mb: 64 };
+    assert_eq!(refused(template::read(&bytes, &plan, &sct(&plan))), vec![at("", "", bomb)]);
 }

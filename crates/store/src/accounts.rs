@@ -8,7 +8,7 @@ use std::future::Future;
 use std::str::FromStr;
 
 use crate::sql::{Backend, Column, SqlStore};
-use crate::{Missing, Moved, PlanId, StoreError, is_unique_violation, now};
+use crate::{AuditDetail, Missing, Moved, PlanId, StoreError, is_unique_violation, now};
 use sqlx::{ColumnIndex, Encode, Executor, IntoArguments, Type};
 
 /// A person who signs in.
@@ -302,7 +302,7 @@ where
             Err(e) => return Err(e.into()),
         };
         let detail =
-            format!("{} ({}{})", u.name, u.role, u.agency.as_ref().map(|a| format!(", {a}")).unwrap_or_default());
+            AuditDetail::Account { name: u.name.clone(), role: u.role.as_str().to_string(), agency: u.agency.clone() };
         Self::audit_in(&mut tx, by, "user.create", &format!("user {}", u.username), &detail).await?;
         tx.commit().await?;
         Ok(id)
@@ -338,9 +338,10 @@ where
         .fetch_one(&mut *tx)
         .await?;
         let locked = locked_until.filter(|until| until.as_str() > lockout.now);
-        let detail = match &locked {
-            Some(until) => format!("wrong password from {from} ({count} in a row); locked until {until}"),
-            None => format!("wrong password from {from} ({count} in a row)"),
+        let detail = AuditDetail::LoginFailed {
+            from: from.to_string(),
+            count: count.max(0) as u32,
+            locked_until: locked.clone(),
         };
         Self::audit_in(&mut tx, &u.username, "user.login_failed", &format!("user {}", u.username), &detail).await?;
         tx.commit().await?;
@@ -383,8 +384,8 @@ where
         .bind(expires_at)
         .execute(&mut *tx)
         .await?;
-        Self::audit_in(&mut tx, &u.username, "user.login", &format!("user {}", u.username), &format!("from {from}"))
-            .await?;
+        let detail = AuditDetail::Login { from: from.to_string() };
+        Self::audit_in(&mut tx, &u.username, "user.login", &format!("user {}", u.username), &detail).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -398,7 +399,7 @@ where
         if DB::rows_affected(&done) == 0 {
             return Err(StoreError::NotFound(Missing::User(username.to_string())));
         }
-        Self::audit_in(&mut tx, by, "user.unlock", &format!("user {username}"), "failed logins cleared").await?;
+        Self::audit_in(&mut tx, by, "user.unlock", &format!("user {username}"), &AuditDetail::Nothing {}).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -443,12 +444,8 @@ where
             .bind(keep.unwrap_or_default())
             .execute(&mut *tx)
             .await?;
-        let detail = if must_change {
-            "one-time password set; other sessions ended"
-        } else {
-            "password changed; other sessions ended"
-        };
-        Self::audit_in(&mut tx, by, "user.passwd", &format!("user {username}"), detail).await?;
+        let detail = AuditDetail::Password { one_time: must_change };
+        Self::audit_in(&mut tx, by, "user.passwd", &format!("user {username}"), &detail).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -466,12 +463,8 @@ where
         if disabled {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
         }
-        let (action, detail) = if disabled {
-            ("user.disable", "signs in no more; sessions ended")
-        } else {
-            ("user.enable", "may sign in again")
-        };
-        Self::audit_in(&mut tx, by, action, &format!("user {username}"), detail).await?;
+        let action = if disabled { "user.disable" } else { "user.enable" };
+        Self::audit_in(&mut tx, by, action, &format!("user {username}"), &AuditDetail::Nothing {}).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -481,7 +474,7 @@ where
         let ended =
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
         if DB::rows_affected(&ended) > 0 {
-            Self::audit_in(&mut tx, by, "user.logout", &format!("user {by}"), "session ended").await?;
+            Self::audit_in(&mut tx, by, "user.logout", &format!("user {by}"), &AuditDetail::Nothing {}).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -535,7 +528,8 @@ where
             .bind(now())
             .execute(&mut *tx)
             .await?;
-        Self::audit_in(&mut tx, by, "comment.add", &format!("plan {id} {measure}"), body).await?;
+        let detail = AuditDetail::Comment { body: body.to_string() };
+        Self::audit_in(&mut tx, by, "comment.add", &format!("plan {id} {measure}"), &detail).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -581,7 +575,8 @@ where
         .bind(&at)
         .fetch_one(&mut *tx)
         .await?;
-        Self::audit_in(&mut tx, by, "draft.create", &format!("draft {id}"), file_name).await?;
+        let detail = AuditDetail::Draft { file_name: file_name.to_string() };
+        Self::audit_in(&mut tx, by, "draft.create", &format!("draft {id}"), &detail).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -635,7 +630,7 @@ where
         if DB::rows_affected(&done) == 0 {
             return Err(StoreError::Invalid(format!("draft {id} does not exist or is already confirmed")));
         }
-        Self::audit_in(&mut tx, by, "draft.update", &format!("draft {id}"), "plan file corrected").await?;
+        Self::audit_in(&mut tx, by, "draft.update", &format!("draft {id}"), &AuditDetail::Nothing {}).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -671,7 +666,8 @@ where
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        Self::audit_in(&mut tx, by, "draft.confirm", &format!("draft {id}"), &format!("plan {plan_id}")).await?;
+        let detail = AuditDetail::Confirmed { plan: plan_id };
+        Self::audit_in(&mut tx, by, "draft.confirm", &format!("draft {id}"), &detail).await?;
         tx.commit().await?;
         Ok(plan_id)
     }

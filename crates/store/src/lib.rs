@@ -21,8 +21,10 @@ macro_rules! delegate {
 
 mod accounts;
 pub mod chain;
+mod detail;
 pub mod notify;
 pub use accounts::{Accounts, Comment, Draft, Drafts, Lockout, Move, NewUser, Seen, Submission, User};
+pub use detail::{AuditDetail, Covered};
 
 use chrono::{NaiveDate, Utc};
 use kehoach_domain::access::SubmissionState;
@@ -207,8 +209,26 @@ pub struct AuditEntry {
     pub at: String,
     pub actor: String,
     pub action: String,
+    /// What it concerns, in words the log is searched by: `plan 1 c.1`,
+    /// `user an`, `draft 3`, `agencies`.
     pub entity: String,
+    /// As stored: JSON ([`AuditDetail`]), or the English text of an entry
+    /// written before details were JSON.
     pub detail: String,
+}
+
+impl AuditEntry {
+    /// Its detail read, if written as JSON (see [`AuditDetail::read`]).
+    pub fn read_detail(&self) -> Option<AuditDetail> {
+        AuditDetail::read(&self.action, &self.detail)
+    }
+
+    /// Its detail in English, as the command line has always said it
+    /// (`v1 = 180.2 (estimate, entered)`); an older or unknown entry's
+    /// text as stored.
+    pub fn detail_en(&self) -> String {
+        self.read_detail().map_or_else(|| self.detail.clone(), |d| d.english(&self.action))
+    }
 }
 
 /// What both databases do, one contract.

@@ -11,8 +11,9 @@ use std::str::FromStr;
 
 use crate::sql::{Backend, Column, SqlStore};
 use crate::{
-    Against, AuditEntry, Coverage, Entered, MeasureVersion, Missing, Move, NewValue, PlanId, Revision, Setup, Store,
-    StoreError, StoredValue, ValueRow, Which, chain, from_json, is_unique_violation, json, now, stored_value,
+    Against, AuditDetail, AuditEntry, Coverage, Entered, MeasureVersion, Missing, Move, NewValue, PlanId, Revision,
+    Setup, Store, StoreError, StoredValue, ValueRow, Which, chain, from_json, is_unique_violation, json, now,
+    stored_value,
 };
 
 /// version, target, decision, decided on, recorded by.
@@ -133,12 +134,12 @@ where
                 e.into()
             });
         }
-        let detail = format!(
-            "{key} → {} by {} of {}",
-            revision.measure.target_text(),
-            revision.decision,
-            revision.decided_on.format("%d/%m/%Y")
-        );
+        let detail = AuditDetail::Revision {
+            measure: key.clone(),
+            target: revision.measure.target_text(),
+            decision: revision.decision.clone(),
+            decided_on: revision.decided_on.to_string(),
+        };
         Self::log_in(
             &mut tx,
             by,
@@ -314,8 +315,11 @@ where
         if let Err(e) = inserted {
             return Err(if is_unique_violation(&e) { conflict(version) } else { e.into() });
         }
-        let percent = progress.percent.map(|p| format!(" {p}%")).unwrap_or_default();
-        let detail = format!("v{version}: {}{percent}", progress.status.as_str());
+        let detail = AuditDetail::Progress {
+            version,
+            status: progress.status.as_str().to_string(),
+            percent: progress.percent.map(|p| p.to_string()),
+        };
         let records = [chain::rows::task_progress(&row)];
         Self::log_in(&mut tx, by, "task.progress", &format!("plan {id} {}", progress.task), &detail, &records).await?;
         tx.commit().await?;

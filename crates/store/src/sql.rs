@@ -13,8 +13,8 @@
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Type};
 
 use crate::{
-    Coverage, Missing, Move, Moved, NewValue, PlanId, StoreError, StoredValue, ValueRow, chain, changed, from_json,
-    is_unique_violation, json, now, stored_value,
+    AuditDetail, Coverage, Covered, Missing, Move, Moved, NewValue, PlanId, StoreError, StoredValue, ValueRow, chain,
+    changed, from_json, is_unique_violation, json, now, stored_value,
 };
 use kehoach_domain::Plan;
 use kehoach_domain::access::SubmissionState;
@@ -134,7 +134,7 @@ where
             .await?;
         let records = Self::records_in(&mut tx).await?;
         if !records.is_empty() {
-            let detail = format!("{} earlier entries chained, {} records sealed", old.len(), records.len());
+            let detail = AuditDetail::Seal { chained: old.len(), sealed: records.len() };
             Self::log_in(&mut tx, "kehoach", "audit.seal", "audit_log", &detail, &records).await?;
         }
         tx.commit().await?;
@@ -360,14 +360,16 @@ where
                 )));
             }
         }
-        let listed: Vec<String> = figures.iter().map(|r| format!("{} {} v{}", r.0, r.1, r.3)).collect();
-        let mut detail = format!("v{version}: {}", to.as_str());
-        if !comment.is_empty() {
-            detail.push_str(&format!(" — {comment}"));
-        }
-        if covers && !listed.is_empty() {
-            detail.push_str(&format!(" [{}]", listed.join(", ")));
-        }
+        let covered = if covers { figures.as_slice() } else { &[] };
+        let detail = AuditDetail::Submission {
+            version,
+            state: to.as_str().to_string(),
+            comment: comment.to_string(),
+            figures: covered
+                .iter()
+                .map(|r| Covered { measure: r.0.clone(), org_unit: r.1.clone(), version: r.3 as u32 })
+                .collect(),
+        };
         Self::log_in(
             tx,
             by,
@@ -396,22 +398,24 @@ where
         actor: &str,
         action: &str,
         entity: &str,
-        detail: &str,
+        detail: &AuditDetail,
     ) -> Result<(), StoreError> {
         Self::log_in(tx, actor, action, entity, detail, &[]).await
     }
 
     /// Appends an entry to the audit chain (see [`chain`]), with the
-    /// records it wrote. Taking the head's row serialises appends
-    /// until the transaction ends, so the chain never forks.
+    /// records it wrote and its detail as JSON (see [`AuditDetail`]).
+    /// Taking the head's row serialises appends until the transaction
+    /// ends, so the chain never forks.
     pub(crate) async fn log_in(
         tx: &mut sqlx::Transaction<'_, DB>,
         actor: &str,
         action: &str,
         entity: &str,
-        detail: &str,
+        detail: &AuditDetail,
         records: &[chain::Record],
     ) -> Result<(), StoreError> {
+        let detail = detail.to_json();
         let head: Option<(String,)> =
             sqlx::query_as("UPDATE audit_head SET last_id = last_id WHERE id = 1 RETURNING hash")
                 .fetch_optional(&mut **tx)
@@ -423,7 +427,7 @@ where
         };
         let at = now();
         let lines = chain::lines(records);
-        let hash = chain::hash(&prev, &at, actor, action, entity, detail, &lines);
+        let hash = chain::hash(&prev, &at, actor, action, entity, &detail, &lines);
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO audit_log (at, actor, action, entity, detail, records, prev_hash, hash) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -432,7 +436,7 @@ where
         .bind(actor)
         .bind(action)
         .bind(entity)
-        .bind(detail)
+        .bind(&detail)
         .bind(&lines)
         .bind(&prev)
         .bind(&hash)
@@ -493,8 +497,12 @@ where
                 by.to_string(),
             )));
         }
-        let detail =
-            format!("{} {}: {} measures, {} tasks", plan.region, plan.year, plan.measures().count(), plan.tasks.len());
+        let detail = AuditDetail::Plan {
+            region: plan.region.clone(),
+            year: plan.year,
+            measures: plan.measures().count(),
+            tasks: plan.tasks.len(),
+        };
         Self::log_in(tx, by, "plan.save", &format!("plan {id}"), &detail, &records).await?;
         Ok(id)
     }
@@ -513,8 +521,8 @@ where
             .execute(&mut **tx)
             .await?;
         }
-        let codes: Vec<&str> = units.iter().map(|u| u.code.as_str()).collect();
-        Self::audit_in(tx, by, "org_units.put", "org_units", &codes.join(", ")).await
+        let codes = AuditDetail::Codes { codes: units.iter().map(|u| u.code.clone()).collect() };
+        Self::audit_in(tx, by, "org_units.put", "org_units", &codes).await
     }
 
     pub(crate) async fn put_agencies_in(
@@ -529,8 +537,8 @@ where
                 .execute(&mut **tx)
                 .await?;
         }
-        let codes: Vec<&str> = agencies.iter().map(|a| a.code.as_str()).collect();
-        Self::audit_in(tx, by, "agencies.put", "agencies", &codes.join(", ")).await?;
+        let codes = AuditDetail::Codes { codes: agencies.iter().map(|a| a.code.clone()).collect() };
+        Self::audit_in(tx, by, "agencies.put", "agencies", &codes).await?;
         Ok(())
     }
 
@@ -583,7 +591,7 @@ where
             .bind(json(&a.contributors)?)
             .execute(&mut **tx)
             .await?;
-            let detail = format!("lead {}; units {}", a.lead, a.contributors.join(", "));
+            let detail = AuditDetail::Assignment { lead: a.lead.clone(), units: a.contributors.clone() };
             Self::audit_in(tx, by, "measure.assign", &format!("plan {id} {}", a.measure), &detail).await?;
         }
         Ok(())
@@ -691,7 +699,8 @@ where
             if let Err(e) = inserted {
                 return Err(if is_unique_violation(&e) { conflict(version) } else { e.into() });
             }
-            let detail = format!("v{version} = {} ({}, {})", v.value, v.status, v.origin.as_str());
+            let detail =
+                AuditDetail::Figure { version, value: row.5.clone(), status: row.6.clone(), origin: row.8.clone() };
             let entity = format!("plan {id} {} {} {period}", v.measure, v.org_unit);
             Self::log_in(tx, by, "value.submit", &entity, &detail, &[chain::rows::value_version(&row)]).await?;
             versions.push(version);

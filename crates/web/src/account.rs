@@ -53,10 +53,11 @@ pub enum PasswordProblem {
 }
 
 impl PasswordProblem {
-    pub fn vi(self) -> &'static str {
+    /// The key of the interface text that says so.
+    pub(crate) fn key(self) -> &'static str {
         match self {
-            Self::TooShort => "Mật khẩu mới quá ngắn: cần ít nhất 10 ký tự.",
-            Self::TooLong => "Mật khẩu mới quá dài: tối đa 256 ký tự.",
+            Self::TooShort => "new-password-too-short-at",
+            Self::TooLong => "new-password-too-long-at",
         }
     }
 }
@@ -155,13 +156,14 @@ struct PasswordPage {
 }
 
 impl PasswordPage {
+    /// The page, with the problem (by key) if the form was refused.
     fn of(viewer: &Viewer, user: &User, error: Option<&str>) -> Self {
         Self {
-            chrome: viewer.chrome("Đổi mật khẩu", "password"),
+            chrome: viewer.chrome("change-password", "password"),
             csrf: viewer.csrf.clone(),
             username: user.username.clone(),
             forced: user.must_change_password,
-            error: error.map(str::to_string),
+            error: error.map(|key| viewer.lang.t(key).to_string()),
         }
     }
 }
@@ -190,20 +192,20 @@ pub(crate) async fn change_password(
         |error: &str| AppError::form(StatusCode::UNPROCESSABLE_ENTITY, &PasswordPage::of(&viewer, &user, Some(error)));
     let (current, hash) = (form.current.clone(), user.password_hash.clone());
     if !tokio::task::spawn_blocking(move || verify_password(&current, &hash)).await.unwrap_or(false) {
-        return Err(again("Mật khẩu hiện tại không đúng."));
+        return Err(again("current-password-wrong"));
     }
     if form.new != form.again {
-        return Err(again("Hai lần nhập mật khẩu mới không giống nhau."));
+        return Err(again("two-new-passwords-differ"));
     }
     if let Err(problem) = password_policy(&form.new) {
-        return Err(again(problem.vi()));
+        return Err(again(problem.key()));
     }
     if form.new == form.current {
-        return Err(again("Mật khẩu mới phải khác mật khẩu hiện tại."));
+        return Err(again("new-password-must-differ-from"));
     }
     let new = form.new.clone();
     let Ok(hash) = tokio::task::spawn_blocking(move || hash_password(&new)).await else {
-        return Err(again("Không đổi được mật khẩu. Vui lòng thử lại."));
+        return Err(again("password-could-not-changed-please"));
     };
     let keep = cookie(&headers, SESSION_COOKIE).map(token_hash);
     state.store.set_password(&user.username, &hash, false, keep.as_deref(), &user.username).await?;
@@ -245,7 +247,7 @@ pub(crate) async fn login_form(
 ) -> Response {
     let token = random_token();
     let page = LoginPage {
-        chrome: viewer.chrome("Đăng nhập", "login"),
+        chrome: viewer.chrome("log-in", "login"),
         token: token.clone(),
         username: String::new(),
         next: safe_next(q.next.as_deref()),
@@ -271,30 +273,30 @@ pub(crate) async fn login(
     axum::Form(form): axum::Form<LoginForm>,
 ) -> Result<Response, AppError> {
     let next = safe_next(form.next.as_deref());
+    // `error` is the key of what to say.
     let again = |status: StatusCode, error: &str| {
         let token = random_token();
         let page = LoginPage {
-            chrome: viewer.chrome("Đăng nhập", "login"),
+            chrome: viewer.chrome("log-in", "login"),
             token: token.clone(),
             username: form.username.clone(),
             next: next.clone(),
-            error: Some(error.to_string()),
+            error: Some(viewer.lang.t(error).to_string()),
         };
         let cookie = set_cookie(LOGIN_COOKIE, &token, 3600, secure(&state, &headers));
         Ok((status, [(header::SET_COOKIE, cookie)], html(&page)).into_response())
     };
     let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
     if expected.is_empty() || !constant_time_eq(expected.as_bytes(), form.token.as_bytes()) {
-        return again(StatusCode::FORBIDDEN, "Biểu mẫu đăng nhập đã hết hạn. Vui lòng đăng nhập lại.");
+        return again(StatusCode::FORBIDDEN, "login-form-expired");
     }
     if !state.limiter.allow(client_ip(addr.ip(), &headers, &state.settings.trusted_proxies)) {
-        return again(StatusCode::TOO_MANY_REQUESTS, "Quá nhiều lần đăng nhập. Vui lòng thử lại sau một phút.");
+        return again(StatusCode::TOO_MANY_REQUESTS, "login-too-many");
     }
     // An unknown name, a wrong password and a locked account get the same
     // answer after the same work (a password hash checked), so that nobody
     // learns from it which accounts exist.
-    let refused = "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa do nhập sai nhiều lần. \
-                   Vui lòng thử lại sau.";
+    let refused = "login-refused";
     let user = state.store.user(form.username.trim()).await?;
     let hash = user.as_ref().map_or(DUMMY_HASH.to_string(), |u| u.password_hash.clone());
     let password = form.password.clone();

@@ -10,6 +10,8 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::fmt::Write;
 
+use crate::i18n::Lang;
+
 /// What a measure chart shows.
 pub(crate) struct Series {
     /// This year, January first; cumulative for flows.
@@ -37,8 +39,16 @@ fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// The measure chart, with a text description for screen readers.
-pub(crate) fn measure_chart(s: &Series) -> String {
+/// The months' short names, by key.
+const MONTHS: [&str; 12] = [
+    "month.01", "month.02", "month.03", "month.04", "month.05", "month.06", "month.07", "month.08", "month.09",
+    "month.10", "month.11", "month.12",
+];
+
+/// The measure chart, with a text description for screen readers, its
+/// words in `lang`.
+pub(crate) fn measure_chart(s: &Series, lang: Lang) -> String {
+    let month = |m: usize| lang.t(MONTHS[m]);
     let mut all: Vec<Decimal> = s.this_year.iter().chain(&s.last_year).flatten().copied().collect();
     if let Some((lo, hi)) = s.target {
         all.extend([lo, hi]);
@@ -51,12 +61,11 @@ pub(crate) fn measure_chart(s: &Series) -> String {
     let y = |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - (v - lo) / span);
     let x = |month: usize| LEFT + (W - LEFT - RIGHT) * (month as f64 + 0.5) / 12.0;
     let mut out = String::new();
-    let described = format!(
-        "Biểu đồ {} năm {} theo tháng{}",
-        escape(&s.unit),
-        s.year,
-        s.target.map(|(a, b)| format!(", chỉ tiêu {}", band_text(a, b))).unwrap_or_default()
-    );
+    let unit = escape(&s.unit);
+    let described = match s.target {
+        Some((a, b)) => tr!(lang, "chart-described-target", unit = unit, year = s.year, target = band_text(a, b)),
+        None => tr!(lang, "chart-described", unit = unit, year = s.year),
+    };
     let _ = write!(
         out,
         r#"<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="{described}" xmlns="http://www.w3.org/2000/svg">"#
@@ -77,22 +86,22 @@ pub(crate) fn measure_chart(s: &Series) -> String {
     for m in 0..12 {
         let _ = write!(
             out,
-            r#"<text class="axis" x="{:.1}" y="{}" text-anchor="middle">T{}</text>"#,
+            r#"<text class="axis" x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
             x(m),
             H - 18.0,
-            m + 1
+            month(m)
         );
     }
     if let Some((a, b)) = s.target {
         let (top, bottom) = (y(f(b)), y(f(a)));
         let _ = write!(
             out,
-            r#"<rect class="band" x="{LEFT}" y="{top:.1}" width="{}" height="{:.1}"/><text class="band-label" x="{}" y="{:.1}" text-anchor="end">Chỉ tiêu {}</text>"#,
+            r#"<rect class="band" x="{LEFT}" y="{top:.1}" width="{}" height="{:.1}"/><text class="band-label" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
             W - LEFT - RIGHT,
             (bottom - top).max(2.0),
             W - RIGHT - 4.0,
             top - 4.0,
-            band_text(a, b)
+            tr!(lang, "chart-target", target = band_text(a, b))
         );
     }
     let line = |values: &[Option<Decimal>; 12], class: &str, out: &mut String| {
@@ -105,10 +114,10 @@ pub(crate) fn measure_chart(s: &Series) -> String {
             if let Some(v) = v {
                 let _ = write!(
                     out,
-                    r#"<circle class="{class}-dot" cx="{:.1}" cy="{:.1}" r="3"><title>T{}: {}</title></circle>"#,
+                    r#"<circle class="{class}-dot" cx="{:.1}" cy="{:.1}" r="3"><title>{}: {}</title></circle>"#,
                     x(m),
                     y(f(*v)),
-                    m + 1,
+                    month(m),
                     format_vi_rounded(*v, 2)
                 );
             }
@@ -119,10 +128,10 @@ pub(crate) fn measure_chart(s: &Series) -> String {
     if let Some(fc) = s.forecast {
         let _ = write!(
             out,
-            r#"<circle class="forecast" cx="{:.1}" cy="{:.1}" r="5"><title>Ước cả năm: {}</title></circle>"#,
+            r#"<circle class="forecast" cx="{:.1}" cy="{:.1}" r="5"><title>{}</title></circle>"#,
             x(11),
             y(f(fc)),
-            format_vi_rounded(fc, 2)
+            tr!(lang, "chart-forecast", value = format_vi_rounded(fc, 2))
         );
     }
     out.push_str("</svg>");
@@ -161,18 +170,25 @@ mod tests {
         let mut this_year = [None; 12];
         this_year[0] = Some(Decimal::from(150));
         this_year[1] = Some(Decimal::from(310));
-        let svg = measure_chart(&Series {
+        let series = Series {
             this_year,
             last_year: [Some(Decimal::from(140)); 12],
             target: Some((Decimal::from(1850), Decimal::from(1850))),
             forecast: Some(Decimal::new(19005, 1)),
             unit: "triệu USD".into(),
             year: 2025,
-        });
+        };
+        let svg = measure_chart(&series, Lang::Vi);
         assert!(svg.starts_with("<svg class=\"chart\""));
+        assert!(svg.contains("aria-label=\"Biểu đồ triệu USD năm 2025 theo tháng, chỉ tiêu 1.850\""));
         assert!(svg.contains("Chỉ tiêu 1.850"));
         assert!(svg.contains("Ước cả năm: 1.900,5"));
         assert!(svg.contains("T2: 310"));
+        let en = measure_chart(&series, Lang::En);
+        assert!(
+            en.contains("Target 1.850") && en.contains("Year forecast: 1.900,5") && en.contains("Feb: 310"),
+            "{en}"
+        );
         assert_eq!(svg.matches("<polyline").count(), 2);
         assert!(sparkline(&this_year).contains("polyline"));
         assert!(sparkline(&[None; 12]).is_empty());

@@ -7,20 +7,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kehoach_store::StoreError;
 
-use crate::i18n::Lang;
+use crate::i18n::current_lang;
 use crate::view::{Chrome, encode, html};
-
-tokio::task_local! {
-    /// The language of the request being answered, for the errors raised
-    /// before anyone is known (a store failure met through `?`). Set by the
-    /// `language` layer around every request.
-    pub(crate) static LANG: Lang;
-}
-
-/// The language of the request being answered (Vietnamese outside one).
-pub(crate) fn current_lang() -> Lang {
-    LANG.try_with(|l| *l).unwrap_or_default()
-}
 
 /// Why a request was not done.
 pub(crate) enum AppError {
@@ -89,52 +77,42 @@ struct MessagePage {
     text: String,
 }
 
-/// A message page in the frame given; heading and text are Vietnamese,
-/// shown in the frame's language.
+/// A message page in the frame given; heading and text are in the frame's
+/// language already.
 pub(crate) fn message_page(status: StatusCode, chrome: Chrome, heading: &str, text: &str) -> Response {
-    let page = MessagePage { heading: chrome.t(heading).into_owned(), text: chrome.t(text).into_owned(), chrome };
+    let page = MessagePage { heading: heading.to_string(), text: text.to_string(), chrome };
     (status, html(&page)).into_response()
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let lang = current_lang();
-        let plain =
-            |status, heading: &str, text: &str| message_page(status, Chrome::anonymous(lang, heading), heading, text);
+        // Heading and text by key.
+        let plain = |status, heading: &str, text: &str| {
+            let heading = lang.t(heading);
+            message_page(status, Chrome::anonymous(lang, heading), heading, lang.t(text))
+        };
         match self {
             Self::SignIn { next } => Redirect::to(&format!("/login?next={}", encode(&next))).into_response(),
             Self::MustChangePassword => Redirect::to("/password").into_response(),
-            Self::Forbidden(chrome) => message_page(
-                StatusCode::FORBIDDEN,
-                *chrome,
-                "Không có quyền truy cập",
-                "Tài khoản của bạn không được mở trang này (vai trò hoặc đơn vị không phù hợp).",
-            ),
-            Self::Csrf => (StatusCode::FORBIDDEN, lang.t(CSRF_REFUSED).into_owned()).into_response(),
-            Self::NotFound => {
-                plain(StatusCode::NOT_FOUND, "Không tìm thấy", "Mục được yêu cầu không có trong hệ thống.")
+            Self::Forbidden(chrome) => {
+                message_page(StatusCode::FORBIDDEN, *chrome, lang.t("forbidden"), lang.t("forbidden-text"))
             }
+            Self::Csrf => (StatusCode::FORBIDDEN, lang.t(CSRF_REFUSED).to_string()).into_response(),
+            Self::NotFound => plain(StatusCode::NOT_FOUND, "not-found", "what-was-asked-not-system"),
             Self::Message { status, chrome, heading, text } => message_page(status, *chrome, &heading, &text),
             Self::Form(response) => response,
-            Self::Conflict => plain(
-                StatusCode::CONFLICT,
-                "Số liệu đã thay đổi",
-                "Số liệu vừa được người khác thay đổi, hoặc kỳ báo cáo đã khóa. Vui lòng tải lại trang và xem lại.",
-            ),
+            Self::Conflict => plain(StatusCode::CONFLICT, "figures-changed", "figures-were-just-changed-someone"),
             Self::Unavailable(e) => {
                 tracing::error!("store: {e}");
-                plain(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "Không đọc được cơ sở dữ liệu",
-                    "Hệ thống đang bận hoặc không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút.",
-                )
+                plain(StatusCode::SERVICE_UNAVAILABLE, "database-unavailable", "database-unavailable-text")
             }
         }
     }
 }
 
-/// What a form without the session's token is answered.
-pub(crate) const CSRF_REFUSED: &str = "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Tải lại trang và thử lại.";
+/// What a form without the session's token is answered (a key).
+pub(crate) const CSRF_REFUSED: &str = "session-expired";
 
 /// The answer to an address that names no page.
 pub(crate) async fn not_found() -> AppError {

@@ -9,20 +9,26 @@
 //! page or resource) → `upload`, `viewer` (who asks, and the extractors
 //! that check them) → `error` (the one `AppError`) → `view` (the frame,
 //! rendering, Vietnamese numbers) → `words` (what the libraries report,
-//! worded) → `i18n`; `live` (the engine kept current) and `chart` beside
-//! them; this file wires them into the router.
+//! worded) → `template_words`, `audit_words` (the workbook's errors and the
+//! audit log, worded) → `i18n` (every word, by key, in both languages; the
+//! request's language); `live` (the engine kept current) and `chart`
+//! beside them; this file wires them into the router.
 
 // An `AppError` carries a whole page (a form refused, said again with what
 // was typed), by design; boxing it would only add noise to every handler.
 #![allow(clippy::result_large_err)]
 
+// First: its `tr!` is used by the modules after it.
+#[macro_use]
+mod i18n;
 mod account;
+mod audit_words;
 mod chart;
 mod error;
-mod i18n;
 mod live;
 mod middleware;
 mod pages;
+mod template_words;
 mod upload;
 mod view;
 mod viewer;

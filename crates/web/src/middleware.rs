@@ -5,7 +5,8 @@ use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::{AppError, LANG, current_lang, message_page};
+use crate::error::{AppError, message_page};
+use crate::i18n::{LANG, current_lang};
 use crate::view::Chrome;
 
 /// Answers in the language the request asks for (its `lang` cookie): the
@@ -58,10 +59,11 @@ pub(crate) async fn security_headers(request: Request<axum::body::Body>, next: N
 /// "�") are refused, with what and where, before any handler sees them.
 /// Uploaded files (multipart) are left to their readers.
 pub(crate) async fn text_as_typed(request: Request<axum::body::Body>, next: Next) -> Response {
+    // `place` is the key of the sentence that says where.
     let refuse = |place: &str| {
-        let heading = "Dữ liệu gửi lên không hợp lệ";
-        let text = format!("{place} có ký tự NUL hoặc không phải văn bản UTF-8 hợp lệ. Không có gì được lưu.");
-        message_page(StatusCode::BAD_REQUEST, Chrome::anonymous(current_lang(), heading), heading, &text)
+        let lang = current_lang();
+        let heading = lang.t("data-sent-not-valid");
+        message_page(StatusCode::BAD_REQUEST, Chrome::anonymous(lang, heading), heading, lang.t(place))
     };
     let typed = |bytes: &[u8]| {
         let plus = bytes.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect::<Vec<u8>>();
@@ -69,10 +71,10 @@ pub(crate) async fn text_as_typed(request: Request<axum::body::Body>, next: Next
         !decoded.contains(&0) && std::str::from_utf8(&decoded).is_ok()
     };
     if !typed(request.uri().path().as_bytes()) {
-        return refuse("Địa chỉ");
+        return refuse("not-text-in-path");
     }
     if request.uri().query().is_some_and(|q| !typed(q.as_bytes())) {
-        return refuse("Tham số địa chỉ");
+        return refuse("not-text-in-query");
     }
     let form = request
         .headers()
@@ -87,7 +89,7 @@ pub(crate) async fn text_as_typed(request: Request<axum::body::Body>, next: Next
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
     if !typed(&bytes) {
-        return refuse("Biểu mẫu");
+        return refuse("not-text-in-form");
     }
     next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await
 }

@@ -36,17 +36,18 @@ pub(crate) struct Chrome {
 /// Who a page is for, as the frame shows it.
 pub(crate) struct Who {
     pub name: String,
-    /// The role's Vietnamese name.
+    /// The role's name in the viewer's language.
     pub role: String,
     pub csrf: String,
 }
 
 impl Chrome {
-    /// The frame of a page titled `title` (Vietnamese, translated here),
-    /// with the links given, the one of `page` marked as the current one.
+    /// The frame of a page titled `title` (in `language` already), with
+    /// the links given (labels by key), the one of `page` marked as the
+    /// current one.
     pub fn new(
         language: Lang,
-        title: &str,
+        title: String,
         page: &str,
         who: Option<Who>,
         links: &[(&'static str, &'static str, &str)],
@@ -62,7 +63,7 @@ impl Chrome {
             language,
             other_lang: other.code(),
             other_lang_label: if other == Lang::En { "English" } else { "Tiếng Việt" },
-            title: language.t(title).into_owned(),
+            title,
             user_name,
             role,
             csrf,
@@ -72,14 +73,29 @@ impl Chrome {
 
     /// The frame for someone not (yet) known: the public page only.
     pub fn anonymous(language: Lang, title: &str) -> Self {
-        Self::new(language, title, "", None, &[("/public", "Công khai", "public")])
+        Self::new(language, title.to_string(), "", None, &[("/public", "public", "public")])
     }
-}
 
-impl Chrome {
-    /// Interface text in the viewer's language.
-    pub fn t<'a>(&self, vi: &'a str) -> std::borrow::Cow<'a, str> {
-        self.language.t(vi)
+    /// The interface text under `key` in the viewer's language.
+    pub fn t<'a>(&self, key: &'a str) -> &'a str {
+        self.language.t(key)
+    }
+
+    /// The text under `key` with its one named value filled in.
+    pub fn f1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
+        self.language.fill(key, &[(name, &value)])
+    }
+
+    /// The text under `key` with its two named values filled in.
+    pub fn f2(
+        &self,
+        key: &str,
+        a: &str,
+        a_value: impl std::fmt::Display,
+        b: &str,
+        b_value: impl std::fmt::Display,
+    ) -> String {
+        self.language.fill(key, &[(a, &a_value), (b, &b_value)])
     }
 }
 
@@ -89,7 +105,8 @@ pub(crate) fn html<T: Template>(page: &T) -> Response {
         Ok(body) => Html(body).into_response(),
         Err(e) => {
             tracing::error!("template: {e}");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Lỗi hiển thị trang.").into_response()
+            (StatusCode::INTERNAL_SERVER_ERROR, crate::i18n::current_lang().t("page-render-failed").to_string())
+                .into_response()
         }
     }
 }

@@ -56,13 +56,15 @@ impl Viewer {
         } else if self.user.is_none() {
             Err(AppError::SignIn { next: next.to_string() })
         } else {
-            Err(AppError::Forbidden(Box::new(self.chrome("Không có quyền truy cập", ""))))
+            Err(AppError::Forbidden(Box::new(self.chrome("forbidden", ""))))
         }
     }
 
-    /// A page in this viewer's frame saying why the request was not done.
+    /// A page in this viewer's frame saying why the request was not done:
+    /// the heading by key, the text in the viewer's language already.
     pub fn refuse(&self, status: StatusCode, heading: &str, text: &str) -> AppError {
-        AppError::message(status, self.chrome(heading, ""), heading, text)
+        let heading = self.lang.t(heading);
+        AppError::message(status, self.chrome_titled(heading.to_string(), ""), heading, text)
     }
 
     /// A token sent with a form must be the session's.
@@ -76,16 +78,21 @@ impl Viewer {
     /// The frame of a page for this viewer: the links they may open, the
     /// one of `page` marked.
     pub fn chrome(&self, title: &str, page: &str) -> Chrome {
+        self.chrome_titled(self.lang.t(title).to_string(), page)
+    }
+
+    /// The frame of a page whose title is made, not a key (it names a file).
+    pub fn chrome_titled(&self, title: String, page: &str) -> Chrome {
         let inside = self.user.is_some();
         let links: Vec<(&'static str, &'static str, &str)> = [
-            ("/", "Tổng quan", "overview", inside),
-            ("/tasks", "Nhiệm vụ", "tasks", inside),
-            ("/entry", "Nhập số liệu", "entry", self.may(Action::Enter, self.agency())),
-            ("/approvals", "Duyệt số liệu", "approvals", self.may(Action::Approve, None)),
-            ("/reports", "Báo cáo", "reports", inside),
-            ("/plan", "Kế hoạch", "plan", self.may(Action::Plan, None)),
-            ("/audit", "Nhật ký", "audit", self.may(Action::Audit, None)),
-            ("/public", "Công khai", "public", true),
+            ("/", "overview", "overview", inside),
+            ("/tasks", "tasks", "tasks", inside),
+            ("/entry", "data-entry", "entry", self.may(Action::Enter, self.agency())),
+            ("/approvals", "approvals", "approvals", self.may(Action::Approve, None)),
+            ("/reports", "reports", "reports", inside),
+            ("/plan", "plan", "plan", self.may(Action::Plan, None)),
+            ("/audit", "audit-log", "audit", self.may(Action::Audit, None)),
+            ("/public", "public", "public", true),
         ]
         .into_iter()
         .filter(|(.., shown)| *shown)
@@ -93,7 +100,7 @@ impl Viewer {
         .collect();
         let who = self.user.as_ref().map(|u| Who {
             name: u.name.clone(),
-            role: u.role.label_vi().to_string(),
+            role: self.lang.label("role", u.role.as_str()).to_string(),
             csrf: self.csrf.clone(),
         });
         Chrome::new(self.lang, title, page, who, &links)
@@ -178,11 +185,7 @@ impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
         let (mut parts, body) = request.into_parts();
         let viewer = Viewer::from_request_parts(&mut parts, state).await?;
         let unreadable = |viewer: &Viewer| {
-            viewer.refuse(
-                StatusCode::BAD_REQUEST,
-                "Dữ liệu gửi lên không hợp lệ",
-                "Không đọc được biểu mẫu. Tải lại trang và thử lại; không có gì được lưu.",
-            )
+            viewer.refuse(StatusCode::BAD_REQUEST, "data-sent-not-valid", viewer.lang.t("form-unreadable"))
         };
         let form = parts
             .headers

@@ -3,10 +3,14 @@
 //! review flags. The libraries word them in English for the command line
 //! (`Display`); the pages word them here, in the viewer's language.
 
+use kehoach_domain::Measure;
 use kehoach_domain::check::Problem;
+use kehoach_domain::evaluate::{Basis, Forecast, ForecastMethod, month_list};
 use kehoach_domain::formula::FormulaError;
 use kehoach_domain::number::format_vi;
+use kehoach_domain::number::format_vi_rounded;
 use kehoach_store::{Missing, StoreError};
+use rust_decimal::Decimal;
 
 use crate::i18n::Lang;
 
@@ -72,21 +76,108 @@ pub(crate) fn refusal(e: &StoreError, lang: Lang) -> String {
     }
 }
 
-/// What sort of figure a measure is, in Vietnamese (the English is in
-/// `i18n`).
-pub(crate) fn kind_vi(kind: kehoach_domain::MeasureKind) -> &'static str {
-    use kehoach_domain::MeasureKind::*;
-    match kind {
-        Growth => "tốc độ tăng",
-        Share => "tỷ trọng",
-        Level => "mức đạt",
-        Ratio => "tỷ số",
-        Count => "số lượng",
-        Change => "mức thay đổi",
-        Direction => "xu hướng",
-        Zero => "không để xảy ra",
-        Deadline => "thời hạn hoàn thành",
-        Checklist => "danh sách đơn vị đạt",
+/// What a verdict rests on (`evaluate::Basis`), in `lang`: the domain's
+/// own Vietnamese, the English here.
+pub(crate) fn basis(b: &Basis, lang: Lang) -> String {
+    if lang == Lang::Vi {
+        return b.to_vi();
+    }
+    let show = |d: &Decimal, unit: &str| match unit {
+        "" => format_vi_rounded(*d, 2),
+        "%" | "‰" => format!("{}{unit}", format_vi_rounded(*d, 2)),
+        u => format!("{} {u}", format_vi_rounded(*d, 2)),
+    };
+    let word = |decrease: &bool| if *decrease { "fall" } else { "rise" };
+    match b {
+        Basis::None => String::new(),
+        Basis::NoTarget => "the plan gives no target figure".into(),
+        Basis::NoRange => "the plan gives no target range".into(),
+        Basis::About { target, margin, unit } => format!("about {} ± {}", show(target, unit), show(margin, unit)),
+        Basis::Deviation { deviation, target, margin, unit } => {
+            format!("{} off {} (± {} allowed)", show(deviation, unit), show(target, unit), show(margin, unit))
+        }
+        Basis::NoBase { year, decrease } => format!(
+            "the actual of {year} is missing (the base of the {}): the lead agency enters the figure of the year {year}",
+            word(decrease)
+        ),
+        Basis::ZeroBase { year } => format!("the actual of {year} is 0: no rate of change can be worked out"),
+        Basis::Change { decrease, change, points, base, unit } => format!(
+            "a {} of {}{} on last year's {}",
+            word(decrease),
+            format_vi_rounded(*change, 2),
+            if *points { " points" } else { "%" },
+            show(base, unit)
+        ),
+        Basis::NoSamePeriod { period } => format!(
+            "the same period last year ({}) has no figure to compare with: the lead agency enters it",
+            lang.period(*period)
+        ),
+        Basis::SamePeriod { actual, before, unit } => {
+            format!("{} against {} in the same period last year", show(actual, unit), show(before, unit))
+        }
+        Basis::NotOccurred => "did not happen".into(),
+        Basis::Occurred(n) => format!("happened {}", format_vi_rounded(*n, 2)),
+        Basis::Expected(x) => format!("{} needed by now", format_vi_rounded(*x, 2)),
+        Basis::NoForecast { missing } => format!(
+            "the year cannot be forecast: months {} have no figure and last year's months are not all in",
+            month_list(missing)
+        ),
+    }
+}
+
+/// A measure's target in `lang`: the domain's Vietnamese
+/// (`Measure::target_text`, as the reports write it), or the same in
+/// English. Units and named subjects are the plan's own words.
+pub(crate) fn target(m: &Measure, lang: Lang) -> String {
+    use kehoach_domain::Comparator::*;
+    if lang == Lang::Vi {
+        return m.target_text();
+    }
+    let unit = match m.unit.as_str() {
+        "" => String::new(),
+        "%" => "%".into(),
+        u => format!(" {u}"),
+    };
+    let v = |d: Option<Decimal>| d.map(format_vi).unwrap_or_else(|| "?".into());
+    let value_or_range = || match (m.value, m.low, m.high) {
+        (None, Some(lo), Some(hi)) => format!("{} - {}", format_vi(lo), format_vi(hi)),
+        (value, ..) => v(value),
+    };
+    let text = match m.comparator {
+        AtLeast | Above | AtMost | Below | Between | Equal => return m.target_text(),
+        About => format!("about {}{unit}", v(m.value)),
+        IncreaseBy => format!("up {}{unit}", value_or_range()),
+        DecreaseBy => format!("down {}{unit}", value_or_range()),
+        Decrease => "lower than last year".into(),
+        Increase => "higher than last year".into(),
+        Zero => "none".into(),
+        CompleteBy => match (m.value, m.deadline) {
+            (Some(value), Some(date)) => format!("{}{unit} by {}", format_vi(value), date.format("%d/%m/%Y")),
+            (None, Some(date)) => format!("done by {}", date.format("%d/%m/%Y")),
+            (Some(value), None) => format!("{}{unit} within the year", format_vi(value)),
+            (None, None) => "done within the year".into(),
+        },
+    };
+    if m.subjects.is_empty() { text } else { format!("{text}: {}", m.subjects.join(", ")) }
+}
+
+/// How a year-end forecast was made, in `lang`.
+pub(crate) fn forecast(f: &Forecast, lang: Lang) -> String {
+    if lang == Lang::Vi {
+        return f.explanation();
+    }
+    let (n, ytd) = (f.months, format_vi_rounded(f.year_to_date, 2));
+    match (f.method, f.share_pct) {
+        (ForecastMethod::LastYearProfile, Some(share)) if f.used.iter().copied().eq(1..=n) => format!(
+            "year forecast = {n} months to date {ytd} ÷ {}% (the share of the first {n} months in last year's total)",
+            format_vi_rounded(share, 1)
+        ),
+        (ForecastMethod::LastYearProfile, Some(share)) => format!(
+            "year forecast = the months with figures ({}) {ytd} ÷ {}% (their share in last year's total)",
+            month_list(&f.used),
+            format_vi_rounded(share, 1)
+        ),
+        _ => format!("year forecast = {n} months to date {ytd} × 12 / {n} (no monthly figures of last year)"),
     }
 }
 
@@ -191,6 +282,40 @@ pub(crate) fn review(field: &str, reason: &str, lang: Lang) -> String {
 mod tests {
     use super::*;
 
+    /// Every kind of basis is worded in both languages, the English
+    /// without a Vietnamese word.
+    #[test]
+    fn every_basis_reads_in_both_languages() {
+        use kehoach_domain::period::Period;
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let unit = || "%".to_string();
+        let all = [
+            Basis::NoTarget,
+            Basis::NoRange,
+            Basis::About { target: d("6.5"), margin: d("0.5"), unit: unit() },
+            Basis::Deviation { deviation: d("-1.2"), target: d("30"), margin: d("1"), unit: unit() },
+            Basis::NoBase { year: 2024, decrease: true },
+            Basis::ZeroBase { year: 2024 },
+            Basis::Change { decrease: true, change: d("0.7"), points: true, base: d("3.2"), unit: unit() },
+            Basis::NoSamePeriod { period: Period::Quarter(2024, 3) },
+            Basis::SamePeriod { actual: d("12"), before: d("15"), unit: "vụ".into() },
+            Basis::NotOccurred,
+            Basis::Occurred(d("2")),
+            Basis::Expected(d("50")),
+            Basis::NoForecast { missing: vec![4, 5, 7] },
+        ];
+        let vietnamese =
+            |s: &str| s.chars().any(|c| "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ".contains(c));
+        for b in &all {
+            let (vi, en) = (basis(b, Lang::Vi), basis(b, Lang::En));
+            assert!(!vi.is_empty() && !en.is_empty() && vi != en, "{b:?}");
+            // The unit is the plan's own word ("vụ"); the rest is English.
+            assert!(!vietnamese(&en.replace("vụ", "")), "{b:?}: {en}");
+        }
+        assert_eq!(basis(&all[6], Lang::En), "a fall of 0,7 points on last year's 3,2%");
+        assert!(basis(&Basis::None, Lang::En).is_empty());
+    }
+
     /// Every reason the reader writes has its Vietnamese: the literal
     /// reasons of `ReviewFlag::new` in the importer's source.
     #[test]
@@ -215,15 +340,6 @@ mod tests {
             }
         }
         assert!(found >= 12, "only {found} reasons found");
-    }
-
-    #[test]
-    fn every_kind_of_measure_has_its_words() {
-        use kehoach_domain::MeasureKind::*;
-        for kind in [Growth, Share, Level, Ratio, Count, Change, Direction, Zero, Deadline, Checklist] {
-            let vi = kind_vi(kind);
-            assert_ne!(Lang::En.t(vi), vi, "{kind:?}: “{vi}” has no English");
-        }
     }
 
     #[test]

@@ -373,6 +373,22 @@ impl<'i> XmlWalker<'i> {
         DocxError::Xml { part: self.part.clone(), position, message }
     }
 
+    /// The next start tag or empty element of a part read for its structure
+    /// alone: a closing tag pops `stack` (the caller's open elements), text
+    /// is passed over; `None` at the end.
+    fn next_open<T>(&mut self, stack: &mut Vec<T>) -> Result<Option<(Ns, BytesStart<'i>, bool)>, DocxError> {
+        loop {
+            match self.next()? {
+                Item::Eof => return Ok(None),
+                Item::Close => {
+                    stack.pop();
+                }
+                Item::Text(_) => {}
+                Item::Open(ns, e, empty) => return Ok(Some((ns, e, empty))),
+            }
+        }
+    }
+
     fn next(&mut self) -> Result<Item<'i>, DocxError> {
         loop {
             let (ns, event) = match self.reader.read_resolved_event() {

@@ -50,15 +50,7 @@ pub(super) fn parse_styles(part: &str, text: &str) -> Result<Styles, DocxError> 
     let mut stack: Vec<StyleCtx> = Vec::new();
     let mut xml = XmlWalker::new(part, text);
     loop {
-        let (ns, e, empty) = match xml.next()? {
-            Item::Eof => return Ok(out),
-            Item::Close => {
-                stack.pop();
-                continue;
-            }
-            Item::Text(_) => continue,
-            Item::Open(ns, e, empty) => (ns, e, empty),
-        };
+        let Some((ns, e, empty)) = xml.next_open(&mut stack)? else { return Ok(out) };
         let local = e.local_name();
         let ctx = match (ns, local.as_ref(), stack.last()) {
             (Ns::W, "style", _) => match attr(&e, "styleId") {
@@ -236,15 +228,7 @@ pub(super) fn parse_numbering(part: &str, text: &str) -> Result<Numbering, DocxE
     let mut stack: Vec<NumCtx> = Vec::new();
     let mut xml = XmlWalker::new(part, text);
     loop {
-        let (ns, e, empty) = match xml.next()? {
-            Item::Eof => return Ok(out),
-            Item::Close => {
-                stack.pop();
-                continue;
-            }
-            Item::Text(_) => continue,
-            Item::Open(ns, e, empty) => (ns, e, empty),
-        };
+        let Some((ns, e, empty)) = xml.next_open(&mut stack)? else { return Ok(out) };
         let parent = stack.iter().rev().find(|c| !matches!(c, NumCtx::Mc));
         let local = e.local_name();
         let ctx = match (ns, local.as_ref(), parent) {

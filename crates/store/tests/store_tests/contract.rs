@@ -77,7 +77,11 @@ async fn plans_and_revisions(store: &impl Store) {
 
     let audit = store.audit(10).await.unwrap();
     assert_eq!(audit[0].action, "measure.revise");
-    assert!(audit[0].detail.contains("≥ 8% by 01/2025/NQ-HĐND of 19/02/2025"), "{}", audit[0].detail);
+    assert_eq!(
+        audit[0].detail,
+        r#"{"measure":"a.1","target":"≥ 8%","decision":"01/2025/NQ-HĐND","decided_on":"2025-02-19"}"#
+    );
+    assert_eq!(audit[0].detail_en(), "a.1 → ≥ 8% by 01/2025/NQ-HĐND of 19/02/2025");
     assert_eq!(audit[1].action, "plan.save");
 }
 
@@ -347,6 +351,27 @@ async fn accounts_sessions_and_approval(store: &(impl Store + Accounts)) {
     store.add_comment(id, "c.1", "Đề nghị làm rõ số liệu quý III", "hdnd").await.unwrap();
     let comments = store.comments(id, "c.1").await.unwrap();
     assert_eq!((comments.len(), comments[0].author.as_str()), (1, "hdnd"));
+
+    // Every entry's detail is JSON of its action's shape, said in English
+    // as the command line always said it.
+    let audit = store.audit(100).await.unwrap();
+    for entry in &audit {
+        assert!(entry.read_detail().is_some(), "{entry:?}");
+    }
+    let first = |action: &str| audit.iter().rev().find(|a| a.action == action).unwrap().clone();
+    let approved = first("submission.approved");
+    assert_eq!(approved.detail, r#"{"version":2,"state":"approved","comment":"Đồng ý","figures":[]}"#);
+    assert_eq!(approved.detail_en(), "v2: approved — Đồng ý");
+    let figure = first("value.submit");
+    assert_eq!(figure.entity, "plan 1 c.1 83 2025-Q4");
+    assert_eq!(figure.detail, r#"{"version":1,"value":"480","status":"estimate","origin":"recorded"}"#);
+    assert_eq!(figure.detail_en(), "v1 = 480 (estimate, recorded)");
+    let failed = first("user.login_failed");
+    assert_eq!((failed.entity.as_str(), failed.detail.as_str()), ("user an", r#"{"from":"10.0.0.1","count":1}"#));
+    assert_eq!(first("user.create").detail_en(), "Nguyễn Văn An (reporter, SCT)");
+    assert_eq!(first("measure.assign").detail_en(), "lead SCT; units ");
+    assert_eq!(first("user.logout").detail, "{}");
+    assert_eq!(first("user.logout").detail_en(), "session ended");
 }
 
 #[tokio::test]
@@ -445,4 +470,27 @@ async fn a_database_of_the_current_format_opens_and_reads_the_same() {
     assert_eq!((user.role.as_str(), user.agency.as_deref()), ("reporter", Some("SCT")));
     let verified = store.verify_audit().await.unwrap().expect("the audit chain holds");
     assert_eq!((verified.entries, verified.records), (151, 73));
+}
+
+/// The entries of a database written before details were JSON keep their
+/// English text, read as it is; what is written next is JSON, and the
+/// chain holds across both.
+#[tokio::test]
+async fn older_audit_entries_keep_their_text_beside_new_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    std::fs::copy(root().join("crates/store/tests/data/format-2026-12.db"), &path).unwrap();
+    let store = kehoach_store::AnyStore::open(&path.display().to_string()).await.unwrap();
+    let old = store.audit(1000).await.unwrap();
+    assert_eq!(old.len(), 151);
+    for entry in &old {
+        assert_eq!((entry.read_detail(), entry.detail_en()), (None, entry.detail.clone()), "{entry:?}");
+    }
+    assert!(old.iter().any(|e| e.detail == "v1 = 1234.5678 (preliminary, recorded)"));
+    store.submit_values(1, &[value("c.1", "2025-09", "1234.50", None)], "cli").await.unwrap();
+    let new = &store.audit(1).await.unwrap()[0];
+    assert_eq!(new.detail, r#"{"version":1,"value":"1234.50","status":"estimate","origin":"recorded"}"#);
+    assert_eq!(new.detail_en(), "v1 = 1234.50 (estimate, recorded)");
+    let verified = store.verify_audit().await.unwrap().expect("the audit chain holds");
+    assert_eq!(verified.entries, 152);
 }

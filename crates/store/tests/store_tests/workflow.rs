@@ -253,13 +253,14 @@ async fn an_edited_or_removed_audit_entry_is_named(store: &(impl Store + Account
     store.submit_values(id, &[figure("c.1", oct, "120", None, Some(0))], "cli").await.unwrap();
     store.submit_values(id, &[figure("c.1", oct, "121", None, Some(1))], "cli").await.unwrap();
     assert!(store.verify().await.is_ok());
-    store.run("UPDATE audit_log SET actor = 'someone else' WHERE detail LIKE 'v1 = 120%'").await;
+    let first = r#"detail LIKE '{"version":1,"value":"120"%'"#;
+    store.run(&format!("UPDATE audit_log SET actor = 'someone else' WHERE {first}")).await;
     let broken = store.verify().await.unwrap_err();
     assert!(matches!(broken, chain::Broken::Edited { .. }), "{broken}");
-    store.run("UPDATE audit_log SET actor = 'cli' WHERE detail LIKE 'v1 = 120%'").await;
+    store.run(&format!("UPDATE audit_log SET actor = 'cli' WHERE {first}")).await;
     assert!(store.verify().await.is_ok());
     // The last entry removed: the head names it still.
-    store.run("DELETE FROM audit_log WHERE detail LIKE 'v2 = 121%'").await;
+    store.run(r#"DELETE FROM audit_log WHERE detail LIKE '{"version":2,"value":"121"%'"#).await;
     let broken = store.verify().await.unwrap_err();
     assert!(matches!(broken, chain::Broken::Cut { .. } | chain::Broken::RecordDeleted { .. }), "{broken}");
     // An entry removed from the middle.

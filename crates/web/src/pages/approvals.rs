@@ -105,8 +105,8 @@ async fn approvals_page(state: &AppState, viewer: &Viewer, problem: &str) -> Res
             agency_name: agencies.get(&s.agency).cloned().unwrap_or_else(|| s.agency.clone()),
             agency: s.agency.clone(),
             period: s.period.to_string(),
-            period_label: s.period.label_vi(),
-            state: s.state.label_vi(),
+            period_label: viewer.lang.period(s.period),
+            state: viewer.lang.label("submission", s.state.as_str()),
             waiting: s.state == SubmissionState::Submitted,
             approved: s.state == SubmissionState::Approved,
             by: s.by,
@@ -117,9 +117,7 @@ async fn approvals_page(state: &AppState, viewer: &Viewer, problem: &str) -> Res
         };
         if row.waiting { waiting.push(row) } else { others.push(row) }
     }
-    Ok(ApprovalsPage {
-        chrome: viewer.chrome("Duyệt số liệu", "approvals"), waiting, others, problem: problem.into()
-    })
+    Ok(ApprovalsPage { chrome: viewer.chrome("approvals", "approvals"), waiting, others, problem: problem.into() })
 }
 
 pub(crate) async fn approvals(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
@@ -167,15 +165,16 @@ pub(crate) async fn decide(
     CsrfForm(viewer, fields): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     viewer.require(Action::Approve, None, "/approvals")?;
-    let invalid = |text: &str| viewer.refuse(StatusCode::BAD_REQUEST, "Quyết định không hợp lệ", text);
-    let form = Decision::read(fields).map_err(|what| invalid(&format!("Không đọc được {what}.")))?;
+    let lang = viewer.lang;
+    let invalid = |text: &str| viewer.refuse(StatusCode::BAD_REQUEST, "decision-not-valid", text);
+    let form = Decision::read(fields).map_err(|what| invalid(&tr!(lang, "field-unreadable", field = what)))?;
     let period = period.parse::<Period>().map_err(|_| AppError::NotFound)?;
     let comment = form.comment.as_deref().unwrap_or_default().trim();
     let to = match form.decision.as_str() {
         "approve" => SubmissionState::Approved,
         "return" => SubmissionState::Returned,
         "unlock" => SubmissionState::Unlocked,
-        _ => return Err(invalid("Chọn duyệt, trả lại hoặc mở khóa.")),
+        _ => return Err(invalid(lang.t("choose-decision"))),
     };
     // The approvals page again, saying why nothing was done.
     let again = async |status: StatusCode, problem: &str| -> AppError {
@@ -185,25 +184,23 @@ pub(crate) async fn decide(
         }
     };
     if matches!(to, SubmissionState::Returned | SubmissionState::Unlocked) && comment.is_empty() {
-        return Err(again(StatusCode::UNPROCESSABLE_ENTITY, "Khi trả lại hoặc mở khóa, cần ghi rõ lý do.").await);
+        return Err(again(StatusCode::UNPROCESSABLE_ENTITY, lang.t("reason-required")).await);
     }
     if comment.chars().count() > 2000 {
-        return Err(again(StatusCode::UNPROCESSABLE_ENTITY, "Ý kiến quá dài (tối đa 2.000 ký tự).").await);
+        return Err(again(StatusCode::UNPROCESSABLE_ENTITY, lang.t("decision-comment-too-long")).await);
     }
     let seen = (to == SubmissionState::Approved).then_some(form.seen.as_slice());
     let step = Move { agency: &agency, period, to, comment, expected_version: form.version, seen };
     let problem = match state.move_submission(&step, &viewer.username()).await {
         Ok(_) => return Ok(Redirect::to("/approvals").into_response()),
-        Err(StoreError::Changed { changes, .. }) => format!(
-            "Chưa duyệt: số liệu đã thay đổi kể từ khi trang được mở ({}). Xem lại số liệu mới rồi quyết định.",
-            changes.join("; ")
-        ),
-        Err(StoreError::Conflict { expected, current, .. }) => format!(
-            "Chưa thực hiện: kỳ báo cáo này vừa được xử lý hoặc gửi lại (trang đã mở ở lần {expected}, nay là lần \
-             {current}). Xem lại số liệu mới rồi quyết định."
-        ),
+        Err(StoreError::Changed { changes, .. }) => {
+            tr!(lang, "not-approved-changed", changes = changes.join("; "))
+        }
+        Err(StoreError::Conflict { expected, current, .. }) => {
+            tr!(lang, "not-done-period-moved", seen = expected, now = current)
+        }
         Err(e @ (StoreError::Invalid(_) | StoreError::Transition { .. })) => {
-            format!("Không thực hiện được: {}", crate::words::refusal(&e, viewer.lang))
+            tr!(lang, "not-done", why = crate::words::refusal(&e, lang))
         }
         Err(e) => return Err(e.into()),
     };

@@ -24,8 +24,8 @@ struct ImportPage {
     problem: String,
 }
 
-/// The import page; with a `problem`, answered `status` (the upload form
-/// refused, saying why).
+/// The import page; with a `problem` (in the viewer's language), answered
+/// `status` (the upload form refused, saying why).
 async fn import_page(state: &AppState, viewer: &Viewer, status: StatusCode, problem: &str) -> AppError {
     match import_page_of(state, viewer, problem).await {
         Ok(page) => AppError::form(status, &page),
@@ -38,12 +38,14 @@ async fn import_page_of(state: &AppState, viewer: &Viewer, problem: &str) -> Res
     let rows = drafts
         .into_iter()
         .map(|d| {
-            let confirmed =
-                d.plan_id.map(|p| format!("Đã xác nhận (kế hoạch {p})")).unwrap_or_else(|| "Đang rà soát".into());
+            let confirmed = match d.plan_id {
+                Some(p) => tr!(viewer.lang, "draft-confirmed", plan = p),
+                None => viewer.lang.t("draft-in-review").to_string(),
+            };
             (d.id, d.file_name, d.created_by, when(&d.created_at), confirmed)
         })
         .collect();
-    Ok(ImportPage { chrome: viewer.chrome("Đọc nghị quyết", "plan"), drafts: rows, problem: problem.into() })
+    Ok(ImportPage { chrome: viewer.chrome("read-resolution", "plan"), drafts: rows, problem: problem.into() })
 }
 
 pub(crate) async fn import_form(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
@@ -63,16 +65,16 @@ pub(crate) async fn upload(
     let Upload { file, .. } = match Upload::read(form, &viewer).await? {
         Ok(parts) => parts,
         Err(UploadError::TooLarge) => {
-            let problem = "Không nhận được tệp (quá lớn, tối đa 10 MB, hoặc bị ngắt).";
+            let problem = viewer.lang.t("file-did-not-arrive-too");
             return Err(import_page(&state, &viewer, StatusCode::PAYLOAD_TOO_LARGE, problem).await);
         }
         Err(UploadError::Malformed) => {
-            let problem = "Biểu mẫu tải lên không hợp lệ hoặc tệp quá lớn (tối đa 10 MB).";
+            let problem = viewer.lang.t("upload-form-not-valid-file");
             return Err(import_page(&state, &viewer, StatusCode::BAD_REQUEST, problem).await);
         }
     };
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        let problem = "Chọn tệp nghị quyết (.docx hoặc .txt).";
+        let problem = viewer.lang.t("choose-resolution-file-docx-txt");
         return Err(import_page(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, problem).await);
     };
     let imported = match read_resolution(&state, bytes).await {
@@ -84,7 +86,9 @@ pub(crate) async fn upload(
             };
             return Err(import_page(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, &problem).await);
         }
-        Err(busy) => return Err(import_page(&state, &viewer, StatusCode::SERVICE_UNAVAILABLE, busy).await),
+        Err(busy) => {
+            return Err(import_page(&state, &viewer, StatusCode::SERVICE_UNAVAILABLE, viewer.lang.t(busy)).await);
+        }
     };
     let mut plan = imported.plan;
     plan.document.file = Some(name.clone());
@@ -103,13 +107,13 @@ const READING_TIME: std::time::Duration = std::time::Duration::from_secs(20);
 /// Reads a resolution on the blocking pool, one at a time (a permit held
 /// until the reading really ends, even after the answer gave up on it), so
 /// that uploads never hold the async workers and every other page answers
-/// meanwhile. The outer error is the answer when it took too long.
+/// meanwhile. The outer error is the answer (a key) when it took too long.
 async fn read_resolution(
     state: &AppState,
     bytes: axum::body::Bytes,
 ) -> Result<Result<kehoach_import::Imported, kehoach_import::ImportError>, &'static str> {
-    let busy = "Hệ thống đang đọc một nghị quyết khác. Vui lòng thử lại sau ít phút; chưa có gì được lưu.";
-    let slow = "Không đọc xong tệp trong 20 giây (tệp quá lớn hoặc quá phức tạp). Hãy tách văn bản hoặc lưu lại dưới dạng .docx đơn giản; chưa có gì được lưu.";
+    let busy = "another-resolution-being-read-please";
+    let slow = "file-could-not-read-within";
     let Ok(Ok(permit)) = tokio::time::timeout(READING_TIME, state.imports.clone().acquire_owned()).await else {
         return Err(busy);
     };
@@ -190,9 +194,9 @@ struct DraftPage {
     confirmed: Option<i64>,
     lines: Vec<SourceLine>,
     measures: Vec<DraftMeasure>,
-    tasks: usize,
-    findings: Vec<(String, String, String)>,
-    errors: usize,
+    findings: Vec<(&'static str, String, String)>,
+    /// How many measures, tasks, errors and findings, in words.
+    summary: String,
     plan_file: String,
     problem: String,
     flash: String,
@@ -208,8 +212,8 @@ fn draft_page(viewer: &Viewer, draft: &Draft, typed: Option<&str>, problem: &str
                 .map(|m| DraftMeasure {
                     key: m.key.clone(),
                     name: m.name.clone(),
-                    target: m.target_text(),
-                    kind: crate::words::kind_vi(m.kind),
+                    target: crate::words::target(m, viewer.lang),
+                    kind: viewer.lang.label("kind", m.kind.as_str()),
                     line: m.source.line,
                     review: m
                         .review
@@ -223,11 +227,16 @@ fn draft_page(viewer: &Viewer, draft: &Draft, typed: Option<&str>, problem: &str
                 .into_iter()
                 .map(|f| {
                     let severity = match f.severity {
-                        Severity::Error => "Lỗi",
-                        Severity::Warning => "Cảnh báo",
-                        Severity::Review => "Cần xem",
+                        Severity::Error => "error",
+                        Severity::Warning => "warning",
+                        Severity::Review => "review",
                     };
-                    (severity.to_string(), f.key, crate::words::problem(&f.problem, viewer.lang))
+                    (
+                        f.severity,
+                        viewer.lang.label("severity", severity),
+                        f.key,
+                        crate::words::problem(&f.problem, viewer.lang),
+                    )
                 })
                 .collect();
             (measures, plan.tasks.len(), findings, plan.region.clone(), plan.year.to_string())
@@ -241,9 +250,18 @@ fn draft_page(viewer: &Viewer, draft: &Draft, typed: Option<&str>, problem: &str
         .enumerate()
         .map(|(i, t)| SourceLine { n: i + 1, text: t.to_string(), marked: marked.contains(&((i + 1) as u32)) })
         .collect();
-    let errors = findings.iter().filter(|(s, _, _)| s == "Lỗi").count();
+    let errors = findings.iter().filter(|(s, ..)| *s == Severity::Error).count();
+    let findings: Vec<(&'static str, String, String)> = findings.into_iter().map(|(_, s, k, m)| (s, k, m)).collect();
+    let summary = tr!(
+        viewer.lang,
+        "draft-summary",
+        measures = measures.len(),
+        tasks = tasks,
+        errors = errors,
+        findings = findings.len()
+    );
     DraftPage {
-        chrome: viewer.chrome(&format!("Rà soát {}", draft.file_name), "plan"),
+        chrome: viewer.chrome_titled(tr!(viewer.lang, "draft-heading", file = draft.file_name), "plan"),
         id: draft.id,
         file_name: draft.file_name.clone(),
         region,
@@ -251,9 +269,8 @@ fn draft_page(viewer: &Viewer, draft: &Draft, typed: Option<&str>, problem: &str
         confirmed: draft.plan_id,
         lines,
         measures,
-        tasks,
         findings,
-        errors,
+        summary,
         plan_file: text.to_string(),
         problem: problem.to_string(),
         flash: flash.to_string(),
@@ -278,7 +295,7 @@ pub(crate) async fn review(
 ) -> Result<Response, AppError> {
     viewer.require(Action::Plan, None, "/plan/import")?;
     let draft = load(&state, id).await?;
-    let flash = if q.saved.is_some() { "Đã lưu bản sửa." } else { "" };
+    let flash = if q.saved.is_some() { viewer.lang.t("draft-correction-saved") } else { "" };
     Ok(html(&draft_page(&viewer, &draft, None, "", flash)))
 }
 
@@ -302,10 +319,10 @@ pub(crate) async fn save(
         )
     };
     if draft.plan_id.is_some() {
-        return Err(refuse("Bản nháp này đã được xác nhận; tải nghị quyết lên lại nếu cần sửa."));
+        return Err(refuse(viewer.lang.t("draft-already-confirmed")));
     }
     let plan = kehoach_planfile::from_toml(&form.plan_file)
-        .map_err(|e| refuse(&format!("Tệp kế hoạch chưa đúng: {e}. Chưa có gì được lưu.")))?;
+        .map_err(|e| refuse(&tr!(viewer.lang, "plan-file-wrong", why = e)))?;
     let by = viewer.username();
     state.store.update_draft(id, &form.plan_file, &by).await?;
     if form.action.as_deref() != Some("confirm") {
@@ -317,7 +334,8 @@ pub(crate) async fn save(
         .map(|f| format!("{}: {}", f.key, crate::words::problem(&f.problem, viewer.lang)))
         .collect();
     if !errors.is_empty() {
-        return Err(refuse(&format!("Còn {} lỗi phải sửa trước khi xác nhận: {}", errors.len(), errors.join("; "))));
+        let n = errors.len();
+        return Err(refuse(&tr!(viewer.lang, "errors-before-confirm", n = n, errors = errors.join("; "))));
     }
     let units = kehoach_store::Store::org_units(&state.store).await?;
     let province =

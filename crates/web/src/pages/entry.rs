@@ -20,6 +20,7 @@ use std::collections::{HashMap, HashSet};
 use super::{Filters, PeriodOption, bad_period, entry_period, period_options, references};
 use crate::AppState;
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::view::{Chrome, encode, html};
 use crate::viewer::{CsrfForm, Viewer};
 
@@ -63,9 +64,11 @@ struct EntryPage {
     period_label: String,
     periods: Vec<PeriodOption>,
     fields: Vec<Field>,
-    state: String,
+    state: &'static str,
     state_comment: String,
     locked: bool,
+    /// Locked because it awaits approval (not because it is approved).
+    awaiting: bool,
     submission_version: u32,
     flash: String,
     problem: String,
@@ -73,21 +76,21 @@ struct EntryPage {
 }
 
 /// What to type in a measure's field, by its kind: the figure as it is
-/// judged, never the target's own wording.
+/// judged, never the target's own wording (the key of the hint).
 pub(crate) fn entry_hint(m: &Measure) -> &'static str {
     use kehoach_domain::MeasureKind::*;
     match m.kind {
-        Growth => "Tốc độ tăng so với cùng kỳ năm trước (%), ví dụ 6,5 hoặc -1,2.",
-        Share => "Tỷ trọng trong cơ cấu (%), từ 0 đến 100.",
-        Change => "Giá trị của kỳ này (không nhập mức tăng, giảm): mức thay đổi so với năm trước được tính tự động.",
-        Ratio => "Tỷ số của kỳ này, không âm (ví dụ số giường bệnh trên một vạn dân).",
-        Count | Zero => "Số lượng, số nguyên không âm.",
-        Deadline => "Tiến độ đạt được đến cuối kỳ (%), từ 0 đến 100.",
-        Direction => "Số liệu của kỳ này; được so với cùng kỳ năm trước.",
-        Checklist => "Số đơn vị đã đạt đến cuối kỳ.",
-        Level if m.unit == "%" => "Tỷ lệ đạt được (%), từ 0 đến 100.",
-        Level if m.aggregation == Aggregation::Sum => "Số phát sinh trong kỳ (không cộng dồn các kỳ trước), không âm.",
-        Level => "Mức đạt được đến cuối kỳ, không âm.",
+        Growth => "growth-same-period-last-year",
+        Share => "share-structure-percent-from-0",
+        Change => "this-period-s-value-not",
+        Ratio => "this-period-s-ratio-not",
+        Count | Zero => "count-whole-number-not-negative",
+        Deadline => "progress-reached-end-period-percent",
+        Direction => "this-period-s-figure-compared",
+        Checklist => "how-many-units-had-reached",
+        Level if m.unit == "%" => "rate-reached-percent-from-0",
+        Level if m.aggregation == Aggregation::Sum => "amount-this-period-alone-not",
+        Level => "level-at-end-period-not",
     }
 }
 
@@ -170,6 +173,7 @@ fn base_of(m: &Measure, period: Period) -> Option<Period> {
 fn checklist_of<'a>(
     m: &Measure,
     get: &impl Fn(&str) -> Option<&'a str>,
+    lang: Lang,
 ) -> Result<Vec<kehoach_domain::checklist::Item>, String> {
     m.subjects
         .iter()
@@ -182,7 +186,7 @@ fn checklist_of<'a>(
             } else {
                 let parsed = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
                     .or_else(|_| chrono::NaiveDate::parse_from_str(day, "%d/%m/%Y"));
-                Some(parsed.map_err(|_| format!("Ngày đạt của {subject} “{day}” không hợp lệ (viết 15/09/2025)."))?)
+                Some(parsed.map_err(|_| tr!(lang, "checklist-bad-date", subject = *subject, day = day))?)
             };
             Ok(kehoach_domain::checklist::Item { subject: subject.clone(), reached, on })
         })
@@ -196,12 +200,14 @@ struct Said<'a> {
     typed: Option<&'a HashMap<String, String>>,
     errors: HashMap<String, String>,
     warnings: HashMap<String, String>,
+    /// In the viewer's language, as the rest.
     flash: &'a str,
     problem: &'a str,
 }
 
 fn entry_page(viewer: &Viewer, ctx: &EntryContext, agency: &Agency, period: Period, said: Said<'_>) -> EntryPage {
     let Said { typed, errors, warnings, flash, problem } = said;
+    let lang = viewer.lang;
     let fields = ctx
         .measures
         .iter()
@@ -231,8 +237,8 @@ fn entry_page(viewer: &Viewer, ctx: &EntryContext, agency: &Agency, period: Peri
                 key: m.key.clone(),
                 name: m.name.clone(),
                 unit: m.unit.clone(),
-                target: m.target_text(),
-                hint: entry_hint(m),
+                target: crate::words::target(m, lang),
+                hint: lang.t(entry_hint(m)),
                 // Exactly as stored: 10,4567 stays 10,4567.
                 value: typed_field("v").unwrap_or_else(|| stored.map(|v| format_vi(v.value)).unwrap_or_default()),
                 status: typed_field("s").unwrap_or_else(|| {
@@ -241,12 +247,12 @@ fn entry_page(viewer: &Viewer, ctx: &EntryContext, agency: &Agency, period: Peri
                 note: typed_field("n")
                     .unwrap_or_else(|| free_note.unwrap_or_else(|| stored.map(|v| v.note.clone()).unwrap_or_default())),
                 version: ctx.versions.get(&m.key).copied().unwrap_or(0),
-                workflow: stored.map_or("", |v| v.workflow.label_vi()),
+                workflow: stored.map_or("", |v| lang.label("workflow", v.workflow.as_str())),
                 error: errors.get(&m.key).cloned().unwrap_or_default(),
                 warning: warnings.get(&m.key).cloned().unwrap_or_default(),
                 base: base_of(m, period).map(|p| {
                     let have = ctx.released.contains_key(&(m.key.clone(), p));
-                    (p.to_string(), p.label_vi(), have)
+                    (p.to_string(), lang.period(p), have)
                 }),
                 checklist: items,
             }
@@ -254,18 +260,19 @@ fn entry_page(viewer: &Viewer, ctx: &EntryContext, agency: &Agency, period: Peri
         .collect();
     let state = ctx.submission.as_ref().map(|s| s.state);
     EntryPage {
-        chrome: viewer.chrome("Nhập số liệu", "entry"),
+        chrome: viewer.chrome("data-entry", "entry"),
         agency: agency.clone(),
         agencies: ctx.agencies.iter().map(|a| (a.clone(), a.code == agency.code)).collect(),
         choose_agency: viewer.agency().is_none(),
         period: period.to_string(),
-        period_label: period.label_vi(),
-        periods: period_options(ctx.plan.year, period)
+        period_label: lang.period(period),
+        periods: period_options(ctx.plan.year, period, lang)
             .into_iter()
-            .chain(period_options(ctx.plan.year - 1, period))
+            .chain(period_options(ctx.plan.year - 1, period, lang))
             .collect(),
         fields,
-        state: state.map(|s| s.label_vi().to_string()).unwrap_or_else(|| "Chưa nhập".into()),
+        state: lang.label("submission", state.map_or("none", |s| s.as_str())),
+        awaiting: state == Some(SubmissionState::Submitted),
         state_comment: ctx.submission.as_ref().map(|s| s.comment.clone()).unwrap_or_default(),
         locked: state.is_some_and(|s| !s.open()),
         submission_version: ctx.submission.as_ref().map_or(0, |s| s.version),
@@ -285,15 +292,15 @@ pub(crate) async fn entry_form(
     viewer.require(Action::Read, None, &next)?;
     let agencies = state.store.agencies().await?;
     let Some(agency) = agency_of(&viewer, q.agency.as_deref(), &agencies) else {
-        return Err(viewer.refuse(StatusCode::NOT_FOUND, "Không có đơn vị", "Không tìm thấy đơn vị báo cáo này."));
+        return Err(viewer.refuse(StatusCode::NOT_FOUND, "no-agency", viewer.lang.t("no-agency-text")));
     };
     viewer.require(Action::Enter, Some(&agency.code), &next)?;
     let plan_year = state.store.plan(state.plan(), Against::Current).await?;
     let period = entry_period(&plan_year, q.period.as_deref()).map_err(bad_period(&viewer))?;
     let ctx = entry_context(&state, &agency.code, period).await?;
     let flash = match q.saved.as_deref() {
-        Some("submitted") => "Đã gửi số liệu để lãnh đạo duyệt.",
-        Some("draft") => "Đã lưu nháp.",
+        Some("submitted") => viewer.lang.t("figures-sent-approval"),
+        Some("draft") => viewer.lang.t("draft-saved"),
         _ => "",
     };
     Ok(html(&entry_page(&viewer, &ctx, &agency, period, Said { flash, ..Said::default() })))
@@ -308,9 +315,10 @@ pub(crate) async fn entry(
     viewer.require(Action::Read, None, "/entry")?;
     let agencies = state.store.agencies().await?;
     let Some(agency) = agency_of(&viewer, get("agency"), &agencies) else {
-        return Err(viewer.refuse(StatusCode::NOT_FOUND, "Không có đơn vị", "Không tìm thấy đơn vị báo cáo này."));
+        return Err(viewer.refuse(StatusCode::NOT_FOUND, "no-agency", viewer.lang.t("no-agency-text")));
     };
     viewer.require(Action::Enter, Some(&agency.code), "/entry")?;
+    let lang = viewer.lang;
     let plan = state.store.plan(state.plan(), Against::Current).await?;
     let period = entry_period(&plan, get("period")).map_err(bad_period(&viewer))?;
     let submit = get("action") == Some("submit");
@@ -322,9 +330,9 @@ pub(crate) async fn entry(
         };
     if let Some(s) = ctx.submission.as_ref().filter(|s| !s.state.open()) {
         let problem = if s.state == SubmissionState::Submitted {
-            "Số liệu kỳ này đang chờ duyệt: không sửa được cho đến khi lãnh đạo duyệt hoặc trả lại."
+            lang.t("entry-awaiting-approval")
         } else {
-            "Số liệu kỳ này đã được duyệt và khóa. Đề nghị lãnh đạo mở khóa nếu cần sửa."
+            lang.t("entry-approved-locked")
         };
         return again(StatusCode::CONFLICT, HashMap::new(), HashMap::new(), problem);
     }
@@ -338,7 +346,7 @@ pub(crate) async fn entry(
         // A checklist is entered per named unit: its figure is how many have
         // reached it, and which and when go in its note.
         let checklist = if is_checklist(m) {
-            match checklist_of(m, &get) {
+            match checklist_of(m, &get, lang) {
                 Ok(items) => Some(items),
                 Err(why) => {
                     errors.insert(m.key.clone(), why);
@@ -365,31 +373,26 @@ pub(crate) async fn entry(
             continue;
         }
         if text.chars().count() > 40 || note.chars().count() > 1000 {
-            errors.insert(m.key.clone(), "Nội dung quá dài.".to_string());
+            errors.insert(m.key.clone(), lang.t("too-long").to_string());
             continue;
         }
         let value = match parse_decimal(text) {
             Ok(v) => v,
             Err(kehoach_domain::number::NumberError::OutOfRange(_)) => {
-                errors.insert(
-                    m.key.clone(),
-                    format!(
-                        "“{text}” có quá nhiều chữ số: số liệu không được làm tròn khi lưu, hãy nhập ít chữ số hơn."
-                    ),
-                );
+                errors.insert(m.key.clone(), tr!(lang, "too-many-digits", text = text));
                 continue;
             }
             Err(_) => {
-                errors.insert(m.key.clone(), format!("“{text}” không phải là số. Viết số như 1.850,5 hoặc 1850.5."));
+                errors.insert(m.key.clone(), tr!(lang, "not-a-number", text = text));
                 continue;
             }
         };
         if let Err(why) = kehoach_domain::value::check_figure(m.kind, &m.unit, value) {
-            errors.insert(m.key.clone(), format!("Không nhận: {why}."));
+            errors.insert(m.key.clone(), tr!(lang, "figure-refused", why = why));
             continue;
         }
         let Ok(status) = status_text.parse::<ValueStatus>() else {
-            errors.insert(m.key.clone(), "Chọn loại số liệu: ước tính, sơ bộ hoặc chính thức.".to_string());
+            errors.insert(m.key.clone(), lang.t("choose-kind-of-figure").to_string());
             continue;
         };
         let stored = ctx.latest.get(&m.key);
@@ -400,7 +403,7 @@ pub(crate) async fn entry(
         if let Some(why) = kehoach_domain::value::unlikely(value, &references(&ctx.released, &m.key, period))
             && note.is_empty()
         {
-            warnings.insert(m.key.clone(), format!("{why}: ghi chú lý do thì mới lưu được."));
+            warnings.insert(m.key.clone(), tr!(lang, "unlikely-needs-note", why = why));
             continue;
         }
         let seen = get(&format!("ver.{}", m.key)).and_then(|v| v.parse().ok()).unwrap_or(0);
@@ -417,10 +420,7 @@ pub(crate) async fn entry(
         });
     }
     if !errors.is_empty() || !warnings.is_empty() {
-        let problem = format!(
-            "{} ô chưa hợp lệ hoặc cần ghi chú; chưa có gì được lưu. Sửa các ô được đánh dấu rồi gửi lại.",
-            errors.len() + warnings.len()
-        );
+        let problem = tr!(lang, "fields-refused", n = (errors.len() + warnings.len()));
         return again(StatusCode::UNPROCESSABLE_ENTITY, errors, warnings, &problem);
     }
     let by = viewer.username();
@@ -433,26 +433,14 @@ pub(crate) async fn entry(
     match state.enter(&values, (!unchanged).then_some(&step), &by).await {
         Ok(_) => {}
         Err(StoreError::Conflict { measure, period: p, .. }) if !p.is_empty() => {
-            let problem = format!(
-                "Chỉ tiêu {measure} vừa được người khác cập nhật; chưa có gì được lưu. Tải lại trang để xem số mới rồi nhập lại."
-            );
+            let problem = tr!(lang, "measure-changed-meanwhile", measure = measure);
             return again(StatusCode::CONFLICT, HashMap::new(), HashMap::new(), &problem);
         }
         Err(StoreError::Conflict { .. }) => {
-            return again(
-                StatusCode::CONFLICT,
-                HashMap::new(),
-                HashMap::new(),
-                "Trạng thái kỳ báo cáo vừa thay đổi; chưa có gì được lưu. Tải lại trang rồi gửi lại.",
-            );
+            return again(StatusCode::CONFLICT, HashMap::new(), HashMap::new(), lang.t("period-state-changed"));
         }
         Err(StoreError::Locked { .. }) => {
-            return again(
-                StatusCode::CONFLICT,
-                HashMap::new(),
-                HashMap::new(),
-                "Số liệu kỳ này đang chờ duyệt hoặc đã được duyệt và khóa; chưa có gì được lưu.",
-            );
+            return again(StatusCode::CONFLICT, HashMap::new(), HashMap::new(), lang.t("period-locked-nothing-saved"));
         }
         Err(e) => return Err(e.into()),
     }

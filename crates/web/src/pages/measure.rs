@@ -84,15 +84,6 @@ struct MeasurePage {
     formula: String,
 }
 
-fn origin_label(o: Origin) -> &'static str {
-    match o {
-        Origin::Entered => "Đơn vị nhập",
-        Origin::Recorded => "Ghi nhận từ dòng lệnh",
-        Origin::Published => "Đã công bố",
-        Origin::Illustrative => "Minh họa",
-    }
-}
-
 /// The page of measure `key`; for the public, only the figures `keep`
 /// lets through and nothing of who entered them.
 pub(super) async fn page(
@@ -126,14 +117,16 @@ pub(super) async fn page(
     let year = book.plan.year;
     let figure = |k: &str, p: Period| book.figure(k, p);
     let (this_year, last_year) = (months(&figure, key, flow, year), months(&figure, key, flow, year - 1));
-    let svg = chart::measure_chart(&chart::Series {
+    let series = chart::Series {
         this_year,
         last_year,
         target: target_band(&measure),
         forecast: e.forecast.as_ref().map(|f| f.value),
         unit: measure.unit.clone(),
         year,
-    });
+    };
+    let svg = chart::measure_chart(&series, viewer.lang);
+    let lang = viewer.lang;
     let unit_names: HashMap<&str, &str> = book.units().iter().map(|u| (u.code.as_str(), u.name.as_str())).collect();
     let pending = mine
         .iter()
@@ -160,13 +153,13 @@ pub(super) async fn page(
                 continue;
             }
             history.push(HistoryRow {
-                period: h.period.label_vi(),
+                period: lang.period(h.period),
                 unit: unit_names.get(h.org_unit.as_str()).map_or(h.org_unit.clone(), |n| n.to_string()),
                 version: h.version,
                 value: format_vi(h.value),
-                status: h.status.label_vi(),
-                origin: origin_label(h.origin),
-                workflow: h.workflow.label_vi(),
+                status: lang.label("figure", h.status.as_str()),
+                origin: lang.label("origin", h.origin.as_str()),
+                workflow: lang.label("workflow", h.workflow.as_str()),
                 counts: h.workflow.counts(),
                 by: if public || theirs { String::new() } else { h.entered_by.clone() },
                 at: when(&h.entered_at),
@@ -181,10 +174,12 @@ pub(super) async fn page(
         .into_iter()
         .map(|v| VersionRow {
             version: v.version,
-            target: v.measure.target_text(),
+            target: crate::words::target(&v.measure, lang),
             decision: match (v.decision, v.decided_on) {
-                (Some(d), Some(on)) => format!("{d} ngày {}", on.format("%d/%m/%Y")),
-                _ => "Nghị quyết ban hành kế hoạch".into(),
+                (Some(d), Some(on)) => {
+                    tr!(lang, "decision-of", decision = d, date = on.format("%d/%m/%Y"))
+                }
+                _ => lang.t("adopting-resolution").to_string(),
             },
         })
         .collect();
@@ -200,18 +195,19 @@ pub(super) async fn page(
             .collect()
     };
     let page = MeasurePage {
-        chrome: viewer.chrome(&format!("{} {}", measure.key, measure.name), if public { "public" } else { "overview" }),
+        chrome: viewer
+            .chrome_titled(format!("{} {}", measure.key, measure.name), if public { "public" } else { "overview" }),
         public,
         key: measure.key.clone(),
         name: measure.name.clone(),
         unit: measure.unit.clone(),
-        target: measure.target_text(),
+        target: crate::words::target(&measure, lang),
         quote: measure.source.quote.clone(),
         line: measure.source.line,
         resolution: book.plan.document.number.clone().unwrap_or_default(),
-        period_label: period.label_vi(),
-        periods: period_options(year, period),
-        status: e.status.label_vi(),
+        period_label: lang.period(period),
+        periods: period_options(year, period, lang),
+        status: lang.label("status", e.status.as_str()),
         chip: chip(e.status),
         actual: number(e.actual),
         pending,
@@ -221,9 +217,9 @@ pub(super) async fn page(
         forecast: e
             .forecast
             .as_ref()
-            .map(|f| format!("{} ({})", number(Some(f.value)), f.explanation()))
+            .map(|f| format!("{} ({})", number(Some(f.value)), crate::words::forecast(f, lang)))
             .unwrap_or_default(),
-        basis: e.basis.clone(),
+        basis: crate::words::basis(&e.basis, lang),
         chart: svg,
         history,
         versions,
@@ -263,8 +259,8 @@ pub(crate) async fn comment(
     if body.is_empty() || body.chars().count() > 4000 {
         return Err(viewer.refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Ý kiến không hợp lệ",
-            "Ý kiến phải có từ 1 đến 4.000 ký tự.",
+            "comment-not-valid",
+            viewer.lang.t("comment-length"),
         ));
     }
     state.store.add_comment(state.plan(), &key, body, &viewer.username()).await?;

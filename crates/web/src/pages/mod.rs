@@ -23,7 +23,7 @@ use axum::http::StatusCode;
 use kehoach_analytics::Engine;
 use kehoach_domain::evaluate::{Evaluation, Status};
 use kehoach_domain::period::Period;
-use kehoach_domain::{Aggregation, Measure, Plan};
+use kehoach_domain::{Aggregation, Measure, Plan, Sector};
 use kehoach_judge::Book;
 use kehoach_store::Against;
 use rust_decimal::Decimal;
@@ -32,6 +32,7 @@ use std::collections::HashMap;
 
 use crate::chart;
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::view::{chip, number, percent};
 use crate::viewer::Viewer;
 
@@ -46,14 +47,22 @@ pub(crate) struct Filters {
     pub saved: Option<String>,
 }
 
+/// Why a period asked for cannot be shown.
+pub(crate) enum BadPeriod {
+    /// Not a period's code at all (`2025-13`).
+    Unreadable(String),
+    /// A period of another year than the plan's.
+    OutsideYear(Period, i32),
+}
+
 /// The period asked for, or the default: the plan's year once it is over,
 /// else the current month.
-fn period_of(year: i32, asked: Option<&str>) -> Result<Period, String> {
+fn period_of(year: i32, asked: Option<&str>) -> Result<Period, BadPeriod> {
     match asked.map(str::trim).filter(|s| !s.is_empty()) {
         Some(text) => {
-            let p: Period = text.parse().map_err(|e| format!("Kỳ “{text}” không hợp lệ: {e}"))?;
+            let p: Period = text.parse().map_err(|_| BadPeriod::Unreadable(text.to_string()))?;
             if p.year() != year {
-                return Err(format!("Kỳ {} không thuộc năm kế hoạch {year}.", p.label_vi()));
+                return Err(BadPeriod::OutsideYear(p, year));
             }
             Ok(p)
         }
@@ -67,13 +76,22 @@ fn period_of(year: i32, asked: Option<&str>) -> Result<Period, String> {
 
 /// The period of an entry form: one of the plan's year, or of the year
 /// before, whose figures are the base of measures judged against last year.
-fn entry_period(plan: &Plan, asked: Option<&str>) -> Result<Period, String> {
+fn entry_period(plan: &Plan, asked: Option<&str>) -> Result<Period, BadPeriod> {
     period_of(plan.year, asked).or_else(|e| period_of(plan.year - 1, asked).map_err(|_| e))
 }
 
 /// A period that is not one, answered on a page that says so.
-fn bad_period(viewer: &Viewer) -> impl Fn(String) -> AppError + '_ {
-    |why| viewer.refuse(StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", &why)
+fn bad_period(viewer: &Viewer) -> impl Fn(BadPeriod) -> AppError + '_ {
+    |why| {
+        let lang = viewer.lang;
+        let text = match why {
+            BadPeriod::Unreadable(text) => tr!(lang, "period-unreadable", period = text),
+            BadPeriod::OutsideYear(p, year) => {
+                tr!(lang, "period-outside-year", period = lang.period(p), year = year)
+            }
+        };
+        viewer.refuse(StatusCode::BAD_REQUEST, "period-not-valid", &text)
+    }
 }
 
 fn against_of(asked: Option<&str>) -> Against {
@@ -86,10 +104,10 @@ pub(crate) struct PeriodOption {
     pub selected: bool,
 }
 
-pub(crate) fn period_options(year: i32, chosen: Period) -> Vec<PeriodOption> {
+pub(crate) fn period_options(year: i32, chosen: Period, lang: Lang) -> Vec<PeriodOption> {
     Period::all_of(year)
         .into_iter()
-        .map(|p| PeriodOption { code: p.to_string(), label: p.label_vi(), selected: p == chosen })
+        .map(|p| PeriodOption { code: p.to_string(), label: lang.period(p), selected: p == chosen })
         .collect()
 }
 
@@ -132,7 +150,7 @@ pub(crate) struct Row {
     chip: &'static str,
     lead: String,
     spark: String,
-    sector: String,
+    sector: &'static str,
 }
 
 pub(crate) struct Count {
@@ -142,11 +160,11 @@ pub(crate) struct Count {
     n: usize,
 }
 
-pub(crate) fn counts(results: &[(&Measure, Evaluation)]) -> Vec<Count> {
+pub(crate) fn counts(results: &[(&Measure, Evaluation)], lang: Lang) -> Vec<Count> {
     [Status::Exceeded, Status::Achieved, Status::OnTrack, Status::AtRisk, Status::NotAchieved, Status::NoData]
         .into_iter()
         .map(|s| Count {
-            label: s.label_vi(),
+            label: lang.label("status", s.as_str()),
             chip: chip(s),
             code: s.as_str(),
             n: results.iter().filter(|(_, e)| e.status == s).count(),
@@ -159,33 +177,33 @@ pub(crate) fn rows<E: Borrow<Engine>>(
     results: &[(&Measure, Evaluation)],
     leads: &HashMap<String, String>,
     period: Period,
-    keep: impl Fn(&Measure, &Evaluation, &str) -> bool,
+    lang: Lang,
+    keep: impl Fn(&Measure, &Evaluation, Option<Sector>) -> bool,
 ) -> Vec<Row> {
     let year = period.year();
-    let sectors: HashMap<&str, String> = book
+    let sectors: HashMap<&str, Sector> = book
         .plan
         .targets
         .iter()
-        .flat_map(|t| t.measures.iter().map(move |m| (m.key.as_str(), t.sector.map(|s| s.label_vi().to_string()))))
-        .map(|(k, s)| (k, s.unwrap_or_default()))
+        .flat_map(|t| t.measures.iter().filter_map(move |m| Some((m.key.as_str(), t.sector?))))
         .collect();
     let figure = |k: &str, p: Period| book.figure(k, p);
     results
         .iter()
-        .filter(|(m, e)| keep(m, e, sectors.get(m.key.as_str()).map_or("", |s| s.as_str())))
+        .filter(|(m, e)| keep(m, e, sectors.get(m.key.as_str()).copied()))
         .map(|(m, e)| Row {
             key: m.key.clone(),
             name: m.name.clone(),
-            target: m.target_text(),
+            target: crate::words::target(m, lang),
             actual: number(e.actual),
             parts: e.actual.is_none().then(|| book.parts_in(&m.key, period)).flatten(),
             unit: m.unit.clone(),
             achievement: percent(e.achievement_pct),
-            status: e.status.label_vi(),
+            status: lang.label("status", e.status.as_str()),
             chip: chip(e.status),
             lead: leads.get(&m.key).cloned().unwrap_or_default(),
             spark: chart::sparkline(&months(&figure, &m.key, m.aggregation == Aggregation::Sum, year)),
-            sector: sectors.get(m.key.as_str()).cloned().unwrap_or_default(),
+            sector: sectors.get(m.key.as_str()).map_or("", |s| lang.label("sector", s.as_str())),
         })
         .collect()
 }

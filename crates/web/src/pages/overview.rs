@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use kehoach_analytics::Engine;
+use kehoach_domain::Sector;
 use kehoach_domain::access::Action;
 use kehoach_domain::org::Agency;
 use kehoach_judge::{self as judge, Book};
@@ -14,6 +15,7 @@ use std::collections::HashMap;
 use super::{Count, Filters, PeriodOption, Row, against_of, bad_period, counts, period_of, period_options, rows};
 use crate::AppState;
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::view::{Chrome, encode, html};
 use crate::viewer::Viewer;
 
@@ -28,7 +30,9 @@ struct OverviewPage {
     original: bool,
     counts: Vec<Count>,
     rows: Vec<Row>,
-    sectors: Vec<(String, bool)>,
+    /// The filter's value (the Vietnamese name, as addresses carry it),
+    /// the name shown, and whether it is chosen.
+    sectors: Vec<(&'static str, &'static str, bool)>,
     agencies: Vec<(Agency, bool)>,
     status: String,
     total: usize,
@@ -58,35 +62,36 @@ pub(crate) async fn overview(
     let sector = q.sector.clone().unwrap_or_default();
     let agency = q.agency.clone().unwrap_or_default();
     let status = q.status.clone().unwrap_or_default();
-    let rows = rows(&book, &results, &leads, period, |m, e, s| {
-        (sector.is_empty() || s == sector)
+    let lang = viewer.lang;
+    let rows = rows(&book, &results, &leads, period, lang, |m, e, s| {
+        (sector.is_empty() || s.map_or("", |s| s.label_vi()) == sector)
             && (agency.is_empty() || leads.get(&m.key) == Some(&agency))
             && (status.is_empty() || e.status.as_str() == status)
     });
-    let mut sectors: Vec<String> =
-        book.plan.targets.iter().filter_map(|t| t.sector.map(|s| s.label_vi().to_string())).collect();
+    let mut sectors: Vec<Sector> = book.plan.targets.iter().filter_map(|t| t.sector).collect();
     // Sectors come back in later groups ("Văn hóa - xã hội" before and after
     // "Môi trường"): each once, in order of first appearance.
     let mut seen = std::collections::HashSet::new();
-    sectors.retain(|s| seen.insert(s.clone()));
-    let sectors = sectors.into_iter().map(|s| (s.clone(), s == sector)).collect();
+    sectors.retain(|s| seen.insert(*s));
+    let sectors =
+        sectors.into_iter().map(|s| (s.label_vi(), lang.label("sector", s.as_str()), s.label_vi() == sector)).collect();
     crate::view::sort_vi(&mut agencies, |a| a.name.as_str());
     let agencies = agencies.into_iter().map(|a| (a.clone(), a.code == agency)).collect();
     let page = OverviewPage {
-        chrome: viewer.chrome("Tổng quan", "overview"),
+        chrome: viewer.chrome("overview", "overview"),
         region: book.plan.region.clone(),
         year: book.plan.year,
-        period_label: period.label_vi(),
-        periods: period_options(book.plan.year, period),
+        period_label: lang.period(period),
+        periods: period_options(book.plan.year, period, lang),
         original: against == Against::Original,
-        counts: counts(&results),
+        counts: counts(&results, lang),
         total: results.len(),
         rows,
         sectors,
         agencies,
         status,
         period: period.to_string(),
-        left_out: left_out_rows(&book, &state.analytics.left_out(state.plan()).await),
+        left_out: left_out_rows(&book, &state.analytics.left_out(state.plan()).await, lang),
     };
     Ok(html(&page))
 }
@@ -94,15 +99,27 @@ pub(crate) async fn overview(
 /// The figures left out of the calculations, as a reader of the overview
 /// names them: the measure and the unit by name, the version in words, and a
 /// link to the measure where the figure is corrected.
-fn left_out_rows<E: std::borrow::Borrow<Engine>>(book: &Book<E>, left_out: &[judge::LeftOut]) -> Vec<(String, String)> {
+fn left_out_rows<E: std::borrow::Borrow<Engine>>(
+    book: &Book<E>,
+    left_out: &[judge::LeftOut],
+    lang: Lang,
+) -> Vec<(String, String)> {
     left_out
         .iter()
         .map(|o| {
             let measure = book.plan.measures().find(|m| m.key == o.measure);
             let name = measure.map_or(o.measure.as_str(), |m| m.name.as_str());
             let unit = book.units().iter().find(|u| u.code == o.org_unit).map_or(o.org_unit.as_str(), |u| &u.name);
-            let text =
-                format!("{name} ({}), {unit}, {}, phiên bản {}: {}", o.measure, o.period.label_vi(), o.version, o.why);
+            let text = tr!(
+                lang,
+                "left-out-figure",
+                name = name,
+                key = o.measure,
+                unit = unit,
+                period = lang.period(o.period),
+                version = o.version,
+                why = o.why
+            );
             (format!("/measures/{}", encode(&o.measure)), text)
         })
         .collect()

@@ -16,20 +16,22 @@ use std::collections::HashMap;
 
 use crate::AppState;
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::view::{Chrome, encode, html};
 use crate::viewer::{CsrfForm, Viewer};
 
-/// The comparators a decision can set, as the form offers them.
-const CHOICES: [(Comparator, &str); 9] = [
-    (Comparator::AtLeast, "Đạt ít nhất (≥)"),
-    (Comparator::Above, "Trên (>)"),
-    (Comparator::AtMost, "Không quá (≤)"),
-    (Comparator::Below, "Dưới (<)"),
-    (Comparator::Between, "Trong khoảng"),
-    (Comparator::About, "Khoảng"),
-    (Comparator::Equal, "Bằng (cơ cấu)"),
-    (Comparator::IncreaseBy, "Tăng thêm"),
-    (Comparator::DecreaseBy, "Giảm"),
+/// The comparators a decision can set, as the form offers them (their
+/// words keyed `comparator.<code>`).
+const CHOICES: [Comparator; 9] = [
+    Comparator::AtLeast,
+    Comparator::Above,
+    Comparator::AtMost,
+    Comparator::Below,
+    Comparator::Between,
+    Comparator::About,
+    Comparator::Equal,
+    Comparator::IncreaseBy,
+    Comparator::DecreaseBy,
 ];
 
 struct Row {
@@ -101,7 +103,7 @@ async fn page(
         rows.push(Row {
             key: m.key.clone(),
             name: m.name.clone(),
-            target: m.target_text(),
+            target: crate::words::target(m, viewer.lang),
             versions,
             lead: assignments.get(&m.key).map(|a| a.lead.clone()).unwrap_or_default(),
             contributors: assignments.get(&m.key).map(|a| a.contributors.clone()).unwrap_or_default(),
@@ -111,7 +113,7 @@ async fn page(
         });
     }
     Ok(PlanPage {
-        chrome: viewer.chrome("Quản lý kế hoạch", "plan"),
+        chrome: viewer.chrome("plan-administration", "plan"),
         region: plan.region.clone(),
         year: plan.year,
         rows,
@@ -134,7 +136,7 @@ async fn page(
             crate::view::sort_vi(&mut units, |u| u.1.as_str());
             units
         },
-        choices: CHOICES.iter().map(|(c, label)| (c.as_str(), *label)).collect(),
+        choices: CHOICES.iter().map(|c| (c.as_str(), viewer.lang.label("comparator", c.as_str()))).collect(),
         flash: flash.to_string(),
     })
 }
@@ -159,43 +161,44 @@ pub(crate) async fn plan(
 ) -> Result<Response, AppError> {
     viewer.require(Action::Plan, None, "/plan")?;
     let flash = match q.saved.as_deref() {
-        Some("confirmed") => "Đã xác nhận kế hoạch mới; hệ thống theo dõi kế hoạch này.".to_string(),
-        Some(key) if !key.is_empty() => format!("Đã lưu thay đổi của chỉ tiêu {key}."),
+        Some("confirmed") => viewer.lang.t("plan-confirmed-followed").to_string(),
+        Some(key) if !key.is_empty() => tr!(viewer.lang, "measure-change-saved", measure = key),
         _ => String::new(),
     };
     Ok(html(&page(&state, &viewer, None, &flash).await?))
 }
 
-/// Reads the form into the revised measure, or says what is wrong.
-fn revised(current: &kehoach_domain::Measure, form: &RevisionForm) -> Result<Revision, String> {
+/// Reads the form into the revised measure, or says what is wrong, in
+/// `lang`.
+fn revised(current: &kehoach_domain::Measure, form: &RevisionForm, lang: Lang) -> Result<Revision, String> {
     let comparator = CHOICES
         .iter()
-        .map(|(c, _)| *c)
+        .copied()
         .find(|c| c.as_str() == form.comparator)
-        .ok_or("Chọn cách so sánh của chỉ tiêu.")?;
+        .ok_or_else(|| lang.t("choose-comparator").to_string())?;
     let number = |label: &str, text: &str| {
         parse_decimal(text.trim())
-            .map_err(|_| format!("{label}: “{}” không phải là số (viết như 1.850,5).", text.trim()))
+            .map_err(|_| tr!(lang, "field-not-a-number", field = lang.t(label), text = text.trim()))
     };
     let mut m = current.clone();
     m.comparator = comparator;
     let range = comparator == Comparator::Between || (!form.low.trim().is_empty() && form.value.trim().is_empty());
     if range {
-        let (low, high) = (number("Cận dưới", &form.low)?, number("Cận trên", &form.high)?);
+        let (low, high) = (number("low", &form.low)?, number("high", &form.high)?);
         if low > high {
-            return Err("Cận dưới lớn hơn cận trên.".into());
+            return Err(lang.t("low-above-high").into());
         }
         (m.value, m.low, m.high) = (None, Some(low), Some(high));
     } else {
-        (m.value, m.low, m.high) = (Some(number("Giá trị", &form.value)?), None, None);
+        (m.value, m.low, m.high) = (Some(number("value", &form.value)?), None, None);
     }
     let decision = form.decision.trim();
     if decision.is_empty() || decision.chars().count() > 200 {
-        return Err("Ghi số, ký hiệu văn bản quyết định (ví dụ 01/2025/NQ-HĐND).".into());
+        return Err(lang.t("decision-number-needed").into());
     }
     let decided_on = NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(form.date.trim(), "%d/%m/%Y"))
-        .map_err(|_| "Ngày quyết định không hợp lệ (dd/mm/yyyy).".to_string())?;
+        .map_err(|_| lang.t("decision-date-not-valid").to_string())?;
     Ok(Revision { measure: m, decision: decision.to_string(), decided_on })
 }
 
@@ -207,7 +210,7 @@ pub(crate) async fn revise(
     viewer.require(Action::Plan, None, "/plan")?;
     let plan = state.store.plan(state.plan(), Against::Current).await?;
     let current = plan.measure(&key).ok_or(AppError::NotFound)?;
-    let revision = match revised(current, &form) {
+    let revision = match revised(current, &form, viewer.lang) {
         Ok(r) => r,
         Err(error) => return Err(refused(&state, &viewer, &key, form, error).await),
     };
@@ -225,7 +228,7 @@ pub(crate) async fn assign(
     let contributors: Vec<String> = form.iter().filter(|(k, _)| k == "unit").map(|(_, v)| v.clone()).collect();
     let known = state.store.org_units().await?;
     if let Some(unknown) = contributors.iter().find(|c| !known.iter().any(|u| &u.code == *c)) {
-        let error = format!("Không có đơn vị “{unknown}”.");
+        let error = tr!(viewer.lang, "unknown-unit", unit = unknown);
         return Err(refused(&state, &viewer, &key, RevisionForm::default(), error).await);
     }
     let lead = field("lead").unwrap_or_default().to_string();
@@ -254,15 +257,19 @@ mod tests {
             date: "19/02/2025".into(),
             ..RevisionForm::default()
         };
-        let r = revised(&plan, &form).unwrap();
+        let r = revised(&plan, &form, Lang::Vi).unwrap();
         assert_eq!(r.measure.target_text(), "≥ 8%");
         assert_eq!(r.decided_on, NaiveDate::from_ymd_opt(2025, 2, 19).unwrap());
         let bad = RevisionForm { comparator: "between".into(), low: "6,5".into(), high: "6,0".into(), ..form.clone() };
-        assert!(revised(&plan, &bad).unwrap_err().contains("Cận dưới"));
+        assert!(revised(&plan, &bad, Lang::Vi).unwrap_err().contains("Cận dưới"));
         let bad = RevisionForm { value: "tám".into(), ..form.clone() };
-        assert!(revised(&plan, &bad).unwrap_err().contains("không phải là số"));
+        assert!(revised(&plan, &bad, Lang::Vi).unwrap_err().contains("không phải là số"));
+        assert_eq!(
+            revised(&plan, &bad, Lang::En).unwrap_err(),
+            "Value: “tám” is not a number (write it like 1.850,5)."
+        );
         let bad = RevisionForm { date: "2025-02-30".into(), ..form };
-        assert!(revised(&plan, &bad).is_err());
+        assert!(revised(&plan, &bad, Lang::Vi).is_err());
     }
 
     fn kehoach_planfile_stub() -> kehoach_domain::Measure {

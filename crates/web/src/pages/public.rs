@@ -53,15 +53,16 @@ pub(crate) async fn public(
     let book = Book::over(state.plan(), plan, &*live);
     let period = period_of(book.plan.year, q.period.as_deref()).map_err(bad_period(&viewer))?;
     let results = book.evaluate(&[period]).pop().unwrap_or_default();
-    let rows = rows(&book, &results, &HashMap::new(), period, |_, _, _| true);
+    let lang = viewer.lang;
+    let rows = rows(&book, &results, &HashMap::new(), period, lang, |_, _, _| true);
     let page = PublicPage {
-        chrome: viewer.chrome("Công khai kết quả thực hiện kế hoạch", "public"),
+        chrome: viewer.chrome("plan-results-public", "public"),
         region: book.plan.region.clone(),
         year: book.plan.year,
         resolution: book.plan.document.number.clone().unwrap_or_default(),
-        period_label: period.label_vi(),
-        periods: period_options(book.plan.year, period),
-        counts: counts(&results),
+        period_label: lang.period(period),
+        periods: period_options(book.plan.year, period, lang),
+        counts: counts(&results, lang),
         rows,
         period: period.to_string(),
     };

@@ -56,9 +56,9 @@ async fn page(state: &AppState, viewer: &Viewer, done: String, problems: Vec<Str
         .filter(|p| p.calendar().1 <= today)
         .max_by_key(|p| (p.calendar().1, p.calendar().1 - p.calendar().0))
         .unwrap_or(Period::Month(plan.year, 1));
-    let periods = period_options(plan.year, current);
+    let periods = period_options(plan.year, current, viewer.lang);
     let pdf = state.settings.pdf.is_some();
-    Ok(ReportsPage { chrome: viewer.chrome("Báo cáo", "reports"), periods, agencies, done, problems, pdf })
+    Ok(ReportsPage { chrome: viewer.chrome("reports", "reports"), periods, agencies, done, problems, pdf })
 }
 
 /// The reports page refusing an upload, answered `status`, saying why.
@@ -109,8 +109,9 @@ pub(crate) async fn download(
 ) -> Result<Response, AppError> {
     viewer.require(Action::Read, None, "/reports")?;
     let Some(period) = q.period.as_deref().and_then(|p| p.parse::<Period>().ok()) else {
-        return Err(viewer.refuse(StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", "Chọn kỳ báo cáo."));
+        return Err(viewer.refuse(StatusCode::BAD_REQUEST, "period-not-valid", viewer.lang.t("choose-period")));
     };
+    let lang = viewer.lang;
     let against = if q.against.as_deref() == Some("original") { Against::Original } else { Against::Current };
     let request = kehoach_report::Request {
         plan: state.plan(),
@@ -127,7 +128,7 @@ pub(crate) async fn download(
     let report = match gathered {
         Ok(r) => r,
         Err(kehoach_report::GatherError::Store(e)) => return Err(e.into()),
-        Err(e) => return Err(viewer.refuse(StatusCode::BAD_REQUEST, "Không lập được báo cáo", &e.to_string())),
+        Err(e) => return Err(viewer.refuse(StatusCode::BAD_REQUEST, "report-not-made", &e.to_string())),
     };
     let format = q.format.unwrap_or_default();
     let stem = format!("bao-cao-{period}");
@@ -143,16 +144,16 @@ pub(crate) async fn download(
                 .map_err(|e| e.to_string()),
             "pdf" => match pdf {
                 Some(typeset) => typeset(&report).map(|b| (b, "application/pdf", "pdf")),
-                None => Err("Máy chủ này không được cài chức năng xuất PDF: chọn xlsx hoặc docx.".to_string()),
+                None => Err(lang.t("no-pdf-here").to_string()),
             },
-            other => Err(format!("“{other}” không phải định dạng báo cáo: chọn xlsx, docx hoặc pdf.")),
+            other => Err(tr!(lang, "not-a-report-format", format = other)),
         }
     })
     .await;
     match made {
         Ok(Ok((bytes, mime, ext))) => Ok(attachment(bytes, mime, &format!("{stem}.{ext}"))),
-        Ok(Err(e)) => Err(viewer.refuse(StatusCode::BAD_REQUEST, "Không lập được báo cáo", &e)),
-        Err(e) => Err(viewer.refuse(StatusCode::INTERNAL_SERVER_ERROR, "Không lập được báo cáo", &e.to_string())),
+        Ok(Err(e)) => Err(viewer.refuse(StatusCode::BAD_REQUEST, "report-not-made", &e)),
+        Err(e) => Err(viewer.refuse(StatusCode::INTERNAL_SERVER_ERROR, "report-not-made", &e.to_string())),
     }
 }
 
@@ -171,9 +172,9 @@ pub(crate) async fn template(
     let agency = q.agency.unwrap_or_default();
     viewer.require(Action::Enter, Some(&agency), "/reports")?;
     let Some(period) = q.period.as_deref().and_then(|p| p.parse::<Period>().ok()) else {
-        return Err(viewer.refuse(StatusCode::BAD_REQUEST, "Kỳ báo cáo không hợp lệ", "Chọn kỳ báo cáo."));
+        return Err(viewer.refuse(StatusCode::BAD_REQUEST, "period-not-valid", viewer.lang.t("choose-period")));
     };
-    let cannot = |status, why: String| viewer.refuse(status, "Không lập được biểu nhập", &why);
+    let cannot = |status, why: String| viewer.refuse(status, "template-not-made", &why);
     let spec = match kehoach_report::gather::template_spec(&state.store, state.plan(), &agency, period).await {
         Ok(s) => s,
         Err(kehoach_report::gather::TemplateError::Store(e)) => return Err(e.into()),
@@ -203,14 +204,15 @@ pub(crate) async fn upload(
     // A reporter enters for their own agency; planners and administrators
     // for any; nobody else opens a workbook here.
     viewer.require(Action::Enter, viewer.agency(), "/reports")?;
+    let lang = viewer.lang;
     let Upload { file, action } = match Upload::read(form, &viewer).await? {
         Ok(parts) => parts,
         Err(UploadError::TooLarge) => {
-            let problem = "Không nhận được tệp (quá lớn, tối đa 5 MB, hoặc bị ngắt).".to_string();
+            let problem = lang.t("workbook-did-not-arrive").to_string();
             return Err(refused(&state, &viewer, StatusCode::PAYLOAD_TOO_LARGE, vec![problem]).await);
         }
         Err(UploadError::Malformed) => {
-            let problem = "Biểu mẫu tải lên không hợp lệ hoặc tệp quá lớn (tối đa 5 MB).".to_string();
+            let problem = lang.t("workbook-form-not-valid").to_string();
             return Err(refused(&state, &viewer, StatusCode::BAD_REQUEST, vec![problem]).await);
         }
     };
@@ -218,11 +220,11 @@ pub(crate) async fn upload(
         Err(refused(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, problems).await)
     };
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return refuse(vec!["Chọn tệp biểu nhập đã điền (.xlsx).".into()]).await;
+        return refuse(vec![lang.t("choose-workbook").into()]).await;
     };
     let rejected = |rejected: kehoach_report::template::Rejected| {
-        let mut problems = vec![format!("“{name}”: {} lỗi, chưa nhập số liệu nào.", rejected.0.len())];
-        problems.extend(rejected.0.iter().map(ToString::to_string));
+        let mut problems = vec![tr!(lang, "workbook-errors", file = name, n = rejected.0.len())];
+        problems.extend(rejected.0.iter().map(|e| crate::template_words::cell_error(e, lang)));
         problems
     };
     let header = match kehoach_report::template::header(&bytes) {
@@ -235,7 +237,10 @@ pub(crate) async fn upload(
         Ok(spec) => spec,
         Err(kehoach_report::gather::TemplateError::Store(e)) => return Err(e.into()),
         Err(e) => {
-            return refuse(vec![format!("“{name}”: chưa nhập số liệu nào: {e}")]).await;
+            return {
+                let problem = tr!(lang, "workbook-not-read", file = name, why = e);
+                refuse(vec![problem]).await
+            };
         }
     };
     let plan = state.store.plan(state.plan(), Against::Current).await?;
@@ -259,23 +264,18 @@ pub(crate) async fn upload(
         .filter_map(|f| {
             let refs = references(&released, &f.measure, read.period);
             kehoach_domain::value::unlikely(f.value, &refs).map(|why| {
-                format!(
-                    "sheet “{}”, cell {}: {why}: ghi lý do vào cột Ghi chú",
-                    kehoach_report::template::ENTRY_SHEET,
-                    f.cell
-                )
+                tr!(lang, "workbook-unlikely", sheet = kehoach_report::template::ENTRY_SHEET, cell = f.cell, why = why)
             })
         })
         .collect();
     if !unlikely.is_empty() {
-        let mut problems =
-            vec![format!("“{name}”: {} số liệu bất thường chưa có ghi chú, chưa nhập số liệu nào.", unlikely.len())];
+        let mut problems = vec![tr!(lang, "workbook-unlikely-count", file = name, n = unlikely.len())];
         problems.extend(unlikely);
         return refuse(problems).await;
     }
     let values = read.new_values(Origin::Entered, Some(&spec.agency));
     if values.is_empty() {
-        let done = format!("“{name}” không có ô số liệu nào được điền: không có gì để nhập.");
+        let done = tr!(lang, "workbook-empty", file = name);
         return Ok(html(&page(&state, &viewer, done, Vec::new()).await?));
     }
     let submit = action.as_deref() == Some("submit");
@@ -286,36 +286,34 @@ pub(crate) async fn upload(
         Move { agency: &spec.agency, period: read.period, to, comment: "", expected_version: current, seen: None };
     match state.enter(&values, Some(&step), &viewer.username()).await {
         Ok(_) => {
-            let mut done = format!(
-                "Đã nhập {} số liệu của {} cho {} từ “{name}”: {}.",
-                values.len(),
-                spec.agency,
-                read.period.label_vi(),
-                if submit { "đã gửi lãnh đạo duyệt" } else { "lưu nháp, chưa gửi duyệt" }
+            let mut done = tr!(
+                lang,
+                if submit { "workbook-submitted" } else { "workbook-drafted" },
+                n = values.len(),
+                agency = spec.agency,
+                period = lang.period(read.period),
+                file = name
             );
             if !read.converted.is_empty() {
-                done.push_str(&format!(
-                    " Đã chuyển sang Unicode các ô gõ bằng bảng mã cũ: {}.",
-                    read.converted.join(", ")
-                ));
+                done.push(' ');
+                done.push_str(&tr!(lang, "workbook-converted", cells = read.converted.join(", ")));
             }
             Ok(html(&page(&state, &viewer, done, Vec::new()).await?))
         }
-        Err(StoreError::Conflict { measure, period, .. }) => refuse(vec![format!(
-            "Chưa nhập số liệu nào: chỉ tiêu {measure} kỳ {period} đã có số liệu mới hơn số biểu này ghi nhận lúc lập. \
-                 Tải biểu mới (có số liệu hiện hành) rồi nhập lại."
-        )])
-        .await,
+        Err(StoreError::Conflict { measure, period, .. }) => {
+            let problem = tr!(lang, "workbook-stale", measure = measure, period = period);
+            refuse(vec![problem]).await
+        }
         Err(StoreError::Locked { period, state, .. }) => {
-            refuse(vec![format!(
-                "Chưa nhập số liệu nào: số liệu kỳ {period} của cơ quan đang ở trạng thái “{}”, không nhận số liệu mới \
-                 cho đến khi lãnh đạo trả lại hoặc mở khóa.",
-                state.label_vi()
-            )])
-            .await
+            let state = lang.label("submission", state.as_str());
+            {
+                let problem = tr!(lang, "workbook-locked", period = period, state = state);
+                refuse(vec![problem]).await
+            }
         }
         Err(e @ (StoreError::Invalid(_) | StoreError::Transition { .. })) => {
-            refuse(vec![format!("Chưa nhập số liệu nào: {}", crate::words::refusal(&e, viewer.lang))]).await
+            let problem = tr!(lang, "workbook-refused", why = crate::words::refusal(&e, lang));
+            refuse(vec![problem]).await
         }
         Err(e) => Err(e.into()),
     }

@@ -115,7 +115,7 @@ async fn tasks_page(
             object: t.object.clone(),
             place: t.place.clone().unwrap_or_default(),
             deadline: deadline.format("%d/%m/%Y").to_string(),
-            status: status.map_or(kehoach_report::model::NOT_REPORTED, |s| s.label_vi()),
+            status: viewer.lang.label("task", status.map_or("not_reported", |s| s.as_str())),
             status_class: match status {
                 Some(TaskStatus::Done) => "chip achieved",
                 Some(TaskStatus::Delayed) => "chip not-achieved",
@@ -151,9 +151,9 @@ async fn tasks_page(
         }
     }
     Ok(TasksPage {
-        chrome: viewer.chrome("Nhiệm vụ trọng tâm", "tasks"),
+        chrome: viewer.chrome("key-tasks", "tasks"),
         groups,
-        statuses: TASK_STATUSES.iter().map(|s| (s.as_str(), s.label_vi())).collect(),
+        statuses: TASK_STATUSES.iter().map(|s| (s.as_str(), viewer.lang.label("task", s.as_str()))).collect(),
         flash: flash.to_string(),
     })
 }
@@ -165,7 +165,7 @@ pub(crate) async fn tasks(
 ) -> Result<Response, AppError> {
     viewer.require(Action::Read, None, "/tasks")?;
     let flash = match q.saved.as_deref() {
-        Some(key) if !key.is_empty() => format!("Đã ghi nhận tiến độ nhiệm vụ {key}."),
+        Some(key) if !key.is_empty() => tr!(viewer.lang, "task-progress-saved", task = key),
         _ => String::new(),
     };
     Ok(html(&tasks_page(&state, &viewer, None, &flash).await?))
@@ -189,7 +189,9 @@ pub(crate) async fn report_progress(
         .find(|a| a.measure == kehoach_domain::org::Assignment::task_key(&key))
         .map(|a| a.lead);
     viewer.require(Action::Enter, lead.as_deref(), "/tasks")?;
-    // The tasks page again, this task's form open with what was typed.
+    // The tasks page again, this task's form open with what was typed, and
+    // what was wrong, in the viewer's language.
+    let lang = viewer.lang;
     let refuse = async |error: &str| -> AppError {
         match tasks_page(&state, &viewer, Some((key.as_str(), form.clone(), error.to_string())), "").await {
             Ok(page) => AppError::form(StatusCode::UNPROCESSABLE_ENTITY, &page),
@@ -197,14 +199,14 @@ pub(crate) async fn report_progress(
         }
     };
     let Ok(status) = form.status.parse::<TaskStatus>() else {
-        return Err(refuse("Chọn tình trạng thực hiện.").await);
+        return Err(refuse(lang.t("choose-task-status")).await);
     };
     let percent = match form.percent.trim() {
         "" => None,
         text => match parse_decimal(text.trim_end_matches('%').trim()) {
             Ok(p) => Some(p),
             Err(_) => {
-                let error = format!("Tiến độ “{text}” không phải là số phần trăm (0 đến 100).");
+                let error = tr!(lang, "progress-not-a-percent", text = text);
                 return Err(refuse(&error).await);
             }
         },
@@ -212,30 +214,26 @@ pub(crate) async fn report_progress(
     let milestones = match kehoach_domain::progress::parse_milestones(&form.milestones) {
         Ok(m) => m,
         Err((line, _)) => {
-            let error = format!(
-                "Mốc tiến độ, dòng {line}: viết “tên mốc | hạn | ngày đạt”, ngày dạng 31/03/2025 (ngày có thể bỏ trống)."
-            );
+            let error = tr!(lang, "milestone-line-wrong", line = line);
             return Err(refuse(&error).await);
         }
     };
     if form.narrative.chars().count() > 4000 {
-        return Err(refuse("Nội dung quá dài (tối đa 4.000 ký tự).").await);
+        return Err(refuse(lang.t("narrative-too-long")).await);
     }
     let progress =
         TaskProgress { task: key.clone(), status, percent, milestones, narrative: form.narrative.trim().into() };
     if let Err(e) = progress.validate() {
         let error = match e {
-            kehoach_domain::progress::ProgressError::DoneBelowFull(_) => "Nhiệm vụ hoàn thành thì tiến độ là 100%.",
-            kehoach_domain::progress::ProgressError::OutOfRange(_) => "Tiến độ phải từ 0 đến 100%.",
+            kehoach_domain::progress::ProgressError::DoneBelowFull(_) => "done-means-100",
+            kehoach_domain::progress::ProgressError::OutOfRange(_) => "progress-0-to-100",
         };
-        return Err(refuse(error).await);
+        return Err(refuse(lang.t(error)).await);
     }
 
     match state.store.report_progress(state.plan(), &progress, form.version, &viewer.username()).await {
         Ok(_) => Ok(Redirect::to(&format!("/tasks?saved={}", encode(&key))).into_response()),
-        Err(StoreError::Conflict { .. }) => {
-            Err(refuse("Nhiệm vụ vừa được người khác cập nhật; tải lại trang rồi nhập lại.").await)
-        }
+        Err(StoreError::Conflict { .. }) => Err(refuse(lang.t("task-changed-meanwhile")).await),
         Err(e) => Err(e.into()),
     }
 }

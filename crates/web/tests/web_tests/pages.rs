@@ -513,7 +513,12 @@ async fn reports_download_and_a_filled_template_comes_back() {
     };
     let refused = upload_to(&server, "/reports/template", &reporter, "syt.xlsx", &fill(&other.bytes, &key, "12")).await;
     assert_eq!(refused.status, 422);
-    assert!(refused.body.contains("sheet “_kehoach”, cell B4: names the agency “SYT”"), "{}", refused.body);
+    // Said in the page's language: the workbook's errors are kinds the web words.
+    assert!(
+        refused.body.contains("trang tính “_kehoach”, ô B4: ghi cơ quan “SYT”, nhưng đây là số liệu của SCT"),
+        "{}",
+        refused.body
+    );
     // A supervisor's upload is refused before the file is opened.
     let supervisor = login(&server, "supervisor", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
     let forbidden = upload_to(&server, "/reports/template", &supervisor, "x.xlsx", b"not a workbook").await;
@@ -525,7 +530,7 @@ async fn reports_download_and_a_filled_template_comes_back() {
     });
     let refused = upload_as(&server, &reporter, "far.xlsx", &far, "draft").await;
     assert_eq!(refused.status, 422);
-    assert!(refused.body.contains("beyond what a template holds"), "{}", refused.body);
+    assert!(refused.body.contains("vượt ra ngoài phạm vi của biểu nhập"), "{}", refused.body);
     assert_eq!(http(&server, "GET", "/", &reporter.cookie, "", &[]).await.status, 200, "still answering");
     let garbage = upload_to(&server, "/reports/template", &reporter, "x.xlsx", b"not a workbook").await;
     assert_eq!(garbage.status, 422);
