@@ -245,10 +245,6 @@ impl Basis {
             ),
         }
     }
-
-    pub fn is_none(&self) -> bool {
-        *self == Self::None
-    }
 }
 
 /// Judges a measure for a period.

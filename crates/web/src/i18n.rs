@@ -243,7 +243,7 @@ mod tests {
         }) {
             codes.push(("comparator", c.as_str(), None));
         }
-        codes.push(("task", "not_reported", Some(kehoach_report_free_not_reported())));
+        codes.push(("task", "not_reported", Some(kehoach_report::model::NOT_REPORTED)));
         for (kind, code, vi) in codes {
             let (v, e) = (Lang::Vi.label(kind, code), Lang::En.label(kind, code));
             assert!(!v.is_empty() && !e.is_empty() && v != e, "{kind}.{code} has no words");
@@ -251,12 +251,6 @@ mod tests {
                 assert_eq!(v, vi, "{kind}.{code}: the domain's own word");
             }
         }
-    }
-
-    /// The report crate's word for a task not reported on (the web does not
-    /// depend on the report crate's model for it).
-    fn kehoach_report_free_not_reported() -> &'static str {
-        "Chưa có báo cáo"
     }
 
     /// Every key the templates and the code ask for is in the table, and
