@@ -64,7 +64,7 @@ pub enum EngineError {
     /// A figure outside what kehoach stores (`value::storable`): it may
     /// still be in a database written before that rule, or by hand.
     #[error("{0}")]
-    Unstorable(String),
+    Unstorable(kehoach_domain::value::FigureProblem),
 }
 
 /// A measure as the engine sees it.

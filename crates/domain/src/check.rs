@@ -277,7 +277,7 @@ fn check_tasks(plan: &Plan, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{Aggregation, Document, Span, Target, Task};
+    use crate::plan::{Aggregation, Span, Target, Task};
     use std::str::FromStr;
 
     fn measure(key: &str, comparator: Comparator, value: &str, unit: &str, kind: MeasureKind) -> Measure {
@@ -287,22 +287,7 @@ mod tests {
     }
 
     fn plan(measures: Vec<Measure>) -> Plan {
-        Plan {
-            region: "X".into(),
-            year: 2025,
-            document: Document::default(),
-            targets: vec![Target {
-                code: "b".into(),
-                title: "t".into(),
-                sector: None,
-                measures,
-                source: Span::default(),
-                review: vec![],
-            }],
-            tasks: vec![],
-            components: vec![],
-            review: vec![],
-        }
+        Plan::new("X", 2025, vec![Target { title: "t".into(), ..Target::of("b", measures) }])
     }
 
     #[test]

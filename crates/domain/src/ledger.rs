@@ -263,7 +263,7 @@ impl<'a> Ledger<'a> {
 mod tests {
     use super::*;
     use crate::org::OrgLevel;
-    use crate::plan::{Comparator, Component, Document, Span, Target};
+    use crate::plan::{Comparator, Component, Target};
     use chrono::NaiveDate;
     use proptest::prelude::*;
 
@@ -278,29 +278,6 @@ mod tests {
 
     fn plan() -> Plan {
         Plan {
-            region: "P".into(),
-            year: 2025,
-            document: Document::default(),
-            targets: vec![Target {
-                code: "a".into(),
-                title: String::new(),
-                sector: None,
-                measures: vec![
-                    measure("exports", "triệu USD", MeasureKind::Level, Aggregation::Sum, None),
-                    measure("members", "người", MeasureKind::Level, Aggregation::Latest, None),
-                    measure("poverty", "%", MeasureKind::Level, Aggregation::Latest, None),
-                    measure(
-                        "beds_rate",
-                        "giường bệnh/vạn dân",
-                        MeasureKind::Ratio,
-                        Aggregation::Ratio,
-                        Some("[beds] / [population] * 10000"),
-                    ),
-                ],
-                source: Span::default(),
-                review: vec![],
-            }],
-            tasks: vec![],
             components: vec![
                 Component {
                     key: "beds".into(),
@@ -315,7 +292,25 @@ mod tests {
                     aggregation: Aggregation::Latest,
                 },
             ],
-            review: vec![],
+            ..Plan::new(
+                "P",
+                2025,
+                vec![Target::of(
+                    "a",
+                    vec![
+                        measure("exports", "triệu USD", MeasureKind::Level, Aggregation::Sum, None),
+                        measure("members", "người", MeasureKind::Level, Aggregation::Latest, None),
+                        measure("poverty", "%", MeasureKind::Level, Aggregation::Latest, None),
+                        measure(
+                            "beds_rate",
+                            "giường bệnh/vạn dân",
+                            MeasureKind::Ratio,
+                            Aggregation::Ratio,
+                            Some("[beds] / [population] * 10000"),
+                        ),
+                    ],
+                )],
+            )
         }
     }
 

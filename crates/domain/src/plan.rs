@@ -443,7 +443,36 @@ fn range_or_value(m: &Measure) -> String {
     }
 }
 
+impl Target {
+    /// A group `code` holding `measures`, with no title, sector or source.
+    pub fn of(code: impl Into<String>, measures: Vec<Measure>) -> Self {
+        Self {
+            code: code.into(),
+            title: String::new(),
+            sector: None,
+            measures,
+            source: Span::default(),
+            review: Vec::new(),
+        }
+    }
+}
+
 impl Plan {
+    /// A plan of `region` for `year` holding `targets` and nothing else (no
+    /// document, tasks or components); the rest is set by whoever builds it
+    /// (`Plan { tasks, ..Plan::new(…) }`).
+    pub fn new(region: impl Into<String>, year: i32, targets: Vec<Target>) -> Self {
+        Self {
+            region: region.into(),
+            year,
+            document: Document::default(),
+            targets,
+            tasks: Vec::new(),
+            components: Vec::new(),
+            review: Vec::new(),
+        }
+    }
+
     /// Every measure of every target, in order.
     pub fn measures(&self) -> impl Iterator<Item = &Measure> {
         self.targets.iter().flat_map(|t| t.measures.iter())

@@ -180,21 +180,53 @@ impl FromStr for Workflow {
 pub const MAX_DECIMALS: u32 = 6;
 pub const MAX_MAGNITUDE: i64 = 1_000_000_000_000;
 
-/// Why a figure cannot be stored, in Vietnamese for the person who typed it;
-/// one rule for the entry form, the templates and every import.
-pub fn storable(value: Decimal) -> Result<(), String> {
-    use crate::number::format_vi;
+/// Why a figure cannot be taken: a kind, so that each interface words it in
+/// its reader's language (the web in Vietnamese or English, from its table
+/// of messages); `Display` is the English of the command line and of files.
+/// One rule for the entry form, the templates and every import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FigureProblem {
+    /// "-0" typed: not a figure.
+    NegativeZero,
+    /// More than [`MAX_DECIMALS`] decimals.
+    TooManyDecimals(Decimal),
+    /// [`MAX_MAGNITUDE`] or more: a typing error or a wrong unit.
+    TooLarge(Decimal),
+    /// A fraction for a measure that counts.
+    NotWhole(Decimal),
+    /// Outside `min`–`max` (a share or a rate in per cent).
+    OutOfRange { value: Decimal, min: Decimal, max: Decimal },
+    /// Below `min` (a level or a count below zero).
+    Below { value: Decimal, min: Decimal },
+}
+
+impl fmt::Display for FigureProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NegativeZero => f.write_str("“-0” is not a figure: write 0"),
+            Self::TooManyDecimals(v) => {
+                write!(f, "{v} has more than {MAX_DECIMALS} decimals: round it before entering it")
+            }
+            Self::TooLarge(v) => {
+                write!(f, "{} is too large (a thousand billion units or more): check the unit", v.normalize())
+            }
+            Self::NotWhole(v) => write!(f, "{v} is not a whole number (the measure counts)"),
+            Self::OutOfRange { value, min, max } => write!(f, "{value} is outside {min} – {max}"),
+            Self::Below { value, min } => write!(f, "{value} is less than {min}"),
+        }
+    }
+}
+
+/// Whether every store can hold `value` exactly.
+pub fn storable(value: Decimal) -> Result<(), FigureProblem> {
     if value.is_zero() && value.is_sign_negative() {
-        return Err("“-0” không phải là số liệu; nhập 0".to_string());
+        return Err(FigureProblem::NegativeZero);
     }
     if value.normalize().scale() > MAX_DECIMALS {
-        return Err(format!("{} có quá {MAX_DECIMALS} chữ số thập phân; làm tròn trước khi nhập", format_vi(value)));
+        return Err(FigureProblem::TooManyDecimals(value));
     }
     if value.abs() >= Decimal::from(MAX_MAGNITUDE) {
-        return Err(format!(
-            "{} quá lớn (từ 1.000 tỷ đơn vị trở lên); kiểm tra đơn vị tính",
-            format_vi(value.normalize())
-        ));
+        return Err(FigureProblem::TooLarge(value));
     }
     Ok(())
 }
@@ -220,55 +252,94 @@ impl Range {
         }
     }
 
-    /// Why `value` is out of range, in Vietnamese for the person who typed it.
-    pub fn check(&self, value: Decimal) -> Result<(), String> {
-        use crate::number::format_vi;
+    /// Whether `value` lies in the range.
+    pub fn check(&self, value: Decimal) -> Result<(), FigureProblem> {
         if self.whole && !value.fract().is_zero() {
-            return Err(format!("{} không phải số nguyên (chỉ tiêu đếm số lượng)", format_vi(value)));
+            return Err(FigureProblem::NotWhole(value));
         }
         match (self.min, self.max) {
-            (Some(min), Some(max)) if value < min || value > max => {
-                Err(format!("{} nằm ngoài khoảng {} – {}", format_vi(value), format_vi(min), format_vi(max)))
-            }
-            (Some(min), _) if value < min => Err(format!("{} nhỏ hơn {}", format_vi(value), format_vi(min))),
+            (Some(min), Some(max)) if value < min || value > max => Err(FigureProblem::OutOfRange { value, min, max }),
+            (Some(min), _) if value < min => Err(FigureProblem::Below { value, min }),
             _ => Ok(()),
         }
     }
 }
 
 /// Whether a figure may be stored for a measure: what every store can hold
-/// ([`storable`]) and what the measure's kind allows ([`Range`]). The reason
-/// is in Vietnamese, for the person who typed it.
-pub fn check_figure(kind: MeasureKind, unit: &str, value: Decimal) -> Result<(), String> {
+/// ([`storable`]) and what the measure's kind allows ([`Range`]).
+pub fn check_figure(kind: MeasureKind, unit: &str, value: Decimal) -> Result<(), FigureProblem> {
     storable(value)?;
     Range::of(kind, unit).check(value)
 }
 
-/// The earlier figures a new one of `period` is compared with, by what they
-/// are: the same period last year and, for a month, the three months before
-/// it; `figure` gives the same unit's figure that counts for a period.
+/// An earlier figure a new one is compared with, by what it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reference {
+    /// Cùng kỳ năm trước: the same period a year before.
+    LastYear(crate::period::Period),
+    /// One of the three months before a month.
+    MonthBefore(crate::period::Period),
+}
+
+impl Reference {
+    pub fn period(self) -> crate::period::Period {
+        match self {
+            Self::LastYear(p) | Self::MonthBefore(p) => p,
+        }
+    }
+}
+
+impl fmt::Display for Reference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::LastYear(_) => f.write_str("the same period last year"),
+            Self::MonthBefore(p) => write!(f, "{p}"),
+        }
+    }
+}
+
+/// The earlier figures a new one of `period` is compared with: the same
+/// period last year and, for a month, the three months before it; `figure`
+/// gives the same unit's figure that counts for a period.
 pub fn references(
     period: crate::period::Period,
     figure: impl Fn(crate::period::Period) -> Option<Decimal>,
-) -> Vec<(String, Decimal)> {
+) -> Vec<(Reference, Decimal)> {
     use crate::period::Period;
-    let mut asked = vec![("cùng kỳ năm trước".to_string(), period.year_before())];
+    let mut asked = vec![Reference::LastYear(period.year_before())];
     if let Period::Month(y, m) = period {
         for back in 1..=3u32 {
             let (y, m) = if m > back { (y, m - back) } else { (y - 1, m + 12 - back) };
-            asked.push((format!("tháng {m}/{y}"), Period::Month(y, m)));
+            asked.push(Reference::MonthBefore(Period::Month(y, m)));
         }
     }
-    asked.into_iter().filter_map(|(what, p)| figure(p).map(|v| (what, v))).collect()
+    asked.into_iter().filter_map(|r| figure(r.period()).map(|v| (r, v))).collect()
+}
+
+/// A figure far from what the same unit reported before, with the earlier
+/// figures it is far from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unusual {
+    pub value: Decimal,
+    pub references: Vec<(Reference, Decimal)>,
+}
+
+impl fmt::Display for Unusual {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} is far from the figures reported before (", self.value.normalize())?;
+        for (i, (what, r)) in self.references.iter().enumerate() {
+            let sep = if i == 0 { "" } else { "; " };
+            write!(f, "{sep}{what}: {}", r.normalize())?;
+        }
+        f.write_str(")")
+    }
 }
 
 /// Whether a figure is far from what the same unit reported before (the same
 /// period last year, its recent months): more than three times or less than
 /// a third of each reference, or of the other sign. Such a figure is taken
-/// only with a note saying why; the reason is in Vietnamese, what to do is
-/// the caller's to say.
-pub fn unlikely(value: Decimal, references: &[(String, Decimal)]) -> Option<String> {
-    use crate::number::format_vi;
+/// only with a note saying why; what to do is the caller's to say.
+pub fn unlikely(value: Decimal, references: &[(Reference, Decimal)]) -> Option<Unusual> {
     let three = Decimal::from(3);
     let far = |r: Decimal| {
         if r.is_zero() {
@@ -280,12 +351,11 @@ pub fn unlikely(value: Decimal, references: &[(String, Decimal)]) -> Option<Stri
         let (v, r) = (value.abs(), r.abs());
         v > r * three || v * three < r
     };
-    let refs: Vec<&(String, Decimal)> = references.iter().filter(|(_, r)| !r.is_zero()).collect();
+    let refs: Vec<(Reference, Decimal)> = references.iter().filter(|(_, r)| !r.is_zero()).copied().collect();
     if refs.is_empty() || !refs.iter().all(|(_, r)| far(*r)) {
         return None;
     }
-    let said: Vec<String> = refs.iter().map(|(what, r)| format!("{what}: {}", format_vi(r.normalize()))).collect();
-    Some(format!("{} khác xa số đã báo cáo ({})", format_vi(value.normalize()), said.join("; ")))
+    Some(Unusual { value, references: refs })
 }
 
 #[cfg(test)]
@@ -308,27 +378,57 @@ mod tests {
         // "-0" typed is read as a negative zero (from_str would drop the sign).
         assert!(storable(crate::number::parse_decimal("-0").unwrap()).is_err());
         assert!(storable(-Decimal::ZERO).is_err());
-        assert!(storable(d("0.0000001")).unwrap_err().contains("chữ số thập phân"));
+        assert_eq!(storable(d("0.0000001")), Err(FigureProblem::TooManyDecimals(d("0.0000001"))));
         assert!(storable(d("1.50000000")).is_ok(), "trailing zeros are not digits");
-        assert!(storable(d("10000000000000000000")).unwrap_err().contains("quá lớn"));
+        assert_eq!(
+            storable(d("10000000000000000000")).unwrap_err().to_string(),
+            "10000000000000000000 is too large (a thousand billion units or more): check the unit"
+        );
         assert!(storable(d("999999999999.999999")).is_ok());
-        assert!(check_figure(MeasureKind::Count, "hợp tác xã", d("2.5")).is_err());
-        assert!(check_figure(MeasureKind::Level, "%", d("101")).is_err());
+        assert_eq!(check_figure(MeasureKind::Count, "hợp tác xã", d("2.5")), Err(FigureProblem::NotWhole(d("2.5"))));
+        assert_eq!(
+            check_figure(MeasureKind::Level, "%", d("101")),
+            Err(FigureProblem::OutOfRange { value: d("101"), min: d("0"), max: d("100") })
+        );
         assert!(check_figure(MeasureKind::Growth, "%", d("-2.5")).is_ok());
     }
 
     #[test]
     fn a_figure_far_from_every_earlier_one_is_unlikely() {
+        use crate::period::Period;
         let d = |s: &str| s.parse::<Decimal>().unwrap();
-        let refs = vec![("cùng kỳ năm trước".to_string(), d("150")), ("tháng trước".to_string(), d("160"))];
+        let (last_year, last_month) =
+            (Reference::LastYear(Period::Month(2024, 9)), Reference::MonthBefore(Period::Month(2025, 8)));
+        let refs = vec![(last_year, d("150")), (last_month, d("160"))];
         assert_eq!(unlikely(d("170"), &refs), None);
         let why = unlikely(d("1700"), &refs).unwrap();
-        assert!(why.contains("cùng kỳ năm trước: 150"), "{why}");
+        assert_eq!(why.references, refs);
+        assert_eq!(
+            why.to_string(),
+            "1700 is far from the figures reported before (the same period last year: 150; 2025-08: 160)"
+        );
         assert!(unlikely(d("40"), &refs).is_some());
         assert!(unlikely(d("-150"), &refs).is_some());
         // Close to one reference is enough.
-        assert_eq!(unlikely(d("480"), &[("a".into(), d("150")), ("b".into(), d("400"))]), None);
+        assert_eq!(unlikely(d("480"), &[(last_year, d("150")), (last_month, d("400"))]), None);
         assert_eq!(unlikely(d("5"), &[]), None);
+    }
+
+    #[test]
+    fn references_are_last_year_and_the_three_months_before() {
+        use crate::period::Period;
+        let refs = references(Period::Month(2025, 2), |p| Some(Decimal::from(p.to_string().len())));
+        let asked: Vec<Reference> = refs.into_iter().map(|(r, _)| r).collect();
+        assert_eq!(
+            asked,
+            [
+                Reference::LastYear(Period::Month(2024, 2)),
+                Reference::MonthBefore(Period::Month(2025, 1)),
+                Reference::MonthBefore(Period::Month(2024, 12)),
+                Reference::MonthBefore(Period::Month(2024, 11)),
+            ]
+        );
+        assert_eq!(references(Period::Year(2025), |_| None), []);
     }
 
     #[test]

@@ -43,8 +43,8 @@ pub struct LeftOut {
     pub period: Period,
     pub version: u32,
     pub value: Decimal,
-    /// Why, in Vietnamese (it is shown on the pages as it is).
-    pub why: String,
+    /// Why: what the engine could not take (worded where it is shown).
+    pub why: EngineError,
 }
 
 impl LeftOut {
@@ -53,13 +53,7 @@ impl LeftOut {
     }
 
     pub fn new(measure: &str, org_unit: &str, period: Period, version: u32, value: Decimal, e: &EngineError) -> Self {
-        let why = match e {
-            EngineError::Unstorable(why) => why.clone(),
-            EngineError::TooLarge(_) => "quá nhiều chữ số để tính toán".to_string(),
-            EngineError::UnknownMeasure(key) => format!("chỉ tiêu {key} không có trong kế hoạch"),
-            EngineError::UnknownUnit(code) => format!("đơn vị {code} không có trong danh mục đơn vị"),
-        };
-        Self { measure: measure.to_string(), org_unit: org_unit.to_string(), period, version, value, why }
+        Self { measure: measure.to_string(), org_unit: org_unit.to_string(), period, version, value, why: e.clone() }
     }
 
     /// The same figure (any version).
@@ -70,16 +64,7 @@ impl LeftOut {
 
 impl std::fmt::Display for LeftOut {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} {} {} v{} ({}): {}",
-            self.measure,
-            self.org_unit,
-            self.period.label_vi(),
-            self.version,
-            self.value,
-            self.why
-        )
+        write!(f, "{} {} {} v{} ({}): {}", self.measure, self.org_unit, self.period, self.version, self.value, self.why)
     }
 }
 

@@ -386,7 +386,7 @@ pub enum CellProblem {
     /// A number past what a decimal holds.
     TooLargeNumber,
     /// A figure the measure or the store cannot take (the domain's reason).
-    Refused { reason: String },
+    Refused(kehoach_domain::value::FigureProblem),
     /// The status column's text, and the domain's reason.
     NotAStatus { text: String, reason: String },
     /// Something typed below the template's rows.
@@ -466,7 +466,8 @@ impl fmt::Display for CellProblem {
             Self::NotANumber { text, error } => write!(f, "“{text}” is not a number: {error}"),
             Self::NotNumeric { text } => write!(f, "“{text}” is not a number"),
             Self::TooLargeNumber => f.write_str("the number is too large"),
-            Self::Refused { reason } | Self::NotAStatus { reason, .. } => f.write_str(reason),
+            Self::Refused(why) => write!(f, "{why}"),
+            Self::NotAStatus { reason, .. } => f.write_str(reason),
             Self::RowsAdded => f.write_str("rows were added below the template; add figures only in its yellow cells"),
         }
     }
@@ -867,7 +868,7 @@ fn read_checked(book: &mut Xlsx<Cursor<&[u8]>>, plan: &Plan, spec: &Spec) -> Res
             continue;
         };
         if let Err(why) = kehoach_domain::value::check_figure(measure.kind, &measure.unit, value) {
-            err(row, VALUE, CellProblem::Refused { reason: why });
+            err(row, VALUE, CellProblem::Refused(why));
         }
         let status = if status_text.is_empty() {
             ValueStatus::Estimate

@@ -5,7 +5,7 @@
 use kehoach_domain::Plan;
 use kehoach_domain::number::NumberError;
 use kehoach_domain::period::Period;
-use kehoach_domain::value::ValueStatus;
+use kehoach_domain::value::{FigureProblem, ValueStatus};
 use kehoach_report::template::{self, CellError, CellProblem, META_SHEET, Spec};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -241,8 +241,18 @@ fn every_bad_cell_is_named_and_nothing_is_read() {
     assert_eq!(
         refused(template::read(&bad, &plan, &sct(&plan))),
         vec![
-            entry(format!("G{b1}"), CellProblem::Refused { reason: "120 nằm ngoài khoảng 0 – 100".into() }),
-            entry(format!("G{c1}"), CellProblem::Refused { reason: "-5 nhỏ hơn 0".into() }),
+            entry(
+                format!("G{b1}"),
+                CellProblem::Refused(FigureProblem::OutOfRange {
+                    value: Decimal::from(120),
+                    min: Decimal::ZERO,
+                    max: Decimal::ONE_HUNDRED
+                })
+            ),
+            entry(
+                format!("G{c1}"),
+                CellProblem::Refused(FigureProblem::Below { value: Decimal::from(-5), min: Decimal::ZERO })
+            ),
             entry(
                 format!("G{d1}"),
                 CellProblem::NotANumber { text: "nhiều".into(), error: NumberError::Invalid("nhiều".into()) }
@@ -254,8 +264,8 @@ fn every_bad_cell_is_named_and_nothing_is_read() {
         errors(template::read(&bad, &plan, &sct(&plan))),
         format!(
             "3 error(s), nothing imported:\n\
-             sheet “Nhập số liệu”, cell G{b1}: 120 nằm ngoài khoảng 0 – 100\n\
-             sheet “Nhập số liệu”, cell G{c1}: -5 nhỏ hơn 0\n\
+             sheet “Nhập số liệu”, cell G{b1}: 120 is outside 0 – 100\n\
+             sheet “Nhập số liệu”, cell G{c1}: -5 is less than 0\n\
              sheet “Nhập số liệu”, cell G{d1}: “nhiều” is not a number: “nhiều” is not a number (write 1.850,5 or \
              1850.5)"
         )
@@ -416,7 +426,7 @@ fn a_figure_no_store_can_hold_exactly_is_refused() {
     let plan = plan();
     let spec = spec(&plan);
     let c1 = row_of(&spec, "c.1");
-    for (typed, why) in [("10000000000000000000", "quá lớn"), ("0,0000000000000000001", "chữ số thập phân")] {
+    for (typed, why) in [("10000000000000000000", "is too large"), ("0,0000000000000000001", "decimals")] {
         let filled = edit(&template::write(&spec).unwrap(), |xml| put_text(xml, &format!("G{c1}"), typed));
         let said = errors(template::read(&filled, &plan, &spec));
         assert!(said.contains(&format!("cell G{c1}")) && said.contains(why), "{typed}: {said}");

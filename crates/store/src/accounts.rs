@@ -8,7 +8,7 @@ use std::future::Future;
 use std::str::FromStr;
 
 use crate::sql::{Backend, Column, SqlStore};
-use crate::{AuditDetail, Missing, Moved, PlanId, StoreError, is_unique_violation, now};
+use crate::{AuditDetail, Missing, Moved, PlanId, Refusal, StoreError, is_unique_violation, now};
 use sqlx::{ColumnIndex, Encode, Executor, IntoArguments, Type};
 
 /// A person who signs in.
@@ -294,10 +294,10 @@ where
         let (id,) = match inserted {
             Ok(row) => row,
             Err(e) if is_unique_violation(&e) => {
-                return Err(StoreError::Invalid(format!("the user name {} is taken", u.username)));
+                return Err(StoreError::Refused(Refusal::UsernameTaken(u.username.clone())));
             }
             Err(sqlx::Error::Database(db)) if db.is_foreign_key_violation() => {
-                return Err(StoreError::Invalid(format!("no agency {}", u.agency.as_deref().unwrap_or_default())));
+                return Err(StoreError::NotFound(Missing::Agency(u.agency.clone().unwrap_or_default())));
             }
             Err(e) => return Err(e.into()),
         };
@@ -628,7 +628,7 @@ where
                 .execute(&mut *tx)
                 .await?;
         if DB::rows_affected(&done) == 0 {
-            return Err(StoreError::Invalid(format!("draft {id} does not exist or is already confirmed")));
+            return Err(StoreError::Refused(Refusal::DraftConfirmed { draft: id, plan: None }));
         }
         Self::audit_in(&mut tx, by, "draft.update", &format!("draft {id}"), &AuditDetail::Nothing {}).await?;
         tx.commit().await?;
@@ -648,7 +648,7 @@ where
         match open {
             None => return Err(StoreError::NotFound(Missing::Draft(id))),
             Some((Some(plan_id),)) => {
-                return Err(StoreError::Invalid(format!("draft {id} is already confirmed as plan {plan_id}")));
+                return Err(StoreError::Refused(Refusal::DraftConfirmed { draft: id, plan: Some(plan_id) }));
             }
             Some((None,)) => {}
         }

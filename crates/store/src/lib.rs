@@ -63,8 +63,31 @@ pub enum StoreError {
     Transition { subject: String, from: Option<SubmissionState>, to: SubmissionState },
     #[error("not found: {0}")]
     NotFound(Missing),
+    /// A change refused for a reason the person who asked can act on.
+    #[error("{0}")]
+    Refused(Refusal),
+    /// Stored data that cannot be read back, or a request no interface
+    /// makes (the command line's own mistakes): said as it is, in English.
     #[error("{0}")]
     Invalid(String),
+}
+
+/// Why a change is refused: a kind, worded where it is shown (`Display` is
+/// the command line's English; the web words it in the viewer's language).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("{subject}: an approval names the versions of the figures approved")]
+    ApprovalWithoutVersions { subject: String },
+    #[error("{subject}: a figure entered by an agency names that agency, and only such a figure does")]
+    AgencyOfFigure { subject: String },
+    #[error("{subject}: {problem}")]
+    Figure { subject: String, problem: kehoach_domain::value::FigureProblem },
+    #[error("{task}: {problem}")]
+    Progress { task: String, problem: kehoach_domain::progress::ProgressError },
+    #[error("the user name {0} is taken")]
+    UsernameTaken(String),
+    #[error("draft {draft} is already confirmed{}", plan.map(|p| format!(" as plan {p}")).unwrap_or_default())]
+    DraftConfirmed { draft: i64, plan: Option<PlanId> },
 }
 
 /// What was asked for and is not there.
@@ -340,6 +363,8 @@ macro_rules! value_columns {
 }
 
 mod records;
+mod schema;
+pub use schema::migrator;
 mod sql;
 pub use sql::{Backend, PgStore, SqlStore, SqliteStore};
 
@@ -442,7 +467,7 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(std::time::Duration::from_secs(5));
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
-        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+        schema::migrator::<sqlx::Sqlite>().run(&pool).await?;
         let store = Self { pool };
         store.seal().await?;
         Ok(store)
@@ -458,7 +483,7 @@ impl PgStore {
             .acquire_timeout(std::time::Duration::from_secs(5))
             .connect(url)
             .await?;
-        sqlx::migrate!("migrations/postgres").run(&pool).await?;
+        schema::migrator::<sqlx::Postgres>().run(&pool).await?;
         notify::install(&pool).await?;
         let store = Self { pool };
         store.seal().await?;

@@ -11,8 +11,8 @@ use std::str::FromStr;
 
 use crate::sql::{Backend, Column, SqlStore};
 use crate::{
-    Against, AuditDetail, AuditEntry, Coverage, Entered, MeasureVersion, Missing, Move, NewValue, PlanId, Revision,
-    Setup, Store, StoreError, StoredValue, ValueRow, Which, chain, from_json, is_unique_violation, json, now,
+    Against, AuditDetail, AuditEntry, Coverage, Entered, MeasureVersion, Missing, Move, NewValue, PlanId, Refusal,
+    Revision, Setup, Store, StoreError, StoredValue, ValueRow, Which, chain, from_json, is_unique_violation, json, now,
     stored_value,
 };
 
@@ -273,7 +273,9 @@ where
         expected_version: u32,
         by: &str,
     ) -> Result<u32, StoreError> {
-        progress.validate().map_err(|e| StoreError::Invalid(format!("{}: {e}", progress.task)))?;
+        progress
+            .validate()
+            .map_err(|problem| StoreError::Refused(Refusal::Progress { task: progress.task.clone(), problem }))?;
         let mut tx = self.pool.begin_with(DB::BEGIN).await?;
         let plan: Option<(String,)> =
             sqlx::query_as("SELECT plan FROM plans WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;

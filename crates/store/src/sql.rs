@@ -13,8 +13,8 @@
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Type};
 
 use crate::{
-    AuditDetail, Coverage, Covered, Missing, Move, Moved, NewValue, PlanId, StoreError, StoredValue, ValueRow, chain,
-    changed, from_json, is_unique_violation, json, now, stored_value,
+    AuditDetail, Coverage, Covered, Missing, Move, Moved, NewValue, PlanId, Refusal, StoreError, StoredValue, ValueRow,
+    chain, changed, from_json, is_unique_violation, json, now, stored_value,
 };
 use kehoach_domain::Plan;
 use kehoach_domain::access::SubmissionState;
@@ -35,12 +35,18 @@ pub trait Backend: Database {
     /// SQLite's immediate transactions already exclude every other writer, so
     /// its statement only reads its parameters.
     const EXCLUSIVE: &'static str;
+    /// How the schema declares a table's own key, and a 64-bit integer
+    /// column (`schema`).
+    const ID: &'static str;
+    const BIGINT: &'static str;
     fn rows_affected(result: &Self::QueryResult) -> u64;
 }
 
 impl Backend for sqlx::Sqlite {
     const BEGIN: &'static str = "BEGIN IMMEDIATE";
     const EXCLUSIVE: &'static str = "SELECT $1, $2";
+    const ID: &'static str = "INTEGER PRIMARY KEY";
+    const BIGINT: &'static str = "INTEGER";
     fn rows_affected(result: &Self::QueryResult) -> u64 {
         result.rows_affected()
     }
@@ -49,6 +55,8 @@ impl Backend for sqlx::Sqlite {
 impl Backend for sqlx::Postgres {
     const BEGIN: &'static str = "BEGIN";
     const EXCLUSIVE: &'static str = "SELECT pg_advisory_xact_lock(hashtextextended($2, $1))";
+    const ID: &'static str = "BIGSERIAL PRIMARY KEY";
+    const BIGINT: &'static str = "BIGINT";
     fn rows_affected(result: &Self::QueryResult) -> u64 {
         result.rows_affected()
     }
@@ -293,9 +301,7 @@ where
         let figures = Self::agency_figures(tx, id, agency, &period_text).await?;
         if to == SubmissionState::Approved {
             let Some(seen) = seen else {
-                return Err(StoreError::Invalid(format!(
-                    "{subject}: an approval names the versions of the figures approved"
-                )));
+                return Err(StoreError::Refused(Refusal::ApprovalWithoutVersions { subject }));
             };
             let changes = changed(seen, &figures);
             if !changes.is_empty() {
@@ -614,13 +620,10 @@ where
             let period = v.period.to_string();
             let subject = || format!("{} {} {period}", v.measure, v.org_unit);
             if v.origin.needs_approval() != v.agency.is_some() {
-                return Err(StoreError::Invalid(format!(
-                    "{}: a figure entered by an agency names that agency, and only such a figure does",
-                    subject()
-                )));
+                return Err(StoreError::Refused(Refusal::AgencyOfFigure { subject: subject() }));
             }
-            if let Err(why) = kehoach_domain::value::storable(v.value) {
-                return Err(StoreError::Invalid(format!("{}: {why}", subject())));
+            if let Err(problem) = kehoach_domain::value::storable(v.value) {
+                return Err(StoreError::Refused(Refusal::Figure { subject: subject(), problem }));
             }
             let (current,): (Option<i64>,) = sqlx::query_as(
                 "SELECT MAX(version) FROM value_versions WHERE plan_id = $1 AND measure = $2 AND org_unit = $3 AND period = $4",

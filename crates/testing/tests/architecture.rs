@@ -127,11 +127,12 @@ fn files_and_macros_stay_small() {
 }
 
 /// Architecture invariant: the web's modules depend one way, from the pages
-/// down: `pages` → `upload`, `viewer` → `error` → `view` → `words` →
-/// `audit_words` → `i18n`. A lower module never names a higher one.
+/// down: `pages` → `upload`, `viewer` → `error` → `view` →
+/// `template_words`, `audit_words` → `words` → `i18n`. A lower module never
+/// names a higher one.
 #[test]
 fn the_web_modules_depend_one_way() {
-    let order = ["i18n", "audit_words", "template_words", "words", "view", "error", "viewer", "upload", "pages"];
+    let order = ["i18n", "words", "audit_words", "template_words", "view", "error", "viewer", "upload", "pages"];
     let src = root().join("crates/web/src");
     for (at, module) in order.iter().enumerate() {
         let files =
@@ -155,4 +156,34 @@ fn the_web_modules_depend_one_way() {
             }
         }
     }
+}
+
+/// Architecture invariant: every test ARCHITECTURE.md names exists: each
+/// `…::a_test_name` it cites (a name of four words or more) is a function
+/// in the sources, so that renaming or removing a test means saying so.
+#[test]
+fn the_tests_the_architecture_names_exist() {
+    let text = std::fs::read_to_string(root().join("ARCHITECTURE.md")).unwrap();
+    let code: String = sources(&root().join("crates")).iter().map(|f| std::fs::read_to_string(f).unwrap()).collect();
+    let (mut cited, mut missing) = (0, Vec::new());
+    for span in text.split('`').skip(1).step_by(2) {
+        let Some((_, name)) = span.rsplit_once("::") else { continue };
+        if name.split('_').count() < 4
+            || !name.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit())
+        {
+            continue;
+        }
+        cited += 1;
+        // A test is a function, or one the store's `on_both!` makes.
+        let by_macro =
+            |body: &str| code.contains(&format!("{name},\n    {body}")) || code.contains(&format!("!({name}, {body})"));
+        let defined = code.contains(&format!("fn {name}("))
+            || code.contains(&format!("fn {name}<"))
+            || name.strip_suffix("_on_both").is_some_and(by_macro);
+        if !defined {
+            missing.push(span);
+        }
+    }
+    assert!(missing.is_empty(), "ARCHITECTURE.md names tests that do not exist: {missing:?}");
+    assert!(cited > 20, "only {cited} tests named");
 }

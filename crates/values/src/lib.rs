@@ -204,13 +204,13 @@ pub fn read_csv(text: &str, plan: &Plan, units: &[OrgUnit]) -> Result<Vec<ValueR
         let value = match parse_decimal(cell("value")) {
             Ok(v) => match plan.measure(measure).map(|m| kehoach_domain::value::check_figure(m.kind, &m.unit, v)) {
                 Some(Err(why)) => {
-                    bad("value", why);
+                    bad("value", why.to_string());
                     None
                 }
                 _ => match kehoach_domain::value::storable(v) {
                     Ok(()) => Some(v),
                     Err(why) => {
-                        bad("value", why);
+                        bad("value", why.to_string());
                         None
                     }
                 },

@@ -87,7 +87,7 @@ fn a_bad_file_is_rejected_with_every_error() {
              Bến Tre's own figures; give the figure for 83 or for a unit that made it up in 2025-09",
             "line 11, column org_unit: huyện Giồng Trôm (834) did not exist in 2025-09: give the figure for Bến Tre \
              (83) or for a unit that made it up in 2025-09",
-            "line 12, column value: 10.000.000.000.000 quá lớn (từ 1.000 tỷ đơn vị trở lên); kiểm tra đơn vị tính",
+            "line 12, column value: 10000000000000 is too large (a thousand billion units or more): check the unit",
             "line 13, column period: 1900 is more than 10 years before the plan year 2025: a typing mistake?",
         ]
     );

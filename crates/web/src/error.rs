@@ -31,6 +31,9 @@ pub(crate) enum AppError {
     Form(Response),
     /// The figures changed meanwhile, or the period is locked.
     Conflict,
+    /// The store refused the change for a reason the person can act on
+    /// (where the handler has no form to say it on).
+    Refused(kehoach_store::Refusal),
     /// The database could not be read or written: logged in full, said
     /// without internals.
     Unavailable(StoreError),
@@ -64,6 +67,7 @@ impl From<StoreError> for AppError {
                 tracing::info!("conflict: {e}");
                 Self::Conflict
             }
+            StoreError::Refused(r) => Self::Refused(r),
             e => Self::Unavailable(e),
         }
     }
@@ -103,6 +107,11 @@ impl IntoResponse for AppError {
             Self::Message { status, chrome, heading, text } => message_page(status, *chrome, &heading, &text),
             Self::Form(response) => response,
             Self::Conflict => plain(StatusCode::CONFLICT, "figures-changed", "figures-were-just-changed-someone"),
+            Self::Refused(r) => {
+                let heading = lang.t("request-refused");
+                let text = crate::words::refused(&r, lang);
+                message_page(StatusCode::UNPROCESSABLE_ENTITY, Chrome::anonymous(lang, heading), heading, &text)
+            }
             Self::Unavailable(e) => {
                 tracing::error!("store: {e}");
                 plain(StatusCode::SERVICE_UNAVAILABLE, "database-unavailable", "database-unavailable-text")

@@ -8,9 +8,9 @@
 //! The modules depend one way, from the top: `pages::*` (one module per
 //! page or resource) → `upload`, `viewer` (who asks, and the extractors
 //! that check them) → `error` (the one `AppError`) → `view` (the frame,
-//! rendering, Vietnamese numbers) → `words` (what the libraries report,
-//! worded) → `template_words`, `audit_words` (the workbook's errors and the
-//! audit log, worded) → `i18n` (every word, by key, in both languages; the
+//! rendering, Vietnamese numbers) → `template_words`, `audit_words` (the
+//! workbook's errors and the audit log, worded) → `words` (what the
+//! libraries report, worded) → `i18n` (every word, by key, in both languages; the
 //! request's language); `live` (the engine kept current) and `chart`
 //! beside them; this file wires them into the router.
 

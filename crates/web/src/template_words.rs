@@ -130,7 +130,7 @@ fn problem_vi(p: &CellProblem) -> String {
         },
         CellProblem::NotNumeric { text } => format!("“{text}” không phải là số"),
         CellProblem::TooLargeNumber => "số quá lớn".into(),
-        CellProblem::Refused { reason } => reason.clone(),
+        CellProblem::Refused(why) => crate::words::figure(why, Lang::Vi),
         CellProblem::NotAStatus { text, .. } => {
             format!("“{text}” không phải là loại số liệu: chọn Ước tính, Sơ bộ hoặc Chính thức")
         }
@@ -241,7 +241,11 @@ mod tests {
             CellProblem::NotANumber { text: s("1e40"), error: NumberError::OutOfRange(s("1e40")) },
             CellProblem::NotNumeric { text: s("#DIV/0!") },
             CellProblem::TooLargeNumber,
-            CellProblem::Refused { reason: s("120 nằm ngoài khoảng 0 – 100") },
+            CellProblem::Refused(kehoach_domain::value::FigureProblem::OutOfRange {
+                value: Decimal::from(120),
+                min: Decimal::ZERO,
+                max: Decimal::ONE_HUNDRED,
+            }),
             CellProblem::NotAStatus {
                 text: s("chắc chắn"),
                 reason: "chắc chắn".parse::<kehoach_domain::value::ValueStatus>().unwrap_err(),
@@ -282,10 +286,7 @@ mod tests {
                 .filter(|w| ENGLISH.contains(&w.to_lowercase().as_str()))
                 .collect();
             assert!(english.is_empty(), "{problem:?}: “{said}” has English: {english:?}");
-            // The domain's reasons are Vietnamese already, and shown as they are.
-            if !matches!(problem, CellProblem::Refused { .. }) {
-                assert_ne!(said, cell_error(&at(problem.clone()), Lang::En), "{problem:?}");
-            }
+            assert_ne!(said, cell_error(&at(problem.clone()), Lang::En), "{problem:?}");
         }
     }
 

@@ -3,13 +3,16 @@
 //! review flags. The libraries word them in English for the command line
 //! (`Display`); the pages word them here, in the viewer's language.
 
+use kehoach_analytics::EngineError;
 use kehoach_domain::Measure;
 use kehoach_domain::check::Problem;
 use kehoach_domain::evaluate::{Basis, Forecast, ForecastMethod, month_list};
 use kehoach_domain::formula::FormulaError;
 use kehoach_domain::number::format_vi;
 use kehoach_domain::number::format_vi_rounded;
-use kehoach_store::{Missing, StoreError};
+use kehoach_domain::progress::ProgressError;
+use kehoach_domain::value::{FigureProblem, MAX_DECIMALS, Reference, Unusual};
+use kehoach_store::{Missing, Refusal, StoreError};
 use rust_decimal::Decimal;
 
 use crate::i18n::Lang;
@@ -72,7 +75,35 @@ pub(crate) fn refusal(e: &StoreError, lang: Lang) -> String {
         StoreError::Conflict { measure, expected, current, .. } => {
             format!("{measure} vừa được người khác thay đổi (đã xem lần {expected}, nay là lần {current})")
         }
+        StoreError::Refused(r) => refused(r, lang),
         other => other.to_string(),
+    }
+}
+
+/// A change the store refused (`Refusal`), in `lang`.
+pub(crate) fn refused(r: &Refusal, lang: Lang) -> String {
+    if lang == Lang::En {
+        return r.to_string();
+    }
+    match r {
+        Refusal::ApprovalWithoutVersions { subject } => {
+            format!("{subject}: khi duyệt phải nêu phiên bản của các số liệu được duyệt")
+        }
+        Refusal::AgencyOfFigure { subject } => {
+            format!("{subject}: số liệu do cơ quan nhập phải ghi cơ quan đó, và chỉ số liệu ấy mới ghi")
+        }
+        Refusal::Figure { subject, problem } => format!("{subject}: {}", figure(problem, lang)),
+        Refusal::Progress { task, problem } => match problem {
+            ProgressError::OutOfRange(p) => format!("{task}: tỷ lệ {} nằm ngoài khoảng 0–100", format_vi(*p)),
+            ProgressError::DoneBelowFull(p) => {
+                format!("{task}: nhiệm vụ đã hoàn thành thì đạt 100%, không phải {}%", format_vi(*p))
+            }
+        },
+        Refusal::UsernameTaken(name) => format!("tên đăng nhập {name} đã có người dùng"),
+        Refusal::DraftConfirmed { draft, plan: Some(plan) } => {
+            format!("bản nháp số {draft} đã được xác nhận thành kế hoạch số {plan}")
+        }
+        Refusal::DraftConfirmed { draft, plan: None } => format!("bản nháp số {draft} đã được xác nhận"),
     }
 }
 
@@ -178,6 +209,53 @@ pub(crate) fn forecast(f: &Forecast, lang: Lang) -> String {
             format_vi_rounded(share, 1)
         ),
         _ => format!("year forecast = {n} months to date {ytd} × 12 / {n} (no monthly figures of last year)"),
+    }
+}
+
+/// Why a figure cannot be taken (`value::FigureProblem`), in `lang`: the
+/// English as the command line says it.
+pub(crate) fn figure(p: &FigureProblem, lang: Lang) -> String {
+    if lang == Lang::En {
+        return p.to_string();
+    }
+    let n = |d: &Decimal| format_vi(d.normalize());
+    match p {
+        FigureProblem::NegativeZero => "“-0” không phải là số liệu; nhập 0".into(),
+        FigureProblem::TooManyDecimals(v) => {
+            format!("{} có quá {MAX_DECIMALS} chữ số thập phân; làm tròn trước khi nhập", format_vi(*v))
+        }
+        FigureProblem::TooLarge(v) => format!("{} quá lớn (từ 1.000 tỷ đơn vị trở lên); kiểm tra đơn vị tính", n(v)),
+        FigureProblem::NotWhole(v) => format!("{} không phải số nguyên (chỉ tiêu đếm số lượng)", n(v)),
+        FigureProblem::OutOfRange { value, min, max } => {
+            format!("{} nằm ngoài khoảng {} – {}", n(value), n(min), n(max))
+        }
+        FigureProblem::Below { value, min } => format!("{} nhỏ hơn {}", n(value), n(min)),
+    }
+}
+
+/// A figure far from the unit's earlier ones (`value::Unusual`), in `lang`.
+pub(crate) fn unusual(u: &Unusual, lang: Lang) -> String {
+    let said: Vec<String> = u
+        .references
+        .iter()
+        .map(|(what, r)| {
+            let what = match what {
+                Reference::LastYear(_) => lang.t("same-period-last-year").to_string(),
+                Reference::MonthBefore(p) => lang.period(*p),
+            };
+            format!("{what}: {}", format_vi(r.normalize()))
+        })
+        .collect();
+    tr!(lang, "unusual-figure-far", value = format_vi(u.value.normalize()), references = said.join("; "))
+}
+
+/// Why the engine left a stored figure out (`EngineError`), in `lang`.
+pub(crate) fn left_out(e: &EngineError, lang: Lang) -> String {
+    match e {
+        EngineError::Unstorable(p) => figure(p, lang),
+        EngineError::TooLarge(_) => lang.t("left-out.too-many-digits").to_string(),
+        EngineError::UnknownMeasure(key) => tr!(lang, "left-out.unknown-measure", key = key),
+        EngineError::UnknownUnit(code) => tr!(lang, "left-out.unknown-unit", code = code),
     }
 }
 
@@ -349,5 +427,75 @@ mod tests {
         assert_eq!(problem(&p, Lang::En), "150,5% is outside 0–100 %");
         let r = Problem::Review { field: "unit".into(), reason: "no unit after the figure".into() };
         assert_eq!(problem(&r, Lang::Vi), "đơn vị tính: không có đơn vị tính sau số liệu");
+    }
+
+    /// A refused figure, an unusual one and one the engine left out read in
+    /// both languages: the Vietnamese with the pages' numbers, the English
+    /// as the command line says it.
+    #[test]
+    fn figures_refused_unusual_or_left_out_read_in_both_languages() {
+        use kehoach_domain::period::Period;
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let all = [
+            FigureProblem::NegativeZero,
+            FigureProblem::TooManyDecimals(d("0.0000001")),
+            FigureProblem::TooLarge(d("10000000000000")),
+            FigureProblem::NotWhole(d("2.5")),
+            FigureProblem::OutOfRange { value: d("120"), min: d("0"), max: d("100") },
+            FigureProblem::Below { value: d("-5"), min: d("0") },
+        ];
+        for p in &all {
+            let (vi, en) = (figure(p, Lang::Vi), figure(p, Lang::En));
+            assert_eq!(en, p.to_string());
+            assert_ne!(vi, en, "{p:?}");
+            let left = left_out(&EngineError::Unstorable(p.clone()), Lang::Vi);
+            assert_eq!(left, vi);
+        }
+        assert_eq!(
+            figure(&all[2], Lang::Vi),
+            "10.000.000.000.000 quá lớn (từ 1.000 tỷ đơn vị trở lên); kiểm tra đơn vị tính"
+        );
+        let u = Unusual {
+            value: d("16300"),
+            references: vec![
+                (Reference::LastYear(Period::Month(2024, 9)), d("1630")),
+                (Reference::MonthBefore(Period::Month(2025, 8)), d("1700.5")),
+            ],
+        };
+        assert_eq!(
+            unusual(&u, Lang::Vi),
+            "16.300 khác xa số đã báo cáo (cùng kỳ năm trước: 1.630; Tháng 8/2025: 1.700,5)"
+        );
+        assert_eq!(
+            unusual(&u, Lang::En),
+            "16.300 is far from the figures reported before (the same period last year: 1.630; August 2025: 1.700,5)"
+        );
+        assert_eq!(
+            left_out(&EngineError::UnknownUnit("999".into()), Lang::Vi),
+            "đơn vị 999 không có trong danh mục đơn vị"
+        );
+        assert_eq!(left_out(&EngineError::UnknownMeasure("z.9".into()), Lang::En), "the plan has no measure z.9");
+    }
+
+    /// Every refusal of the store reads in both languages.
+    #[test]
+    fn refusals_read_in_both_languages() {
+        let all = [
+            Refusal::ApprovalWithoutVersions { subject: "SCT 2025-09".into() },
+            Refusal::AgencyOfFigure { subject: "c.1 83 2025".into() },
+            Refusal::Figure { subject: "c.1 83 2025".into(), problem: FigureProblem::NegativeZero },
+            Refusal::Progress { task: "t.1".into(), problem: ProgressError::OutOfRange(Decimal::from(120)) },
+            Refusal::Progress { task: "t.1".into(), problem: ProgressError::DoneBelowFull(Decimal::from(80)) },
+            Refusal::UsernameTaken("an".into()),
+            Refusal::DraftConfirmed { draft: 3, plan: Some(2) },
+            Refusal::DraftConfirmed { draft: 3, plan: None },
+        ];
+        for r in &all {
+            let e = StoreError::Refused(r.clone());
+            let (vi, en) = (refusal(&e, Lang::Vi), refusal(&e, Lang::En));
+            assert_eq!(en, r.to_string());
+            assert_ne!(vi, en, "{r:?}");
+        }
+        assert_eq!(refused(&all[6], Lang::Vi), "bản nháp số 3 đã được xác nhận thành kế hoạch số 2");
     }
 }

@@ -12,7 +12,7 @@ use kehoach_analytics::{Engine, Figure, MeasureDef, Scope, month_number};
 use kehoach_domain::ledger::Ledger;
 use kehoach_domain::org::{OrgLevel, OrgUnit};
 use kehoach_domain::period::Period;
-use kehoach_domain::{Aggregation, Comparator, Component, Document, Measure, MeasureKind, Plan, Span, Target};
+use kehoach_domain::{Aggregation, Comparator, Component, Measure, MeasureKind, Plan, Target};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -56,49 +56,31 @@ fn units() -> Vec<OrgUnit> {
     ]
 }
 
-fn measure(key: &str, unit: &str, kind: MeasureKind, aggregation: Aggregation, formula: Option<&str>) -> Measure {
-    let m = Measure::new(key, key, Comparator::AtLeast, kind, aggregation);
-    Measure { value: Some(Decimal::ONE), unit: unit.into(), formula: formula.map(Into::into), ..m }
-}
-
 /// A flow, a stock, a rate, a ratio by formula of two components.
 fn plan() -> Plan {
+    use Aggregation::{Latest, Ratio, Sum};
+    use MeasureKind::Level;
+    let measures = [
+        ("flow", "tỷ đồng", Level, Sum, None),
+        ("stock", "người", Level, Latest, None),
+        ("rate", "%", Level, Latest, None),
+        ("beds", "giường bệnh/vạn dân", MeasureKind::Ratio, Ratio, Some("[b] / [n] * 10000")),
+    ]
+    .map(|(key, unit, kind, aggregation, formula): (&str, &str, _, _, Option<&str>)| Measure {
+        value: Some(Decimal::ONE),
+        unit: unit.into(),
+        formula: formula.map(Into::into),
+        ..Measure::new(key, key, Comparator::AtLeast, kind, aggregation)
+    });
+    let component = |key: &str, name: &str, unit: &str, aggregation| Component {
+        key: key.into(),
+        name: name.into(),
+        unit: unit.into(),
+        aggregation,
+    };
     Plan {
-        region: "P3".into(),
-        year: 2025,
-        document: Document::default(),
-        targets: vec![Target {
-            code: "a".into(),
-            title: String::new(),
-            sector: None,
-            measures: vec![
-                measure("flow", "tỷ đồng", MeasureKind::Level, Aggregation::Sum, None),
-                measure("stock", "người", MeasureKind::Level, Aggregation::Latest, None),
-                measure("rate", "%", MeasureKind::Level, Aggregation::Latest, None),
-                measure(
-                    "beds",
-                    "giường bệnh/vạn dân",
-                    MeasureKind::Ratio,
-                    Aggregation::Ratio,
-                    Some("[b] / [n] * 10000"),
-                ),
-            ],
-            source: Span::default(),
-            review: vec![],
-        }],
-        tasks: vec![],
-        components: vec![
-            Component {
-                key: "b".into(), name: "Giường".into(), unit: "giường".into(), aggregation: Aggregation::Sum
-            },
-            Component {
-                key: "n".into(),
-                name: "Dân số".into(),
-                unit: "người".into(),
-                aggregation: Aggregation::Latest,
-            },
-        ],
-        review: vec![],
+        components: vec![component("b", "Giường", "giường", Sum), component("n", "Dân số", "người", Latest)],
+        ..Plan::new("P3", 2025, vec![Target::of("a", measures.to_vec())])
     }
 }
 

@@ -80,7 +80,9 @@ fn the_story(dir: &Path, database: &str) {
     let out = kehoach(&["values", "import", "far.csv"], dir, database);
     assert!(!out.status.success(), "{}", text(&out));
     assert!(
-        text(&out).contains("line 2, column value: 16.300 khác xa số đã báo cáo (cùng kỳ năm trước: 1.630)"),
+        text(&out).contains(
+            "line 2, column value: 16300 is far from the figures reported before (the same period last year: 1630)"
+        ),
         "{}",
         text(&out)
     );
@@ -371,7 +373,7 @@ fn a_stored_figure_the_engine_cannot_hold_is_left_out_loudly_and_stops_nothing()
         assert!(out.status.success(), "{}", text(&out));
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
-            stderr.contains("left out of every verdict") && stderr.contains(&format!("a.1 83 Năm 2025 v1 ({huge})")),
+            stderr.contains("left out of every verdict") && stderr.contains(&format!("a.1 83 2025 v1 ({huge})")),
             "{stderr}"
         );
         let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -9,7 +9,7 @@ use kehoach_domain::access::SubmissionState;
 use kehoach_domain::org::{Agency, Assignment};
 use kehoach_domain::period::Period;
 use kehoach_domain::value::{Origin, ValueStatus, Workflow};
-use kehoach_store::{Accounts, Move, NewValue, PgStore, Seen, SqliteStore, Store, StoreError, Which, chain};
+use kehoach_store::{Accounts, Move, NewValue, PgStore, Refusal, Seen, SqliteStore, Store, StoreError, Which, chain};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -118,7 +118,10 @@ async fn only_what_was_approved_counts(store: &(impl Store + Accounts)) {
     }
     let missing =
         store.move_submission(id, &step(oct, SubmissionState::Approved, 4, "", None), "chi").await.unwrap_err();
-    assert!(matches!(missing, StoreError::Invalid(_)), "an approval names what it approves: {missing}");
+    assert!(
+        matches!(missing, StoreError::Refused(Refusal::ApprovalWithoutVersions { .. })),
+        "an approval names what it approves: {missing}"
+    );
     let moved =
         store.move_submission(id, &step(oct, SubmissionState::Approved, 4, "", Some(&seen(2))), "chi").await.unwrap();
     assert_eq!(moved.released.len(), 1);
@@ -186,11 +189,14 @@ async fn a_save_and_its_move_are_one_transaction(store: &(impl Store + Accounts)
         let mut v = figure("c.1", oct, "0", None, None);
         v.value = kehoach_domain::number::parse_decimal(bad).unwrap();
         let e = store.submit_values(id, &[v], "cli").await.unwrap_err();
-        assert!(matches!(e, StoreError::Invalid(_)), "{bad}: {e}");
+        assert!(matches!(e, StoreError::Refused(Refusal::Figure { .. })), "{bad}: {e}");
     }
     let mut orphan = figure("c.1", oct, "5", None, None);
     orphan.origin = Origin::Entered;
-    assert!(matches!(store.submit_values(id, &[orphan], "an").await, Err(StoreError::Invalid(_))));
+    assert!(matches!(
+        store.submit_values(id, &[orphan], "an").await,
+        Err(StoreError::Refused(Refusal::AgencyOfFigure { .. }))
+    ));
     assert!(store.latest_values(id).await.unwrap().is_empty());
 }
 
@@ -340,22 +346,14 @@ async fn saves_racing_submissions_and_approvals_never_slip_in_on_postgres() {
 #[tokio::test]
 async fn a_database_of_the_previous_schema_keeps_what_counted() {
     let dir = tempfile::tempdir().unwrap();
-    let old = dir.path().join("migrations");
-    std::fs::create_dir(&old).unwrap();
-    for entry in std::fs::read_dir(root().join("crates/store/migrations/sqlite")).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if name.as_str() < "0007" {
-            std::fs::copy(&path, old.join(&name)).unwrap();
-        }
-    }
     let path = dir.path().join("old.db");
     let url = format!("sqlite://{}", path.display());
     {
         use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
         let options = SqliteConnectOptions::from_str(&url).unwrap().create_if_missing(true);
         let pool = SqlitePoolOptions::new().connect_with(options).await.unwrap();
-        sqlx::migrate::Migrator::new(old.as_path()).await.unwrap().run(&pool).await.unwrap();
+        // The schema before 0007 (the workflow).
+        kehoach_store::migrator::<sqlx::Sqlite>().run_to(6, &pool).await.unwrap();
         let plan = std::fs::read_to_string(root().join("data/plans/ben-tre-2025.toml")).unwrap();
         let plan = serde_json::to_string(&kehoach_planfile::from_toml(&plan).unwrap()).unwrap();
         let at = "2025-10-01T00:00:00.000Z";

@@ -96,6 +96,7 @@ async fn approvals_page(state: &AppState, viewer: &Viewer, problem: &str) -> Res
                     version: v.version,
                     note: v.note.clone(),
                     warning: kehoach_domain::value::unlikely(v.value, &references(&released, &v.measure, v.period))
+                        .map(|u| crate::words::unusual(&u, viewer.lang))
                         .unwrap_or_default(),
                 }
             })
@@ -199,7 +200,7 @@ pub(crate) async fn decide(
         Err(StoreError::Conflict { expected, current, .. }) => {
             tr!(lang, "not-done-period-moved", seen = expected, now = current)
         }
-        Err(e @ (StoreError::Invalid(_) | StoreError::Transition { .. })) => {
+        Err(e @ (StoreError::Refused(_) | StoreError::Transition { .. })) => {
             tr!(lang, "not-done", why = crate::words::refusal(&e, lang))
         }
         Err(e) => return Err(e.into()),

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use kehoach_domain::access::Action;
 use kehoach_domain::check::{Severity, check};
 use kehoach_domain::org::OrgUnit;
-use kehoach_store::{Draft, Drafts};
+use kehoach_store::{Draft, Drafts, StoreError};
 
 use crate::AppState;
 use crate::error::AppError;
@@ -324,7 +324,12 @@ pub(crate) async fn save(
     let plan = kehoach_planfile::from_toml(&form.plan_file)
         .map_err(|e| refuse(&tr!(viewer.lang, "plan-file-wrong", why = e)))?;
     let by = viewer.username();
-    state.store.update_draft(id, &form.plan_file, &by).await?;
+    // Another planner may confirm the draft meanwhile: said on the form.
+    let refused = |e: StoreError| match e {
+        StoreError::Refused(r) => refuse(&crate::words::refused(&r, viewer.lang)),
+        e => e.into(),
+    };
+    state.store.update_draft(id, &form.plan_file, &by).await.map_err(refused)?;
     if form.action.as_deref() != Some("confirm") {
         return Ok(Redirect::to(&format!("/plan/drafts/{id}?saved=1")).into_response());
     }
@@ -340,7 +345,7 @@ pub(crate) async fn save(
     let units = kehoach_store::Store::org_units(&state.store).await?;
     let province =
         kehoach_domain::org::find(&units, &plan.region).cloned().unwrap_or_else(|| OrgUnit::province(&plan.region));
-    let plan_id = state.store.confirm_draft(id, &plan, &province, &by).await?;
+    let plan_id = state.store.confirm_draft(id, &plan, &province, &by).await.map_err(refused)?;
     state.follow(plan_id);
     Ok(Redirect::to("/plan?saved=confirmed").into_response())
 }

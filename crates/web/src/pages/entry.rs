@@ -388,7 +388,7 @@ pub(crate) async fn entry(
             }
         };
         if let Err(why) = kehoach_domain::value::check_figure(m.kind, &m.unit, value) {
-            errors.insert(m.key.clone(), tr!(lang, "figure-refused", why = why));
+            errors.insert(m.key.clone(), tr!(lang, "figure-refused", why = crate::words::figure(&why, lang)));
             continue;
         }
         let Ok(status) = status_text.parse::<ValueStatus>() else {
@@ -403,7 +403,7 @@ pub(crate) async fn entry(
         if let Some(why) = kehoach_domain::value::unlikely(value, &references(&ctx.released, &m.key, period))
             && note.is_empty()
         {
-            warnings.insert(m.key.clone(), tr!(lang, "unlikely-needs-note", why = why));
+            warnings.insert(m.key.clone(), tr!(lang, "unlikely-needs-note", why = crate::words::unusual(&why, lang)));
             continue;
         }
         let seen = get(&format!("ver.{}", m.key)).and_then(|v| v.parse().ok()).unwrap_or(0);

@@ -214,6 +214,6 @@ pub(crate) fn references(
     released: &HashMap<(String, Period), Decimal>,
     key: &str,
     period: Period,
-) -> Vec<(String, Decimal)> {
+) -> Vec<(kehoach_domain::value::Reference, Decimal)> {
     kehoach_domain::value::references(period, |p| released.get(&(key.to_string(), p)).copied())
 }

@@ -118,7 +118,7 @@ fn left_out_rows<E: std::borrow::Borrow<Engine>>(
                 unit = unit,
                 period = lang.period(o.period),
                 version = o.version,
-                why = o.why
+                why = crate::words::left_out(&o.why, lang)
             );
             (format!("/measures/{}", encode(&o.measure)), text)
         })

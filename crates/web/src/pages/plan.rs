@@ -235,7 +235,7 @@ pub(crate) async fn assign(
     let assignment = Assignment { measure: key.clone(), lead, contributors };
     match state.store.assign(state.plan(), &[assignment], &viewer.username()).await {
         Ok(()) => Ok(Redirect::to(&format!("/plan?saved={}", encode(&key))).into_response()),
-        Err(e @ (StoreError::Invalid(_) | StoreError::NotFound(_))) => {
+        Err(e @ (StoreError::Refused(_) | StoreError::NotFound(_))) => {
             let why = crate::words::refusal(&e, viewer.lang);
             Err(refused(&state, &viewer, &key, RevisionForm::default(), why).await)
         }

@@ -264,6 +264,7 @@ pub(crate) async fn upload(
         .filter_map(|f| {
             let refs = references(&released, &f.measure, read.period);
             kehoach_domain::value::unlikely(f.value, &refs).map(|why| {
+                let why = crate::words::unusual(&why, lang);
                 tr!(lang, "workbook-unlikely", sheet = kehoach_report::template::ENTRY_SHEET, cell = f.cell, why = why)
             })
         })
@@ -311,7 +312,7 @@ pub(crate) async fn upload(
                 refuse(vec![problem]).await
             }
         }
-        Err(e @ (StoreError::Invalid(_) | StoreError::Transition { .. })) => {
+        Err(e @ (StoreError::Refused(_) | StoreError::Transition { .. })) => {
             let problem = tr!(lang, "workbook-refused", why = crate::words::refusal(&e, lang));
             refuse(vec![problem]).await
         }

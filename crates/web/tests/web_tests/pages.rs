@@ -288,7 +288,7 @@ async fn a_stored_figure_the_engine_cannot_hold_is_left_out_and_said() {
     assert!(
         home.body.contains(
             "<a href=\"/measures/a.1\">Tốc độ tăng trưởng kinh tế (GRDP) (a.1), Bến Tre, Năm 2025, phiên bản 1: \
-             10.000.000.000.000.000.000 quá lớn"
+             10.000.000.000.000.000.000 quá lớn (từ 1.000 tỷ đơn vị trở lên); kiểm tra đơn vị tính"
         ),
         "named as a reader names it, linked to where it is corrected: {}",
         home.body

@@ -5,7 +5,7 @@ CREATE TABLE agencies (
 );
 
 CREATE TABLE assignments (
-    plan_id INTEGER NOT NULL REFERENCES plans(id),
+    plan_id {bigint} NOT NULL REFERENCES plans(id),
     measure TEXT NOT NULL,
     lead TEXT NOT NULL REFERENCES agencies(code),
     contributors TEXT NOT NULL,      -- unit codes (JSON)

@@ -18,14 +18,14 @@ UPDATE value_versions SET agency = (SELECT a.lead FROM assignments a
 -- The versions each submit and approve move covered: an approval approves
 -- exactly these, and a version's workflow state is read from them.
 CREATE TABLE submission_figures (
-    plan_id INTEGER NOT NULL REFERENCES plans(id),
+    plan_id {bigint} NOT NULL REFERENCES plans(id),
     agency TEXT NOT NULL,
     period TEXT NOT NULL,
-    submission_version INTEGER NOT NULL,
+    submission_version {bigint} NOT NULL,
     state TEXT NOT NULL,             -- submitted or approved
     measure TEXT NOT NULL,
     org_unit TEXT NOT NULL,
-    version INTEGER NOT NULL,
+    version {bigint} NOT NULL,
     PRIMARY KEY (plan_id, agency, period, submission_version, measure, org_unit)
 );
 CREATE INDEX submission_figures_by_figure ON submission_figures (plan_id, measure, org_unit, period, version);

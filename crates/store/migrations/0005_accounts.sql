@@ -1,7 +1,7 @@
 -- People who sign in and their sessions (mutable state, not the record:
 -- every login, failure and lock is also written to the audit log).
 CREATE TABLE users (
-    id INTEGER PRIMARY KEY,
+    id {id},
     username TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
     role TEXT NOT NULL,
@@ -14,7 +14,7 @@ CREATE TABLE users (
 
 CREATE TABLE sessions (
     token_hash TEXT PRIMARY KEY,     -- SHA-256 of the cookie: a stolen table opens nothing
-    user_id INTEGER NOT NULL REFERENCES users(id),
+    user_id {bigint} NOT NULL REFERENCES users(id),
     csrf TEXT NOT NULL,
     created_at TEXT NOT NULL,
     expires_at TEXT NOT NULL
@@ -22,10 +22,10 @@ CREATE TABLE sessions (
 
 -- Where an agency's figures for a period stand: every move a new version.
 CREATE TABLE submissions (
-    plan_id INTEGER NOT NULL REFERENCES plans(id),
+    plan_id {bigint} NOT NULL REFERENCES plans(id),
     agency TEXT NOT NULL REFERENCES agencies(code),
     period TEXT NOT NULL,
-    version INTEGER NOT NULL,
+    version {bigint} NOT NULL,
     state TEXT NOT NULL,             -- draft, submitted, returned, approved, unlocked
     comment TEXT NOT NULL,
     by_user TEXT NOT NULL,
@@ -35,8 +35,8 @@ CREATE TABLE submissions (
 
 -- Supervisors' comments on a measure.
 CREATE TABLE comments (
-    id INTEGER PRIMARY KEY,
-    plan_id INTEGER NOT NULL REFERENCES plans(id),
+    id {id},
+    plan_id {bigint} NOT NULL REFERENCES plans(id),
     measure TEXT NOT NULL,
     author TEXT NOT NULL,
     body TEXT NOT NULL,

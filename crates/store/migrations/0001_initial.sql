@@ -2,7 +2,7 @@
 -- times are RFC 3339 text in UTC. Nothing is updated in place: a revision or
 -- a new figure is a new row with the next version.
 CREATE TABLE plans (
-    id INTEGER PRIMARY KEY,
+    id {id},
     region TEXT NOT NULL,
     year INTEGER NOT NULL,
     plan TEXT NOT NULL,              -- the plan as adopted (JSON)
@@ -11,9 +11,9 @@ CREATE TABLE plans (
 );
 
 CREATE TABLE measure_versions (
-    plan_id INTEGER NOT NULL REFERENCES plans(id),
+    plan_id {bigint} NOT NULL REFERENCES plans(id),
     measure TEXT NOT NULL,
-    version INTEGER NOT NULL,        -- 1 is the target as adopted
+    version {bigint} NOT NULL,        -- 1 is the target as adopted
     target TEXT NOT NULL,            -- the measure (JSON)
     decision TEXT,                   -- the decision that changed it
     decided_on TEXT,
@@ -28,11 +28,11 @@ CREATE TABLE org_units (
 );
 
 CREATE TABLE value_versions (
-    plan_id INTEGER NOT NULL REFERENCES plans(id),
+    plan_id {bigint} NOT NULL REFERENCES plans(id),
     measure TEXT NOT NULL,
     org_unit TEXT NOT NULL REFERENCES org_units(code),
     period TEXT NOT NULL,
-    version INTEGER NOT NULL,
+    version {bigint} NOT NULL,
     value TEXT NOT NULL,
     status TEXT NOT NULL,
     note TEXT NOT NULL,
@@ -42,7 +42,7 @@ CREATE TABLE value_versions (
 );
 
 CREATE TABLE audit_log (
-    id INTEGER PRIMARY KEY,
+    id {id},
     at TEXT NOT NULL,
     actor TEXT NOT NULL,
     action TEXT NOT NULL,
