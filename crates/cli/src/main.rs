@@ -7,6 +7,7 @@ mod demo;
 mod report_commands;
 mod splitmix;
 mod store_commands;
+mod units_commands;
 mod web_commands;
 
 use anyhow::{Context, Result, bail};
@@ -83,6 +84,10 @@ enum Command {
     /// Reported figures.
     #[command(subcommand)]
     Values(ValuesCommand),
+    /// The country's administrative units and their lineage across the
+    /// reform of 01/07/2025.
+    #[command(subcommand)]
+    Units(units_commands::UnitsCommand),
     /// The plan's targets.
     #[command(subcommand)]
     Plan(PlanCommand),
@@ -403,6 +408,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Template { agency, period, output, plan_id } => {
             report_commands::template(database, &agency, period.parse()?, &output, plan_id).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Units(command) => {
+            emit(&units_commands::run(command, chrono::Local::now().date_naive())?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Periods { year } => {

@@ -43,6 +43,7 @@ fn dependencies_point_inward() {
     assert_eq!(deps("kehoach-legacy"), Vec::<&str>::new());
     assert_eq!(deps("kehoach-analytics"), ["kehoach-domain"]);
     assert_eq!(deps("kehoach-store"), ["kehoach-domain"]);
+    assert_eq!(deps("kehoach-country"), ["kehoach-domain"]);
     assert_eq!(deps("kehoach-judge"), ["kehoach-analytics", "kehoach-domain", "kehoach-store"]);
     assert_eq!(deps("kehoach-import"), ["kehoach-domain", "kehoach-legacy"]);
     assert!(

@@ -143,6 +143,21 @@ pub(crate) fn chip(status: Status) -> &'static str {
     }
 }
 
+/// Vietnamese alphabetical order, for lists people scan by name.
+pub(crate) use kehoach_country::sort_vi;
+
+
+
+/// Percent-encodes a path for a query string or a link.
+pub(crate) fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,37 +169,4 @@ mod tests {
         assert_eq!(percent(Some("102.654".parse().unwrap())), "102,7%");
         assert_eq!(when("2025-12-31T17:05:00.000Z"), "01/01/2026 00:05");
     }
-}
-
-/// Vietnamese alphabetical order (CLDR's Vietnamese collation: a ă â b c d
-/// đ e ê …, tones after letters), for lists people scan by name.
-pub(crate) fn sort_vi<T>(items: &mut [T], name: impl Fn(&T) -> &str) {
-    use std::sync::OnceLock;
-    static COLLATOR: OnceLock<icu_collator::CollatorBorrowed<'static>> = OnceLock::new();
-    let collator = COLLATOR.get_or_init(|| {
-        let locale: icu_locale_core::Locale = "vi".parse().expect("vi is a locale");
-        icu_collator::Collator::try_new((&locale).into(), Default::default())
-            .expect("Vietnamese collation is compiled in")
-    });
-    items.sort_by(|a, b| collator.compare(name(a), name(b)));
-}
-
-#[cfg(test)]
-mod collation {
-    #[test]
-    fn d_with_stroke_comes_after_d_and_breve_after_a() {
-        let mut names = vec!["Đồng Tháp", "Giang", "Dương", "Ăn", "Bình", "An", "Âu", "Dz"];
-        super::sort_vi(&mut names, |s| s);
-        assert_eq!(names, ["An", "Ăn", "Âu", "Bình", "Dương", "Dz", "Đồng Tháp", "Giang"]);
-    }
-}
-
-/// Percent-encodes a path for a query string or a link.
-pub(crate) fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

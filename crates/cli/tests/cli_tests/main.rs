@@ -5,6 +5,7 @@ mod analytics_pg;
 mod cli;
 mod reports;
 mod store_cli;
+mod units;
 mod workflow_cli;
 
 use std::path::Path;
