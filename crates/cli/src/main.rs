@@ -4,6 +4,7 @@
 mod analytics_commands;
 mod config;
 mod demo;
+mod plan_commands;
 mod report_commands;
 mod splitmix;
 mod store_commands;
@@ -31,6 +32,10 @@ struct Cli {
     /// `KEHOACH__DATABASE`, `KEHOACH__SERVER__LISTEN`, … override it.
     #[arg(long, global = true)]
     config: Option<PathBuf>,
+    /// The plan a command works on (`kehoach plan list`) [default: the
+    /// database's default plan, the first until `plan default` changes it].
+    #[arg(long = "plan", global = true, value_name = "ID")]
+    plan_id: Option<i64>,
     #[command(subcommand)]
     command: Command,
 }
@@ -56,8 +61,8 @@ enum Command {
     /// Create the database and load a plan (the built-in Bến Tre 2025 plan,
     /// its units and its published figures when no plan is given).
     Init {
-        /// A plan file (.toml) or a resolution.
-        #[arg(long)]
+        /// A plan file (.toml) or a resolution [default: the built-in plan].
+        #[arg(value_name = "FILE")]
         plan: Option<PathBuf>,
         /// Add a generated, illustrative year of monthly figures for every
         /// measure, marked as such and never mixed with real figures.
@@ -105,9 +110,6 @@ enum Command {
         /// Judge the illustrative figures of `init --demo` (only those).
         #[arg(long)]
         illustrative: bool,
-        /// The plan, when the database holds several.
-        #[arg(long = "plan")]
-        plan_id: Option<i64>,
     },
     /// The reporting periods of a year: calendar bounds and the Decree
     /// 09/2019 reporting windows (15th to 14th) side by side.
@@ -129,8 +131,6 @@ enum Command {
         /// The report's date (YYYY-MM-DD) [default: today].
         #[arg(long)]
         date: Option<chrono::NaiveDate>,
-        #[arg(long = "plan")]
-        plan_id: Option<i64>,
     },
     /// Write an Excel data-entry template: the measures an agency leads, for
     /// one period, to fill in and bring back with `values import FILE.xlsx`.
@@ -143,8 +143,6 @@ enum Command {
         period: String,
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
-        #[arg(long = "plan")]
-        plan_id: Option<i64>,
     },
     /// The in-memory analytics engine.
     #[command(subcommand)]
@@ -197,11 +195,7 @@ enum AuditCommand {
 enum ValuesCommand {
     /// Import figures, all or nothing: a CSV (measure,period,org_unit,value,
     /// status,note) or an XLSX template filled in (`kehoach template`).
-    Import {
-        file: PathBuf,
-        #[arg(long = "plan")]
-        plan_id: Option<i64>,
-    },
+    Import { file: PathBuf },
     /// Every version of the figures of a measure, oldest first: the value as
     /// an exact decimal, its status (estimate, preliminary, official), where
     /// it stands in the workflow (draft, submitted, returned, approved,
@@ -217,13 +211,39 @@ enum ValuesCommand {
         unit: Option<String>,
         #[arg(long)]
         json: bool,
-        #[arg(long = "plan")]
-        plan_id: Option<i64>,
     },
 }
 
 #[derive(Subcommand)]
 enum PlanCommand {
+    /// Every plan: id, region, span, kind, state, and which is the default.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a plan beside the others (never changing them): a resolution or
+    /// a reviewed plan file, for a region by its official code, over a year
+    /// or a span.
+    Add {
+        file: PathBuf,
+        /// The region's official code (83, 86, VN for the National Assembly's
+        /// plans): `kehoach units list`.
+        #[arg(long)]
+        region: String,
+        #[arg(long, conflicts_with_all = ["from", "to"], required_unless_present_all = ["from", "to"])]
+        year: Option<i32>,
+        /// First day (YYYY-MM-DD), with --to: a span that is not a whole year.
+        #[arg(long, requires = "to")]
+        from: Option<chrono::NaiveDate>,
+        #[arg(long, requires = "from")]
+        to: Option<chrono::NaiveDate>,
+        /// year, five-year or rest-of-year [default: year, or rest-of-year for
+        /// a span within a year].
+        #[arg(long, value_parser = clap::value_parser!(kehoach_domain::PlanKind))]
+        kind: Option<kehoach_domain::PlanKind>,
+    },
+    /// Make a plan the one commands and pages work on when none is named.
+    Default { id: i64 },
     /// Change a target by a later decision; the old version is kept.
     Revise {
         /// The measure, e.g. a.1.
@@ -236,8 +256,6 @@ enum PlanCommand {
         /// Its date, YYYY-MM-DD.
         #[arg(long)]
         date: chrono::NaiveDate,
-        #[arg(long = "plan")]
-        plan_id: Option<i64>,
     },
     /// Set the lead agency of a measure and the units that report their part.
     Assign {
@@ -248,8 +266,6 @@ enum PlanCommand {
         /// A contributing unit (code or name); repeat for several.
         #[arg(long = "unit")]
         units: Vec<String>,
-        #[arg(long = "plan")]
-        plan_id: Option<i64>,
     },
 }
 
@@ -307,6 +323,7 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<ExitCode> {
     let config = config::load(cli.config.as_deref(), std::env::vars())?;
     let database = cli.database.as_deref().unwrap_or(config.database.as_str());
+    let plan_id = cli.plan_id;
     match cli.command {
         Command::Analytics(command) => {
             analytics_commands::run(database, command).await?;
@@ -346,7 +363,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit(AuditCommand::Verify) => {
             Ok(if web_commands::verify_audit(database).await? { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
-        Command::Values(ValuesCommand::Import { file, plan_id }) => {
+        Command::Values(ValuesCommand::Import { file }) => {
             if report_commands::Format::of(&file) == Some(report_commands::Format::Xlsx) {
                 report_commands::import_template(database, &file, plan_id).await?;
             } else {
@@ -354,12 +371,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Values(ValuesCommand::List { measure, period, unit, json, plan_id }) => {
+        Command::Values(ValuesCommand::List { measure, period, unit, json }) => {
             let period = period.map(|p| p.parse()).transpose()?;
             store_commands::list_values(database, &measure, period, unit.as_deref(), json, plan_id).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Plan(PlanCommand::Revise { key, target, decision, date, plan_id }) => {
+        Command::Plan(PlanCommand::Revise { key, target, decision, date }) => {
             use kehoach_domain::Comparator as C;
             let single = [
                 (C::AtLeast, &target.at_least),
@@ -385,16 +402,33 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             store_commands::revise(database, &key, new, &decision, date, plan_id).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Plan(PlanCommand::Assign { key, lead, units, plan_id }) => {
+        Command::Plan(PlanCommand::List { json }) => {
+            emit(&plan_commands::list(database, json).await?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Plan(PlanCommand::Add { file, region, year, from, to, kind }) => {
+            let span = match (year, from, to) {
+                (Some(year), ..) => plan_commands::Span::Year(year),
+                (None, Some(from), Some(to)) => plan_commands::Span::Days(from, to),
+                _ => bail!("give --year YYYY, or --from DATE --to DATE"),
+            };
+            emit(&plan_commands::add(database, &file, &region, span, kind).await?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Plan(PlanCommand::Default { id }) => {
+            emit(&plan_commands::choose_default(database, id).await?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Plan(PlanCommand::Assign { key, lead, units }) => {
             store_commands::assign(database, &key, &lead, units, plan_id).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Status { period, json, against, illustrative, plan_id } => {
+        Command::Status { period, json, against, illustrative } => {
             let period: kehoach_domain::period::Period = period.parse()?;
             store_commands::status(database, period, against.into(), json, illustrative, plan_id).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Report { period, format, output, against, date, plan_id } => {
+        Command::Report { period, format, output, against, date } => {
             let args = report_commands::ReportArgs {
                 period: period.parse()?,
                 format,
@@ -406,7 +440,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             report_commands::report(database, args).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Template { agency, period, output, plan_id } => {
+        Command::Template { agency, period, output } => {
             report_commands::template(database, &agency, period.parse()?, &output, plan_id).await?;
             Ok(ExitCode::SUCCESS)
         }

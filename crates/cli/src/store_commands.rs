@@ -30,8 +30,8 @@ pub async fn open(database: &str) -> Result<AnyStore> {
 
 pub async fn init(database: &str, plan_file: Option<&Path>, demo: bool) -> Result<()> {
     let store = open(database).await?;
-    if let Some((id, region, year)) = store.plans().await?.into_iter().next() {
-        bail!("{database} already holds plan {id} ({region} {year}); nothing changed");
+    if let Some(p) = store.plans().await?.into_iter().next() {
+        bail!("{database} already holds plan {} ({} {}); nothing changed", p.id, p.region, p.year);
     }
     let by = actor();
     let (plan, units, published) = match plan_file {
@@ -103,16 +103,15 @@ fn new_value(row: kehoach_values::ValueRow, origin: Origin) -> NewValue {
     }
 }
 
-/// The plan a command works on: the one asked for, or the only one.
+/// The plan a command works on: the one asked for, or the default one.
 pub(crate) async fn plan_id(store: &AnyStore, asked: Option<PlanId>) -> Result<PlanId> {
     let plans = store.plans().await?;
     match asked {
-        Some(id) if plans.iter().any(|p| p.0 == id) => Ok(id),
-        Some(id) => bail!("no plan {id} in the database"),
-        None => match plans.as_slice() {
-            [] => bail!("the database holds no plan yet: run `kehoach init` first"),
-            [only] => Ok(only.0),
-            _ => bail!("the database holds {} plans: say which with --plan", plans.len()),
+        Some(id) if plans.iter().any(|p| p.id == id) => Ok(id),
+        Some(id) => bail!("no plan {id} in the database (kehoach plan list)"),
+        None => match store.default_plan().await? {
+            Some(id) => Ok(id),
+            None => bail!("the database holds no plan yet: run `kehoach init` first"),
         },
     }
 }

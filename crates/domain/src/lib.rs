@@ -18,5 +18,6 @@ pub mod progress;
 pub mod value;
 
 pub use plan::{
-    Aggregation, Comparator, Component, Document, Measure, MeasureKind, Plan, ReviewFlag, Sector, Span, Target, Task,
+    Aggregation, Comparator, Component, Document, Measure, MeasureKind, Plan, PlanKind, ReviewFlag, Sector, Span,
+    Target, Task,
 };

@@ -30,6 +30,64 @@ pub struct Plan {
     pub review: Vec<ReviewFlag>,
 }
 
+/// What span a plan covers: a year (kế hoạch năm), five years (kế hoạch 5
+/// năm, 2026–2030), or the rest of a year after a merger (the new Vĩnh
+/// Long's targets adopted 30/07/2025 for the rest of 2025).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PlanKind {
+    Year,
+    FiveYear,
+    RestOfYear,
+}
+
+impl PlanKind {
+    pub const ALL: [Self; 3] = [Self::Year, Self::FiveYear, Self::RestOfYear];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Year => "year",
+            Self::FiveYear => "five-year",
+            Self::RestOfYear => "rest-of-year",
+        }
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Self::Year => "Kế hoạch năm",
+            Self::FiveYear => "Kế hoạch 5 năm",
+            Self::RestOfYear => "Kế hoạch phần còn lại của năm",
+        }
+    }
+
+    /// The span of a plan of this kind from a year: the year itself, or
+    /// five years from it; the rest of a year has no span of its own.
+    pub fn span_of(self, year: i32) -> Option<(NaiveDate, NaiveDate)> {
+        let last = match self {
+            Self::Year => year,
+            Self::FiveYear => year + 4,
+            Self::RestOfYear => return None,
+        };
+        Some((NaiveDate::from_ymd_opt(year, 1, 1)?, NaiveDate::from_ymd_opt(last, 12, 31)?))
+    }
+}
+
+impl fmt::Display for PlanKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for PlanKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s.trim())
+            .ok_or_else(|| format!("“{s}” is not a kind of plan: year, five-year or rest-of-year"))
+    }
+}
+
 /// The resolution that adopted the plan.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Document {

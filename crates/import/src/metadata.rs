@@ -11,7 +11,7 @@ use crate::text::{Source, collapse};
 
 static BODY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"((?i:hội\s+đồng\s+nhân\s+dân)|HĐND)\s+((?i:tỉnh|thành\s+phố))\s+(\p{Lu}[\p{Ll}]*(?:[ \t]+\p{Lu}[\p{Ll}]*)*)",
+        r"((?i:hội\s+đồng\s+nhân\s+dân)|HĐND)\s+((?i:tỉnh|thành\s+phố))\s+(\p{Lu}(?:\p{Lu}+|\p{Ll}*)(?:[ \t]+\p{Lu}(?:\p{Lu}+|\p{Ll}*))*)",
     )
     .unwrap()
 });
@@ -112,4 +112,24 @@ fn title_case(name: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The council's name in capitals, as the heading writes it, names the
+    /// province whole ("NGHỆ AN", not "N").
+    #[test]
+    fn a_province_in_capitals_is_read_whole() {
+        for (text, region) in [
+            ("HỘI ĐỒNG NHÂN DÂN TỈNH NGHỆ AN\nKHÓA XVIII", "Nghệ An"),
+            ("HỘI ĐỒNG NHÂN DÂN\nTỈNH BẮC GIANG\n", "Bắc Giang"),
+            ("Hội đồng nhân dân tỉnh Bến Tre khóa X", "Bến Tre"),
+            ("HĐND THÀNH PHỐ ĐÀ NẴNG", "Đà Nẵng"),
+        ] {
+            let c = BODY.captures(text).unwrap();
+            assert_eq!(title_case(&collapse(&c[3])), region, "{text}");
+        }
+    }
 }

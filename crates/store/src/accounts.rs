@@ -659,7 +659,13 @@ where
         if known == 0 {
             Self::put_org_units_in(&mut tx, std::slice::from_ref(province), by).await?;
         }
-        let plan_id = Self::save_plan_in(&mut tx, plan, by).await?;
+        let kind = kehoach_domain::PlanKind::Year;
+        let (from, to) = kind
+            .span_of(plan.year)
+            .ok_or_else(|| StoreError::Invalid(format!("draft {id}: the plan year {} is not a year", plan.year)))?;
+        Self::refuse_overlap_in(&mut tx, &province.code, kind, from, to).await?;
+        let placed = crate::NewPlan { plan, region_code: &province.code, kind, from, to };
+        let plan_id = Self::save_plan_in(&mut tx, plan, Some(&placed), by).await?;
         sqlx::query("UPDATE plan_drafts SET plan_id = $1, updated_at = $2 WHERE id = $3")
             .bind(plan_id)
             .bind(now())

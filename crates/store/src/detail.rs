@@ -107,7 +107,10 @@ impl AuditDetail {
             Self::Draft { .. } => action == "draft.create",
             Self::Confirmed { .. } => action == "draft.confirm",
             Self::Nothing {} => {
-                matches!(action, "user.unlock" | "user.disable" | "user.enable" | "user.logout" | "draft.update")
+                matches!(
+                    action,
+                    "user.unlock" | "user.disable" | "user.enable" | "user.logout" | "draft.update" | "plan.default"
+                )
             }
         }
     }
@@ -167,6 +170,7 @@ impl AuditDetail {
                 "user.enable" => "may sign in again",
                 "user.logout" => "session ended",
                 "draft.update" => "plan file corrected",
+                "plan.default" => "worked on when no plan is named",
                 _ => "",
             }
             .into(),
@@ -295,6 +299,7 @@ mod tests {
             ("draft.confirm", Confirmed { plan: 2 }, r#"{"plan":2}"#, "plan 2"),
             ("user.disable", Nothing {}, "{}", "signs in no more; sessions ended"),
             ("draft.update", Nothing {}, "{}", "plan file corrected"),
+            ("plan.default", Nothing {}, "{}", "worked on when no plan is named"),
         ]
     }
 

@@ -32,7 +32,7 @@ use kehoach_domain::org::{Agency, Assignment, OrgUnit};
 use kehoach_domain::period::Period;
 use kehoach_domain::progress::TaskProgress;
 use kehoach_domain::value::{Origin, ValueStatus, Workflow};
-use kehoach_domain::{Measure, Plan};
+use kehoach_domain::{Measure, Plan, PlanKind};
 use rust_decimal::Decimal;
 use std::future::Future;
 use std::str::FromStr;
@@ -88,6 +88,10 @@ pub enum Refusal {
     UsernameTaken(String),
     #[error("draft {draft} is already confirmed{}", plan.map(|p| format!(" as plan {p}")).unwrap_or_default())]
     DraftConfirmed { draft: i64, plan: Option<PlanId> },
+    #[error(
+        "plan {other} is already a {kind} plan for {region} over {from} – {to}; a plan of the same kind may not overlap it"
+    )]
+    PlanOverlaps { other: PlanId, kind: PlanKind, region: String, from: NaiveDate, to: NaiveDate },
 }
 
 /// What was asked for and is not there.
@@ -216,6 +220,31 @@ pub struct Moved {
     pub released: Vec<StoredValue>,
 }
 
+/// A plan as the list of plans shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanEntry {
+    pub id: PlanId,
+    /// The region as its resolution names it ("Bến Tre").
+    pub region: String,
+    /// The region's official code, where the plan was added with one.
+    pub region_code: Option<String>,
+    pub year: i32,
+    pub kind: PlanKind,
+    /// The first and last day it covers.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// A plan added beside the others: for a region (by code) over a span.
+#[derive(Debug, Clone, Copy)]
+pub struct NewPlan<'a> {
+    pub plan: &'a Plan,
+    pub region_code: &'a str,
+    pub kind: PlanKind,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
 /// Everything a new database starts with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Setup {
@@ -261,7 +290,15 @@ pub trait Store: Send + Sync {
     /// its figures, or nothing at all (a process killed half way leaves the
     /// database empty). Refused when a plan is already there.
     fn init(&self, setup: &Setup, by: &str) -> impl Future<Output = Result<PlanId, StoreError>> + Send;
-    fn plans(&self) -> impl Future<Output = Result<Vec<(PlanId, String, i32)>, StoreError>> + Send;
+    /// Every plan, oldest first.
+    fn plans(&self) -> impl Future<Output = Result<Vec<PlanEntry>, StoreError>> + Send;
+    /// Adds a plan beside the others (never changing them): refused when
+    /// one of the same kind for the same region covers part of its span.
+    fn add_plan(&self, new: &NewPlan<'_>, by: &str) -> impl Future<Output = Result<PlanId, StoreError>> + Send;
+    /// The plan worked on when none is named: the latest chosen, else the
+    /// first; none in an empty database.
+    fn default_plan(&self) -> impl Future<Output = Result<Option<PlanId>, StoreError>> + Send;
+    fn choose_default_plan(&self, id: PlanId, by: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn plan(&self, id: PlanId, against: Against) -> impl Future<Output = Result<Plan, StoreError>> + Send;
     fn revise(&self, id: PlanId, revision: &Revision, by: &str)
     -> impl Future<Output = Result<u32, StoreError>> + Send;
@@ -534,8 +571,17 @@ impl Store for AnyStore {
     async fn init(&self, setup: &Setup, by: &str) -> Result<PlanId, StoreError> {
         delegate!(self, s => s.init(setup, by))
     }
-    async fn plans(&self) -> Result<Vec<(PlanId, String, i32)>, StoreError> {
+    async fn plans(&self) -> Result<Vec<PlanEntry>, StoreError> {
         delegate!(self, s => s.plans())
+    }
+    async fn add_plan(&self, new: &NewPlan<'_>, by: &str) -> Result<PlanId, StoreError> {
+        delegate!(self, s => s.add_plan(new, by))
+    }
+    async fn default_plan(&self) -> Result<Option<PlanId>, StoreError> {
+        delegate!(self, s => s.default_plan())
+    }
+    async fn choose_default_plan(&self, id: PlanId, by: &str) -> Result<(), StoreError> {
+        delegate!(self, s => s.choose_default_plan(id, by))
     }
     async fn plan(&self, id: PlanId, against: Against) -> Result<Plan, StoreError> {
         delegate!(self, s => s.plan(id, against))

@@ -5,16 +5,39 @@ use chrono::NaiveDate;
 use kehoach_domain::org::{Agency, Assignment, OrgUnit};
 use kehoach_domain::progress::TaskProgress;
 use kehoach_domain::value::Workflow;
-use kehoach_domain::{Measure, Plan};
+use kehoach_domain::{Measure, Plan, PlanKind};
 use sqlx::{ColumnIndex, Encode, Executor, IntoArguments, Type};
 use std::str::FromStr;
 
 use crate::sql::{Backend, Column, SqlStore};
 use crate::{
-    Against, AuditDetail, AuditEntry, Coverage, Entered, MeasureVersion, Missing, Move, NewValue, PlanId, Refusal,
-    Revision, Setup, Store, StoreError, StoredValue, ValueRow, Which, chain, from_json, is_unique_violation, json, now,
-    stored_value,
+    Against, AuditDetail, AuditEntry, Coverage, Entered, MeasureVersion, Missing, Move, NewPlan, NewValue, PlanEntry,
+    PlanId, Refusal, Revision, Setup, Store, StoreError, StoredValue, ValueRow, Which, chain, from_json,
+    is_unique_violation, json, now, stored_value,
 };
+
+/// A row of `plans` as listed; a span left empty is the plan year's.
+pub(crate) fn plan_entry(
+    (id, region, year, code, kind, from, to): (i64, String, i32, String, String, String, String),
+) -> Result<PlanEntry, StoreError> {
+    let (year_from, year_to) =
+        PlanKind::Year.span_of(year).ok_or_else(|| StoreError::Invalid(format!("plan {id}: year {year}")))?;
+    let day = |text: &str, default| {
+        if text.is_empty() {
+            return Ok(default);
+        }
+        NaiveDate::from_str(text).map_err(|e| StoreError::Invalid(format!("plan {id}: stored span {text}: {e}")))
+    };
+    Ok(PlanEntry {
+        id,
+        region,
+        region_code: (!code.is_empty()).then_some(code),
+        year,
+        kind: kind.parse().map_err(StoreError::Invalid)?,
+        from: day(&from, year_from)?,
+        to: day(&to, year_to)?,
+    })
+}
 
 /// version, target, decision, decided on, recorded by.
 type MeasureVersionRow = (i64, String, Option<String>, Option<String>, String);
@@ -36,7 +59,7 @@ where
 {
     async fn save_plan(&self, plan: &Plan, by: &str) -> Result<PlanId, StoreError> {
         let mut tx = self.pool.begin_with(DB::BEGIN).await?;
-        let id = Self::save_plan_in(&mut tx, plan, by).await?;
+        let id = Self::save_plan_in(&mut tx, plan, None, by).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -49,7 +72,17 @@ where
             return Err(StoreError::Invalid(format!("the database already holds {existing} plan(s); nothing changed")));
         }
         Self::put_org_units_in(&mut tx, units, by).await?;
-        let id = Self::save_plan_in(&mut tx, plan, by).await?;
+        // A yearly plan of its region, by code where the units name it.
+        let span = PlanKind::Year.span_of(plan.year);
+        let code = kehoach_domain::org::find(units, &plan.region).map(|u| u.code.as_str());
+        let placed = code.zip(span).map(|(region_code, (from, to))| NewPlan {
+            plan,
+            region_code,
+            kind: PlanKind::Year,
+            from,
+            to,
+        });
+        let id = Self::save_plan_in(&mut tx, plan, placed.as_ref(), by).await?;
         Self::put_agencies_in(&mut tx, agencies, by).await?;
         Self::assign_in(&mut tx, id, assignments, by).await?;
         Self::submit_values_in(&mut tx, id, values, by).await?;
@@ -57,8 +90,50 @@ where
         Ok(id)
     }
 
-    async fn plans(&self) -> Result<Vec<(PlanId, String, i32)>, StoreError> {
-        Ok(sqlx::query_as("SELECT id, region, year FROM plans ORDER BY id").fetch_all(&self.pool).await?)
+    async fn plans(&self) -> Result<Vec<PlanEntry>, StoreError> {
+        let rows: Vec<(i64, String, i32, String, String, String, String)> =
+            sqlx::query_as("SELECT id, region, year, region_code, kind, span_from, span_to FROM plans ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter().map(plan_entry).collect()
+    }
+
+    async fn add_plan(&self, new: &NewPlan<'_>, by: &str) -> Result<PlanId, StoreError> {
+        let mut tx = self.pool.begin_with(DB::BEGIN).await?;
+        Self::refuse_overlap_in(&mut tx, new.region_code, new.kind, new.from, new.to).await?;
+        let id = Self::save_plan_in(&mut tx, new.plan, Some(new), by).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn default_plan(&self) -> Result<Option<PlanId>, StoreError> {
+        let chosen: Option<(i64,)> = sqlx::query_as("SELECT plan_id FROM default_plans ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        if let Some((id,)) = chosen {
+            return Ok(Some(id));
+        }
+        let first: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM plans ORDER BY id LIMIT 1").fetch_optional(&self.pool).await?;
+        Ok(first.map(|(id,)| id))
+    }
+
+    async fn choose_default_plan(&self, id: PlanId, by: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with(DB::BEGIN).await?;
+        let known: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM plans WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
+        if known.is_none() {
+            return Err(StoreError::NotFound(Missing::Plan(id)));
+        }
+        sqlx::query("INSERT INTO default_plans (plan_id, chosen_at, chosen_by) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(now())
+            .bind(by)
+            .execute(&mut *tx)
+            .await?;
+        Self::audit_in(&mut tx, by, "plan.default", &format!("plan {id}"), &AuditDetail::Nothing {}).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn plan(&self, id: PlanId, against: Against) -> Result<Plan, StoreError> {

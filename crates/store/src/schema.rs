@@ -68,8 +68,8 @@ mod tests {
         ];
         let hex = |m: &Migration| m.checksum[..8].iter().map(|b| format!("{b:02x}")).collect::<String>();
         let runs = |m: Migrator| m.iter().map(hex).collect::<Vec<_>>();
-        assert_eq!(runs(migrator::<sqlx::Sqlite>()), sqlite);
-        assert_eq!(runs(migrator::<sqlx::Postgres>()), postgres);
+        assert_eq!(runs(migrator::<sqlx::Sqlite>())[..8], sqlite);
+        assert_eq!(runs(migrator::<sqlx::Postgres>())[..8], postgres);
         assert!(WRITTEN.iter().all(|m| !text(m.sql.as_str(), "", "").contains(['{', '}'])), "a placeholder unknown");
     }
 }

@@ -456,20 +456,61 @@ where
         Ok(())
     }
 
+    /// Refuses a plan of `kind` for the region `code` over `from`–`to` when
+    /// a plan of the same kind for that region covers part of the span.
+    pub(crate) async fn refuse_overlap_in(
+        tx: &mut sqlx::Transaction<'_, DB>,
+        code: &str,
+        kind: kehoach_domain::PlanKind,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Result<(), StoreError> {
+        let rows: Vec<(i64, String, i32, String, String, String, String)> =
+            sqlx::query_as("SELECT id, region, year, region_code, kind, span_from, span_to FROM plans ORDER BY id")
+                .fetch_all(&mut **tx)
+                .await?;
+        let units: Vec<(String,)> = sqlx::query_as("SELECT unit FROM org_units").fetch_all(&mut **tx).await?;
+        let units: Vec<OrgUnit> = units.iter().map(|(u,)| from_json(u)).collect::<Result<_, _>>()?;
+        for e in rows.into_iter().map(crate::records::plan_entry) {
+            let e = e?;
+            // A plan written before codes names its region: its unit's code.
+            let region = e.region_code.clone().unwrap_or_else(|| {
+                kehoach_domain::org::find(&units, &e.region).map_or_else(|| e.region.clone(), |u| u.code.clone())
+            });
+            if e.kind == kind && region == code && e.from <= to && from <= e.to {
+                let (other, kind, from, to) = (e.id, e.kind, e.from, e.to);
+                return Err(StoreError::Refused(crate::Refusal::PlanOverlaps { other, kind, region, from, to }));
+            }
+        }
+        Ok(())
+    }
+
+    /// Saves a plan: a yearly plan of its year for the region it names, or
+    /// `placed` for a region (by code) over a span.
     pub(crate) async fn save_plan_in(
         tx: &mut sqlx::Transaction<'_, DB>,
         plan: &Plan,
+        placed: Option<&crate::NewPlan<'_>>,
         by: &str,
     ) -> Result<PlanId, StoreError> {
         let at = now();
+        let (code, kind, from, to) = placed.map_or_else(
+            || (String::new(), kehoach_domain::PlanKind::Year, String::new(), String::new()),
+            |p| (p.region_code.to_string(), p.kind, p.from.to_string(), p.to.to_string()),
+        );
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO plans (region, year, plan, recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO plans (region, year, plan, recorded_at, recorded_by, region_code, kind, span_from, span_to) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(&plan.region)
         .bind(plan.year)
         .bind(json(plan)?)
         .bind(&at)
         .bind(by)
+        .bind(code)
+        .bind(kind.as_str())
+        .bind(from)
+        .bind(to)
         .fetch_one(&mut **tx)
         .await?;
         let mut records = vec![chain::rows::plan(&(

@@ -106,6 +106,7 @@ fn vietnamese(action: &str, detail: &AuditDetail) -> String {
             "user.enable" => "Cho đăng nhập lại",
             "user.logout" => "Phiên đăng nhập đã kết thúc",
             "draft.update" => "Sửa tệp kế hoạch",
+            "plan.default" => "Làm việc với kế hoạch này khi không nêu kế hoạch nào",
             _ => "",
         }
         .into(),
@@ -298,6 +299,7 @@ mod tests {
         ("comment.add", r#"{"body":"Đề nghị làm rõ số liệu quý III"}"#, "Đề nghị làm rõ số liệu quý III"),
         ("draft.create", r#"{"file_name":"nghi-quyet-15.docx"}"#, "Tệp nghi-quyet-15.docx"),
         ("draft.update", "{}", "Sửa tệp kế hoạch"),
+        ("plan.default", "{}", "Làm việc với kế hoạch này khi không nêu kế hoạch nào"),
         ("draft.confirm", r#"{"plan":2}"#, "Thành kế hoạch 2"),
     ];
 

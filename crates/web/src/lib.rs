@@ -147,15 +147,12 @@ impl App {
         self.analytics.released_values(plan, &moved.released).await;
         Ok(moved)
     }
-
-    pub fn follow(&self, plan: PlanId) {
-        *self.plan.write().unwrap_or_else(|e| e.into_inner()) = plan;
-    }
 }
 
-/// The application over a store holding a plan (it follows the newest).
+/// The application over a store holding a plan (it follows the default one:
+/// the one chosen last, else the first).
 pub async fn app(store: AnyStore, settings: Settings) -> Result<Router, WebError> {
-    let plan = store.plans().await?.last().map(|p| p.0).ok_or(WebError::NoPlan)?;
+    let plan = store.default_plan().await?.ok_or(WebError::NoPlan)?;
     let limiter = account::Limiter::new(settings.logins_per_minute);
     // Listen for other processes' saves before reading the figures.
     let listener = live::listen(&store).await?;

@@ -146,8 +146,6 @@ pub(crate) fn chip(status: Status) -> &'static str {
 /// Vietnamese alphabetical order, for lists people scan by name.
 pub(crate) use kehoach_country::sort_vi;
 
-
-
 /// Percent-encodes a path for a query string or a link.
 pub(crate) fn encode(s: &str) -> String {
     s.bytes()

@@ -104,6 +104,12 @@ pub(crate) fn refused(r: &Refusal, lang: Lang) -> String {
             format!("bản nháp số {draft} đã được xác nhận thành kế hoạch số {plan}")
         }
         Refusal::DraftConfirmed { draft, plan: None } => format!("bản nháp số {draft} đã được xác nhận"),
+        Refusal::PlanOverlaps { other, kind, region, from, to } => format!(
+            "kế hoạch số {other} đã là {} của {region} cho {} – {}; hai kế hoạch cùng loại không được trùng thời gian",
+            kind.label_vi().to_lowercase(),
+            from.format("%d/%m/%Y"),
+            to.format("%d/%m/%Y")
+        ),
     }
 }
 
@@ -489,6 +495,13 @@ mod tests {
             Refusal::UsernameTaken("an".into()),
             Refusal::DraftConfirmed { draft: 3, plan: Some(2) },
             Refusal::DraftConfirmed { draft: 3, plan: None },
+            Refusal::PlanOverlaps {
+                other: 1,
+                kind: kehoach_domain::PlanKind::Year,
+                region: "86".into(),
+                from: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                to: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+            },
         ];
         for r in &all {
             let e = StoreError::Refused(r.clone());

@@ -3,6 +3,7 @@
 
 mod analytics_pg;
 mod cli;
+mod plans;
 mod reports;
 mod store_cli;
 mod units;

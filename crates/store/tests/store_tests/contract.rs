@@ -40,12 +40,66 @@ fn value(measure: &str, period: &str, v: &str, expected: Option<u32>) -> NewValu
     }
 }
 
+fn bến_tre_2025(id: i64, code: Option<&str>) -> kehoach_store::PlanEntry {
+    kehoach_store::PlanEntry {
+        id,
+        region: "Bến Tre".into(),
+        region_code: code.map(Into::into),
+        year: 2025,
+        kind: kehoach_domain::PlanKind::Year,
+        from: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+        to: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+    }
+}
+
+/// Plans side by side: added for a region over a span, never changing one
+/// another; one of the same kind over part of another's span for the same
+/// region is refused; the default is the first until another is chosen.
+async fn plans_side_by_side(store: &(impl Store + Accounts)) {
+    use kehoach_domain::PlanKind;
+    let first = store.save_plan(&plan(), "planner").await.unwrap();
+    assert_eq!(store.default_plan().await.unwrap(), Some(first));
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let next_year = Plan { year: 2026, region: "Vĩnh Long".into(), ..plan() };
+    let new = kehoach_store::NewPlan {
+        plan: &next_year,
+        region_code: "86",
+        kind: PlanKind::Year,
+        from: day(2026, 1, 1),
+        to: day(2026, 12, 31),
+    };
+    let second = store.add_plan(&new, "planner").await.unwrap();
+    let five = kehoach_store::NewPlan { kind: PlanKind::FiveYear, to: day(2030, 12, 31), ..new };
+    let third = store.add_plan(&five, "planner").await.unwrap();
+    // A yearly plan for 86 over part of 2026 again: refused, nothing added.
+    let rest = kehoach_store::NewPlan { from: day(2026, 7, 1), ..new };
+    let refused = store.add_plan(&rest, "planner").await.unwrap_err();
+    assert!(
+        matches!(refused, StoreError::Refused(kehoach_store::Refusal::PlanOverlaps { other, .. }) if other == second)
+    );
+    let listed = store.plans().await.unwrap();
+    assert_eq!(listed.iter().map(|p| p.id).collect::<Vec<_>>(), [first, second, third]);
+    assert_eq!(
+        (listed[2].kind, listed[2].from, listed[2].to),
+        (PlanKind::FiveYear, day(2026, 1, 1), day(2030, 12, 31))
+    );
+    assert_eq!(listed[1].region_code.as_deref(), Some("86"));
+    assert_eq!(store.plan(first, Against::Current).await.unwrap(), plan(), "the first plan is as it was");
+    store.choose_default_plan(second, "admin").await.unwrap();
+    assert_eq!(store.default_plan().await.unwrap(), Some(second));
+    assert!(matches!(store.choose_default_plan(99, "admin").await, Err(StoreError::NotFound(_))));
+    let log = store.audit(100).await.unwrap();
+    assert!(log.iter().any(|e| e.action == "plan.default" && e.entity == format!("plan {second}")));
+}
+
+on_both!(plans_side_by_side_on_both, plans_side_by_side);
+
 async fn plans_and_revisions(store: &impl Store) {
     let original = plan();
     let id = store.save_plan(&original, "planner").await.unwrap();
     assert_eq!(store.plan(id, Against::Original).await.unwrap(), original);
     assert_eq!(store.plan(id, Against::Current).await.unwrap(), original);
-    assert_eq!(store.plans().await.unwrap(), vec![(id, "Bến Tre".to_string(), 2025)]);
+    assert_eq!(store.plans().await.unwrap(), vec![bến_tre_2025(id, None)]);
 
     // Resolution 01/2025/NQ-HĐND of 19/02/2025 raised GRDP growth to at least 8 %.
     let mut raised = original.measure("a.1").unwrap().clone();
@@ -440,7 +494,10 @@ async fn a_database_of_the_current_format_opens_and_reads_the_same() {
     let path = dir.path().join("old.db");
     std::fs::copy(root().join("crates/store/tests/data/format-2026-12.db"), &path).unwrap();
     let store = kehoach_store::AnyStore::open(&path.display().to_string()).await.unwrap();
-    assert_eq!(store.plans().await.unwrap(), vec![(1, "Bến Tre".to_string(), 2025)]);
+    // Written before plans had kinds and spans: a yearly plan of its year,
+    // its region by name; the default plan, the only one.
+    assert_eq!(store.plans().await.unwrap(), vec![bến_tre_2025(1, None)]);
+    assert_eq!(store.default_plan().await.unwrap(), Some(1));
     let plan = store.plan(1, Against::Current).await.unwrap();
     assert_eq!(plan.measure("a.1").unwrap().target_text(), "6,5 - 7%");
     let history = store.measure_history(1, "a.1").await.unwrap();

@@ -346,6 +346,6 @@ pub(crate) async fn save(
     let province =
         kehoach_domain::org::find(&units, &plan.region).cloned().unwrap_or_else(|| OrgUnit::province(&plan.region));
     let plan_id = state.store.confirm_draft(id, &plan, &province, &by).await.map_err(refused)?;
-    state.follow(plan_id);
-    Ok(Redirect::to("/plan?saved=confirmed").into_response())
+    // A plan beside the others: the pages go on following theirs.
+    Ok(Redirect::to(&format!("/plan?added={plan_id}")).into_response())
 }

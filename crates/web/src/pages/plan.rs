@@ -152,6 +152,8 @@ async fn refused(state: &AppState, viewer: &Viewer, key: &str, form: RevisionFor
 #[derive(serde::Deserialize)]
 pub(crate) struct Saved {
     saved: Option<String>,
+    /// A plan just added from a resolution.
+    added: Option<i64>,
 }
 
 pub(crate) async fn plan(
@@ -160,9 +162,9 @@ pub(crate) async fn plan(
     Query(q): Query<Saved>,
 ) -> Result<Response, AppError> {
     viewer.require(Action::Plan, None, "/plan")?;
-    let flash = match q.saved.as_deref() {
-        Some("confirmed") => viewer.lang.t("plan-confirmed-followed").to_string(),
-        Some(key) if !key.is_empty() => tr!(viewer.lang, "measure-change-saved", measure = key),
+    let flash = match (q.added, q.saved.as_deref()) {
+        (Some(added), _) => tr!(viewer.lang, "plan-added-beside", plan = added, current = state.plan()),
+        (None, Some(key)) if !key.is_empty() => tr!(viewer.lang, "measure-change-saved", measure = key),
         _ => String::new(),
     };
     Ok(html(&page(&state, &viewer, None, &flash).await?))

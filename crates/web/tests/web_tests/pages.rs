@@ -409,11 +409,29 @@ async fn a_resolution_is_uploaded_reviewed_beside_its_text_corrected_and_confirm
         .replace("&amp;", "&");
     let corrected = plan_file.replacen("value = \"1850\"", "value = \"1900\"", 1);
     assert!(corrected != plan_file, "the exports target is in the plan file");
-    let confirmed = http(&server, "POST", &draft_url, &planner.cookie, &form(&corrected, "confirm"), &[]).await;
+    // The same region and year as the plan followed: refused, said on the
+    // form, nothing added.
+    let overlapping = http(&server, "POST", &draft_url, &planner.cookie, &form(&corrected, "confirm"), &[]).await;
+    assert_eq!(overlapping.status, 422);
+    assert!(
+        overlapping.body.contains("kế hoạch số 1 đã là kế hoạch năm của 83 cho 01/01/2025 – 31/12/2025"),
+        "{}",
+        overlapping.body
+    );
+    // For another region it is added beside the plan followed, which stays
+    // followed, every figure as it was.
+    let elsewhere = corrected.replacen("region = \"Bến Tre\"", "region = \"Trà Vinh\"", 1);
+    assert!(elsewhere != corrected, "the region is in the plan file");
+    let before = http(&server, "GET", "/?period=2025", &planner.cookie, "", &[]).await;
+    let confirmed = http(&server, "POST", &draft_url, &planner.cookie, &form(&elsewhere, "confirm"), &[]).await;
     assert_eq!(confirmed.status, 303, "{}", confirmed.body.chars().take(600).collect::<String>());
+    assert_eq!(confirmed.header("location"), Some("/plan?added=2"));
+    let said = http(&server, "GET", "/plan?added=2", &planner.cookie, "", &[]).await;
+    assert!(said.body.contains("thành kế hoạch số 2, bên cạnh các kế hoạch khác"), "{}", said.body);
     let overview = http(&server, "GET", "/?period=2025", &planner.cookie, "", &[]).await;
-    assert!(overview.body.contains("≥ 1.900 triệu USD"), "the application now follows the confirmed plan");
-    let again = http(&server, "POST", &draft_url, &planner.cookie, &form(&corrected, "confirm"), &[]).await;
+    assert!(overview.body.contains("≥ 1.850 triệu USD"), "the plan followed is still followed");
+    assert_eq!(overview.body, before.body, "nothing of the plan followed changed");
+    let again = http(&server, "POST", &draft_url, &planner.cookie, &form(&elsewhere, "confirm"), &[]).await;
     assert_eq!(again.status, 422, "a draft is confirmed once");
 }
 

@@ -1,0 +1,95 @@
+//! `kehoach plan list|add|default` and the global `--plan`: plans side by
+//! side, the one followed unchanged by another's arrival, and what is refused.
+
+use std::path::Path;
+
+use crate::kehoach;
+
+fn ok(args: &[&str], dir: &Path) -> String {
+    let out = kehoach(args, dir);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn refused(args: &[&str], dir: &Path) -> String {
+    let out = kehoach(args, dir);
+    assert!(!out.status.success(), "{args:?} was taken");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn resolution(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../import/tests/data").join(name).display().to_string()
+}
+
+#[test]
+fn a_plan_added_beside_the_built_in_one_changes_nothing_of_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    ok(&["init"], dir);
+    let before = ok(&["status", "--period", "2025", "--json"], dir);
+    let figures_before = ok(&["values", "list", "--measure", "c.1", "--json"], dir);
+
+    // Nghệ An (40) adopted its 2026 plan.
+    let nghe_an = resolution("genre/numbered.txt");
+    let added = ok(&["plan", "add", &nghe_an, "--region", "40", "--year", "2026"], dir);
+    assert!(added.starts_with("added plan 2: Tỉnh Nghệ An (year), 01/01/2026 – 31/12/2026"), "{added}");
+    let list: serde_json::Value = serde_json::from_str(&ok(&["plan", "list", "--json"], dir)).unwrap();
+    let plans: Vec<(i64, &str, &str, bool)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["id"].as_i64().unwrap(),
+                p["region"].as_str().unwrap(),
+                p["kind"].as_str().unwrap(),
+                p["default"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(plans, [(1, "83", "year", true), (2, "40", "year", false)]);
+
+    // The new plan is judged when named; the built-in one, the default, as before.
+    let judged: serde_json::Value =
+        serde_json::from_str(&ok(&["--plan", "2", "status", "--period", "2026", "--json"], dir)).unwrap();
+    assert!(judged.to_string().contains("GRDP"), "{judged}");
+    assert_eq!(ok(&["status", "--period", "2025", "--json"], dir), before);
+    assert_eq!(ok(&["values", "list", "--measure", "c.1", "--json"], dir), figures_before);
+
+    // The default changes only when asked, and says so.
+    assert!(ok(&["plan", "default", "2"], dir).starts_with("plan 2 is the default"));
+    assert!(ok(&["status", "--period", "2026", "--json"], dir).contains("GRDP"));
+    ok(&["plan", "default", "1"], dir);
+    assert_eq!(ok(&["status", "--period", "2025", "--json"], dir), before);
+}
+
+#[test]
+fn a_plan_for_no_region_of_its_span_or_over_another_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    ok(&["init"], dir);
+    let nghe_an = resolution("genre/numbered.txt");
+    let said = refused(&["plan", "add", &nghe_an, "--region", "99", "--year", "2026"], dir);
+    assert!(said.contains("no unit “99” in the country"), "{said}");
+    // Bến Tre ended on 30/06/2025.
+    let said = refused(&["plan", "add", &nghe_an, "--region", "83", "--year", "2026"], dir);
+    assert!(said.contains("83 did not exist during 01/01/2026 – 31/12/2026"), "{said}");
+    assert!(said.contains("Tỉnh Bến Tre existed … – 30/06/2025"), "{said}");
+    // The text is for 2026, not 2027.
+    let said = refused(&["plan", "add", &nghe_an, "--region", "40", "--year", "2027"], dir);
+    assert!(said.contains("is a plan for 2026, not for 2027"), "{said}");
+    ok(&["plan", "add", &nghe_an, "--region", "40", "--year", "2026"], dir);
+    let said = refused(
+        &["plan", "add", &nghe_an, "--region", "40", "--from", "2026-07-01", "--to", "2026-12-31", "--kind", "year"],
+        dir,
+    );
+    assert!(said.contains("a year plan from 2026 runs 2026-01-01 – 2026-12-31"), "{said}");
+    let said = refused(&["plan", "add", &nghe_an, "--region", "40", "--year", "2026"], dir);
+    assert!(said.contains("plan 2 is already a year plan for 40"), "{said}");
+    let said = refused(&["--plan", "9", "status", "--period", "2025"], dir);
+    assert!(said.contains("no plan 9 in the database"), "{said}");
+    let said = refused(&["plan", "default", "9"], dir);
+    assert!(said.contains("no plan 9 in the database"), "{said}");
+    let list: serde_json::Value = serde_json::from_str(&ok(&["plan", "list", "--json"], dir)).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 2, "nothing else was added");
+}
