@@ -317,6 +317,18 @@ test('the public portal shows it', async (t) => {
   assert(body.trim().length > 0, '/public/figures.csv is empty');
 });
 
+test('a planner sees every plan, the one followed marked', async (t) => {
+  const context = await t.context();
+  const page = await login(context, 'planner1', 'planner-pass-1');
+  const res = await page.goto(url('/plans'));
+  assert(res && res.status() === 200, `GET /plans answered ${res && res.status()}`);
+  const followed = page.locator('tr.followed');
+  assert((await followed.count()) === 1, 'one plan is marked as followed');
+  const text = oneLine(await followed.innerText());
+  assert(text.includes('Bến Tre') && text.includes('01/01/2025 – 31/12/2025'), `the followed plan reads "${text}"`);
+  await screenshots(page, 'plans');
+});
+
 test('a planner reads a resolution and reviews it beside its text', async (t) => {
   const context = await t.context();
   const page = await login(context, 'planner1', 'planner-pass-1');

@@ -193,10 +193,14 @@ def build(legacy, current, converter, checks: Checks):
 
     whole_of = collections.defaultdict(set)  # old code -> new codes it went into whole
     divided = collections.defaultdict(set)   # old code -> new codes it was divided between
-    for new_prov_key, wards in converter["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
-        new_prov_code = new_prov_by_key.get(nfc(new_prov_key))
-        if not checks.require(new_prov_code is not None, f"NO_DIVIDED: unknown province {new_prov_key!r}"):
-            continue
+    def provinces(table):
+        """The entries of a converter table by new province, with its code (unknown ones said)."""
+        for new_prov_key, entries in converter[table].items():
+            code = new_prov_by_key.get(nfc(new_prov_key))
+            if checks.require(code is not None, f"{table}: unknown province {new_prov_key!r}"):
+                yield new_prov_key, code, entries
+
+    for new_prov_key, new_prov_code, wards in provinces("DICT_PROVINCE_WARD_NO_DIVIDED"):
         for new_ward_key, refs in wards.items():
             where = f"NO_DIVIDED {new_prov_key}/{new_ward_key}"
             new_code = new_by_key.get((nfc(new_prov_key), nfc(new_ward_key)))
@@ -207,10 +211,7 @@ def build(legacy, current, converter, checks: Checks):
                 if old_code:
                     whole_of[old_code].add(new_code)
                     lineage.add(("commune", new_code, old_code, "yes"))
-    for new_prov_key, olds in converter["DICT_PROVINCE_WARD_DIVIDED"].items():
-        new_prov_code = new_prov_by_key.get(nfc(new_prov_key))
-        if not checks.require(new_prov_code is not None, f"DIVIDED: unknown province {new_prov_key!r}"):
-            continue
+    for new_prov_key, new_prov_code, olds in provinces("DICT_PROVINCE_WARD_DIVIDED"):
         for ref, parts in olds.items():
             where = f"DIVIDED {new_prov_key}/{ref}"
             old_code = old_unit(ref, new_prov_code, where)

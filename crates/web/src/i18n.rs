@@ -231,6 +231,9 @@ mod tests {
         for s in Sector::ALL {
             codes.push(("sector", s.as_str(), Some(s.label_vi())));
         }
+        for k in kehoach_domain::PlanKind::ALL {
+            codes.push(("plan-kind", k.as_str(), Some(k.label_vi())));
+        }
         for o in [Origin::Entered, Origin::Recorded, Origin::Published, Origin::Illustrative] {
             codes.push(("origin", o.as_str(), None));
         }
@@ -273,7 +276,7 @@ mod tests {
         )
         .unwrap();
         let literal = regex::Regex::new(r#""([a-z0-9][a-z0-9._-]*)""#).unwrap();
-        let labels = regex::Regex::new(r#"label\("([a-z]+)""#).unwrap();
+        let labels = regex::Regex::new(r#"label\("([a-z-]+)""#).unwrap();
         let known: BTreeSet<&str> = MESSAGES.iter().map(|(k, _, _)| *k).collect();
         let (mut missing, mut literals, mut kinds) = (Vec::new(), BTreeSet::new(), BTreeSet::new());
         for (file, text) in &texts {

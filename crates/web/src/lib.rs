@@ -42,7 +42,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use account::{PasswordProblem, hash_password, one_time_password, password_policy};
-use pages::{api, approvals, audit, drafts, entry, measure, overview, plan, public, reports, tasks};
+use pages::{api, approvals, audit, drafts, entry, measure, overview, plan, plans, public, reports, tasks};
 
 /// How the application behaves; the rest comes from the database.
 #[derive(Debug, Clone)]
@@ -197,6 +197,7 @@ pub async fn app(store: AnyStore, settings: Settings) -> Result<Router, WebError
                 .layer(DefaultBodyLimit::max(reports::MAX_TEMPLATE + 64 * 1024)),
         )
         .route("/audit", get(audit::audit))
+        .route("/plans", get(plans::plans))
         .route("/api/analytics/figure", get(api::figure))
         .route("/api/analytics/dashboard", get(api::dashboard))
         .route("/public", get(public::public))

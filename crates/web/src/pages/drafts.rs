@@ -343,8 +343,23 @@ pub(crate) async fn save(
         return Err(refuse(&tr!(viewer.lang, "errors-before-confirm", n = n, errors = errors.join("; "))));
     }
     let units = kehoach_store::Store::org_units(&state.store).await?;
-    let province =
-        kehoach_domain::org::find(&units, &plan.region).cloned().unwrap_or_else(|| OrgUnit::province(&plan.region));
+    // The region: a unit the database holds, else the country's unit of that
+    // name in the plan's year, else (a name no list knows) the name itself.
+    let year = kehoach_domain::PlanKind::Year.span_of(plan.year);
+    let in_country = || {
+        let (from, to) = year?;
+        let country: Vec<OrgUnit> = kehoach_country::country()
+            .units
+            .iter()
+            .filter(|u| kehoach_domain::org::existed_during(u, from, to))
+            .cloned()
+            .collect();
+        kehoach_domain::org::find(&country, &plan.region).cloned()
+    };
+    let province = kehoach_domain::org::find(&units, &plan.region)
+        .cloned()
+        .or_else(in_country)
+        .unwrap_or_else(|| OrgUnit::province(&plan.region));
     let plan_id = state.store.confirm_draft(id, &plan, &province, &by).await.map_err(refused)?;
     // A plan beside the others: the pages go on following theirs.
     Ok(Redirect::to(&format!("/plan?added={plan_id}")).into_response())

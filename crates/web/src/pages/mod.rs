@@ -15,6 +15,7 @@ pub(crate) mod entry;
 pub(crate) mod measure;
 pub(crate) mod overview;
 pub(crate) mod plan;
+pub(crate) mod plans;
 pub(crate) mod public;
 pub(crate) mod reports;
 pub(crate) mod tasks;

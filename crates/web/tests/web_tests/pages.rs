@@ -433,6 +433,18 @@ async fn a_resolution_is_uploaded_reviewed_beside_its_text_corrected_and_confirm
     assert_eq!(overview.body, before.body, "nothing of the plan followed changed");
     let again = http(&server, "POST", &draft_url, &planner.cookie, &form(&elsewhere, "confirm"), &[]).await;
     assert_eq!(again.status, 422, "a draft is confirmed once");
+    // Both plans by region, the one followed marked; Trà Vinh by its code.
+    let plans = http(&server, "GET", "/plans", &planner.cookie, "", &[]).await;
+    assert_eq!(plans.status, 200);
+    let row = |id: u32| {
+        let start = plans.body.find(&format!("data-plan=\"{id}\"")).unwrap_or_else(|| panic!("{}", plans.body));
+        plans.body[start..start + plans.body[start..].find("</tr>").unwrap()].to_string()
+    };
+    assert!(row(1).contains("class=\"followed\"") && row(1).contains("Tỉnh Bến Tre <small class=\"muted\">(83)"));
+    assert!(row(1).contains("01/01/2025 – 31/12/2025") && row(1).contains("Kế hoạch năm"), "{}", row(1));
+    assert!(!row(2).contains("followed") && row(2).contains("Tỉnh Trà Vinh <small class=\"muted\">(84)"), "{}", row(2));
+    let order = (plans.body.find("Tỉnh Bến Tre").unwrap(), plans.body.find("Tỉnh Trà Vinh").unwrap());
+    assert!(order.0 < order.1, "by region in Vietnamese order");
 }
 
 /// A DOCX of a few kilobytes that unpacks to megabytes of text (issue 13: one

@@ -107,6 +107,7 @@ async fn every_route_checks_role_and_agency_on_the_server() {
             [Login, Allowed, Allowed, Denied, Denied, Denied],
         ),
         ("GET", "/plan", "", [Login, Allowed, Allowed, Denied, Denied, Denied]),
+        ("GET", "/plans", "", [Login, Allowed, Allowed, Allowed, Allowed, Allowed]),
         ("POST", "/plan/c.1/assign", "lead=SCT", [Login, Allowed, Allowed, Denied, Denied, Denied]),
         (
             "POST",
