@@ -16,6 +16,13 @@ use crate::AppState;
 use crate::viewer::Viewer;
 
 #[derive(Debug, serde::Deserialize)]
+pub(crate) struct DashboardQuery {
+    /// A unit by code or name; the nation when left out.
+    unit: Option<String>,
+    period: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
 pub(crate) struct FigureQuery {
     measure: String,
     /// A unit by code or name; the nation when left out.
@@ -101,13 +108,6 @@ pub(crate) async fn figure(State(state): State<AppState>, viewer: Viewer, Query(
         }
         Err(e) => plain(StatusCode::NOT_FOUND, e),
     }
-}
-
-#[derive(Debug, serde::Deserialize)]
-pub(crate) struct DashboardQuery {
-    /// A unit by code or name; the nation when left out.
-    unit: Option<String>,
-    period: String,
 }
 
 /// `GET /api/analytics/dashboard?unit=86&period=2025`: one place's
