@@ -8,6 +8,7 @@ pub mod alphabet;
 pub mod check;
 pub mod checklist;
 pub mod evaluate;
+pub mod fiveyear;
 pub mod formula;
 pub mod ledger;
 pub mod number;
