@@ -96,6 +96,18 @@ enum Command {
     /// The plan's targets.
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// Compare regions on one national indicator: for every plan of the
+    /// year with a measure of that code, its target, figure and verdict.
+    Compare {
+        /// The national statistical indicator code the plans give their
+        /// measures (`indicator = "…"` in a plan file).
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        json: bool,
+    },
     /// Judge every measure for a period.
     Status {
         /// 2025, 2025-H1, 2025-9M, 2025-Q3 or 2025-09.
@@ -442,6 +454,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Template { agency, period, output } => {
             report_commands::template(database, &agency, period.parse()?, &output, plan_id).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Compare { code, year, json } => {
+            emit(&plan_commands::compare(database, &code, year, json).await?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Units(command) => {

@@ -167,3 +167,73 @@ fn lived(u: &OrgUnit) -> String {
     let day = |d: Option<NaiveDate>| d.map_or_else(|| "…".into(), |d| d.format("%d/%m/%Y").to_string());
     format!("{} existed {} – {}", u.name, day(u.valid_from), day(u.valid_to))
 }
+
+/// `kehoach compare --code CODE --year Y`: every region whose plan of that
+/// year has a measure of that national indicator code, with its target,
+/// its figure of record and the verdict, each judged on its own plan.
+pub(crate) async fn compare(database: &str, code: &str, year: i32, as_json: bool) -> Result<String> {
+    use kehoach_domain::period::Period;
+    use kehoach_domain::value::Origin;
+    let store = open(database).await?;
+    let country = &kehoach_country::country().units;
+    let mut rows = Vec::new();
+    for p in store.plans().await? {
+        if p.kind == PlanKind::FiveYear || !(p.from.year()..=p.to.year()).contains(&year) {
+            continue;
+        }
+        let plan = store.plan(p.id, kehoach_store::Against::Current).await?;
+        let Some(measure) = plan.measures().find(|m| m.indicator.as_deref() == Some(code.trim())) else { continue };
+        let key = measure.key.clone();
+        let book = kehoach_judge::Book::load(&store, p.id, kehoach_store::Against::Current, |v| {
+            v.origin != Origin::Illustrative
+        })
+        .await?;
+        let results = book.evaluate(&[Period::Year(year)]).pop().unwrap_or_default();
+        let Some((m, e)) = results.into_iter().find(|(m, _)| m.key == key) else { continue };
+        let region_code = p.region_code.clone().unwrap_or_else(|| book.home.clone());
+        let region_name = country
+            .iter()
+            .find(|u| u.code == region_code && existed_during(u, p.from, p.to))
+            .map_or_else(|| p.region.clone(), |u| u.name.clone());
+        rows.push((p.id, region_code, region_name, m.clone(), e));
+    }
+    kehoach_country::sort_vi(&mut rows, |r| kehoach_domain::org::short_name(&r.2));
+    if rows.is_empty() {
+        bail!(
+            "no plan of {year} has a measure of indicator “{code}”: give it in the plan file (indicator = \"{code}\")"
+        );
+    }
+    if as_json {
+        let out: Vec<Value> = rows
+            .iter()
+            .map(|(id, region, name, m, e)| {
+                json!({
+                    "plan": id,
+                    "region": region,
+                    "region_name": name,
+                    "measure": m.key,
+                    "name": m.name,
+                    "target": m.target_text(),
+                    "actual": e.actual.map(|a| a.normalize().to_string()),
+                    "unit": m.unit,
+                    "status": e.status.as_str(),
+                    "status_vi": e.status.label_vi(),
+                })
+            })
+            .collect();
+        return Ok(serde_json::to_string_pretty(&out)? + "\n");
+    }
+    use std::fmt::Write;
+    let mut out =
+        format!("{:<6} {:<26} {:<5} {:<22} {:<14} Đánh giá\n", "Mã", "Địa bàn", "KH số", "Kế hoạch", "Thực hiện");
+    for (id, region, name, m, e) in &rows {
+        let actual = e.actual.map_or_else(|| "—".into(), |a| kehoach_domain::number::format_vi(a.normalize()));
+        let _ = writeln!(
+            out,
+            "{region:<6} {name:<26} {id:<5} {:<22} {actual:<14} {}",
+            m.target_text(),
+            e.status.label_vi()
+        );
+    }
+    Ok(out)
+}

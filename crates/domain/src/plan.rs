@@ -161,6 +161,11 @@ pub struct Measure {
     /// the summed parts, it gives a ratio of sums up the hierarchy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formula: Option<String>,
+    /// Its code in the national system of statistical indicators (mã chỉ
+    /// tiêu thống kê quốc gia), where the planner gives one: plans of
+    /// different regions are compared on measures of one code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<String>,
     pub source: Span,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub review: Vec<ReviewFlag>,
@@ -454,6 +459,7 @@ impl Measure {
             stretch: false,
             part_of: None,
             formula: None,
+            indicator: None,
             source: Span::default(),
             review: Vec::new(),
         }

@@ -330,6 +330,7 @@ fn read_segment(source: &Source, start: usize, end: usize, sc: &SegmentContext) 
         stretch,
         part_of: None,
         formula: None,
+        indicator: None,
         source: span,
         review,
     };
@@ -426,6 +427,7 @@ fn qualitative(
         stretch,
         part_of: None,
         formula: None,
+        indicator: None,
         source: span,
         review,
     };

@@ -289,6 +289,7 @@ fn cell_measure(source: &Source, (ps, pe): (usize, usize), row: &Row, name: &str
         stretch: false,
         part_of: None,
         formula: None,
+        indicator: None,
         source: source.span(row.start, row.end),
         review,
     }

@@ -294,6 +294,7 @@ fn measure_json(m: &Measure) -> Value {
     obj.insert("aggregation".into(), json!(m.aggregation));
     obj.insert("stretch".into(), json!(m.stretch));
     obj.insert("part_of".into(), json!(m.part_of));
+    obj.insert("indicator".into(), json!(m.indicator));
     obj.insert("target_text".into(), json!(m.target_text()));
     obj.insert("source".into(), span(&m.source));
     obj.insert("review".into(), review(&m.review));

@@ -93,3 +93,47 @@ fn a_plan_for_no_region_of_its_span_or_over_another_is_refused() {
     let list: serde_json::Value = serde_json::from_str(&ok(&["plan", "list", "--json"], dir)).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 2, "nothing else was added");
 }
+
+/// Two provinces' 2025 plans whose GRDP growth carries one national
+/// indicator code are compared on it, each against its own target.
+#[test]
+fn regions_are_compared_on_one_indicator() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    ok(&["init"], dir);
+    for (file, plan) in [("genre/numbered-dot.txt", "th.toml"), ("genre/dashed-headings.txt", "dn.toml")] {
+        ok(&["import", &resolution(file), "-o", plan], dir);
+        let text = std::fs::read_to_string(dir.join(plan)).unwrap();
+        // The planner gives the GRDP growth (1.1 in both) its code.
+        let coded = text.replacen(
+            "[[targets.measures]]\nkey = \"1.1\"\n",
+            "[[targets.measures]]\nkey = \"1.1\"\nindicator = \"GRDP-TT\"\n",
+            1,
+        );
+        assert_ne!(coded, text, "{plan} has a measure 1.1");
+        std::fs::write(dir.join(plan), coded).unwrap();
+    }
+    ok(&["plan", "add", "th.toml", "--region", "38", "--year", "2025"], dir);
+    ok(&["plan", "add", "dn.toml", "--region", "75", "--year", "2025"], dir);
+    std::fs::write(dir.join("th.csv"), "measure,period,value,status\n1.1,2025,8.9,official\n").unwrap();
+    ok(&["--plan", "2", "values", "import", "th.csv"], dir);
+    let compared: serde_json::Value =
+        serde_json::from_str(&ok(&["compare", "--code", "GRDP-TT", "--year", "2025", "--json"], dir)).unwrap();
+    let rows: Vec<(&str, &str, Option<&str>, &str)> = compared
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["region"].as_str().unwrap(),
+                r["target"].as_str().unwrap(),
+                r["actual"].as_str(),
+                r["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // In Vietnamese order of the provinces' names: Đồng Nai before Thanh Hóa.
+    assert_eq!(rows, [("75", "8,0 - 8,5%", None, "no_data"), ("38", "≥ 11%", Some("8.9"), "not_achieved")]);
+    let said = refused(&["compare", "--code", "NONE", "--year", "2025"], dir);
+    assert!(said.contains("no plan of 2025 has a measure of indicator “NONE”"), "{said}");
+}
