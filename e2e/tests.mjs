@@ -329,6 +329,30 @@ test('a planner sees every plan, the one followed marked', async (t) => {
   await screenshots(page, 'plans');
 });
 
+test('switching plan from the header changes every page, and the address keeps it', async (t) => {
+  const context = await t.context();
+  const page = await login(context, 'planner1', 'planner-pass-1');
+  await page.goto(url('/'));
+  const bar = () => page.locator('.plan-bar span').innerText().then(oneLine);
+  assert((await bar()).startsWith('Kế hoạch 1: Bến Tre'), `the header names "${await bar()}"`);
+  await Promise.all([page.waitForURL(/\/plans$/), page.locator('.plan-bar a').click()]);
+  await Promise.all([page.waitForURL(/\/plans\/2$/), page.locator('tr[data-plan="2"] a').click()]);
+  assert((await bar()).startsWith('Kế hoạch 2: Nghệ An, 2026'), `after switching the header names "${await bar()}"`);
+  assert(oneLine(await page.locator('h1').innerText()).includes('2026'), 'the overview is of 2026');
+  for (const [label, path] of [['Nhiệm vụ', '/plans/2/tasks'], ['Báo cáo', '/plans/2/reports'], ['Kế hoạch', '/plans/2/plan']]) {
+    await Promise.all([page.waitForURL(new RegExp(path + '$')), page.locator('nav a', { hasText: new RegExp('^' + label + '$') }).click()]);
+    assert((await bar()).startsWith('Kế hoạch 2'), `${path} names "${await bar()}"`);
+  }
+  assert((await page.locator('h1').innerText()).includes('Nghệ An'), 'the plan page is of Nghệ An');
+  // A bookmark keeps the plan; the built-in plan is where it was.
+  await page.goto(url('/plans/2/tasks'));
+  assert((await bar()).startsWith('Kế hoạch 2'), 'a bookmark keeps the plan');
+  await page.goto(url('/'));
+  assert((await bar()).startsWith('Kế hoạch 1: Bến Tre'), 'the plain address is still the plan followed');
+  await page.goto(url('/plans/2'));
+  await screenshots(page, 'plan-2');
+});
+
 test('a planner reads a resolution and reviews it beside its text', async (t) => {
   const context = await t.context();
   const page = await login(context, 'planner1', 'planner-pass-1');

@@ -115,18 +115,18 @@ impl App {
         *self.plan.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Stores an agency's figures for the plan followed and moves its
+    /// Stores an agency's figures for a plan and moves its
     /// submission, in one transaction, then tells this process's analytics
     /// engine of whatever that released: every page that saves figures goes
     /// through here, so none can forget the engine.
     pub async fn enter(
         &self,
+        plan: PlanId,
         values: &[kehoach_store::NewValue],
         step: Option<&kehoach_store::Move<'_>>,
         by: &str,
     ) -> Result<kehoach_store::Entered, kehoach_store::StoreError> {
         use kehoach_store::Store;
-        let plan = self.plan();
         let entered = self.store.enter(plan, values, step, by).await?;
         if let Some(moved) = &entered.moved {
             self.analytics.released_values(plan, &moved.released).await;
@@ -134,15 +134,15 @@ impl App {
         Ok(entered)
     }
 
-    /// Moves a submission of the plan followed; an approval's figures reach
+    /// Moves a submission of a plan; an approval's figures reach
     /// this process's engine at once.
     pub async fn move_submission(
         &self,
+        plan: PlanId,
         step: &kehoach_store::Move<'_>,
         by: &str,
     ) -> Result<kehoach_store::Moved, kehoach_store::StoreError> {
         use kehoach_store::Accounts;
-        let plan = self.plan();
         let moved = self.store.move_submission(plan, step, by).await?;
         self.analytics.released_values(plan, &moved.released).await;
         Ok(moved)
@@ -165,19 +165,10 @@ pub async fn app(store: AnyStore, settings: Settings) -> Result<Router, WebError
         live::follow(state.clone(), listener);
     }
     Ok(Router::new()
-        .route("/", get(overview::overview))
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
         .route("/password", get(account::password_form).post(account::change_password))
         .route("/lang/{code}", get(account::switch_language))
-        .route("/measures/{key}", get(measure::measure))
-        .route("/measures/{key}/comments", post(measure::comment))
-        .route("/entry", get(entry::entry_form).post(entry::entry))
-        .route("/approvals", get(approvals::approvals))
-        .route("/approvals/{agency}/{period}", post(approvals::decide))
-        .route("/tasks", get(tasks::tasks))
-        .route("/tasks/{key}/progress", post(tasks::report_progress))
-        .route("/plan", get(plan::plan))
         .route(
             "/plan/import",
             get(drafts::import_form).post(drafts::upload).layer(DefaultBodyLimit::max(drafts::MAX_UPLOAD + 64 * 1024)),
@@ -186,6 +177,33 @@ pub async fn app(store: AnyStore, settings: Settings) -> Result<Router, WebError
             "/plan/drafts/{id}",
             get(drafts::review).post(drafts::save).layer(DefaultBodyLimit::max(4 * 1024 * 1024)),
         )
+        .route("/audit", get(audit::audit))
+        .route("/plans", get(plans::plans))
+        .route("/assets/{*path}", get(middleware::asset))
+        // A plan's pages: the plan followed at their own addresses, any plan
+        // under /plans/{plan}/, so that a link or a bookmark keeps it.
+        .merge(plan_pages())
+        .nest("/plans/{plan}", plan_pages())
+        .fallback(error::not_found)
+        .layer(DefaultBodyLimit::max(64 * 1024))
+        .layer(axum::middleware::from_fn(middleware::text_as_typed))
+        .layer(axum::middleware::from_fn(middleware::language))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .with_state(state))
+}
+
+/// The pages of one plan (`Viewer::plan` says which).
+fn plan_pages() -> Router<AppState> {
+    Router::new()
+        .route("/", get(overview::overview))
+        .route("/measures/{key}", get(measure::measure))
+        .route("/measures/{key}/comments", post(measure::comment))
+        .route("/entry", get(entry::entry_form).post(entry::entry))
+        .route("/approvals", get(approvals::approvals))
+        .route("/approvals/{agency}/{period}", post(approvals::decide))
+        .route("/tasks", get(tasks::tasks))
+        .route("/tasks/{key}/progress", post(tasks::report_progress))
+        .route("/plan", get(plan::plan))
         .route("/plan/{key}/revise", post(plan::revise))
         .route("/plan/{key}/assign", post(plan::assign))
         .route("/reports", get(reports::reports))
@@ -196,20 +214,11 @@ pub async fn app(store: AnyStore, settings: Settings) -> Result<Router, WebError
                 .post(reports::upload)
                 .layer(DefaultBodyLimit::max(reports::MAX_TEMPLATE + 64 * 1024)),
         )
-        .route("/audit", get(audit::audit))
-        .route("/plans", get(plans::plans))
         .route("/api/analytics/figure", get(api::figure))
         .route("/api/analytics/dashboard", get(api::dashboard))
         .route("/public", get(public::public))
         .route("/public/measures/{key}", get(public::public_measure))
         .route("/public/figures.csv", get(public::public_csv))
-        .route("/assets/{*path}", get(middleware::asset))
-        .fallback(error::not_found)
-        .layer(DefaultBodyLimit::max(64 * 1024))
-        .layer(axum::middleware::from_fn(middleware::text_as_typed))
-        .layer(axum::middleware::from_fn(middleware::language))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
-        .with_state(state))
 }
 
 /// Serves until `stop` completes; then takes no new connection, lets the

@@ -12,19 +12,19 @@ use kehoach_judge::{Followed, Versions};
 use kehoach_store::notify::{Heard, Listener, SavedValue};
 use kehoach_store::{AnyStore, PlanId, StoreError, StoredValue};
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 use tokio::sync::{RwLock, RwLockReadGuard};
 
 use crate::AppState;
 
-/// The engine of the plan the application follows, with the version of each
+/// The engine of each plan pages were asked for, with the version of each
 /// figure it holds (none until built, or after the notices were interrupted
 /// or a release could not be applied: the next reader builds it again from
 /// the store, so it never answers with figures the store has replaced).
 #[derive(Default)]
-pub(crate) struct Live(RwLock<Option<Held>>);
+pub(crate) struct Live(RwLock<HashMap<PlanId, Held>>);
 
 pub(crate) struct Held {
-    plan: PlanId,
     engine: Engine,
     versions: Versions,
     /// Stored figures it cannot hold, out of every verdict until corrected.
@@ -44,16 +44,16 @@ pub(crate) struct Release<'a> {
 impl Live {
     /// Builds the engine of `plan` unless it holds that plan's already.
     pub(crate) async fn ready(&self, store: &AnyStore, plan: PlanId) -> Result<(), StoreError> {
-        if matches!(&*self.0.read().await, Some(h) if h.plan == plan) {
+        if self.0.read().await.contains_key(&plan) {
             return Ok(());
         }
-        let mut slot = self.0.write().await;
-        if !matches!(&*slot, Some(h) if h.plan == plan) {
+        let mut held = self.0.write().await;
+        if let std::collections::hash_map::Entry::Vacant(slot) = held.entry(plan) {
             let Followed { engine, versions, left_out } = kehoach_judge::followed(store, plan).await?;
             for out in &left_out {
                 tracing::error!("analytics: a stored figure is left out of every verdict until corrected: {out}");
             }
-            *slot = Some(Held { plan, engine, versions, left_out });
+            slot.insert(Held { engine, versions, left_out });
         }
         Ok(())
     }
@@ -65,15 +65,12 @@ impl Live {
         store: &AnyStore,
         plan: PlanId,
     ) -> Result<RwLockReadGuard<'_, Engine>, StoreError> {
-        // The notices may drop the engine between building and reading it
+        // The notices may drop the engines between building and reading one
         // (a lost connection): build it again, a few times at most.
         for _ in 0..3 {
             self.ready(store, plan).await?;
-            let slot = self.0.read().await;
-            if let Ok(engine) = RwLockReadGuard::try_map(slot, |s| match s {
-                Some(h) if h.plan == plan => Some(&h.engine),
-                _ => None,
-            }) {
+            let held = self.0.read().await;
+            if let Ok(engine) = RwLockReadGuard::try_map(held, |h| h.get(&plan).map(|h| &h.engine)) {
                 return Ok(engine);
             }
         }
@@ -83,10 +80,7 @@ impl Live {
     /// The stored figures the engine of `plan` leaves out (none if it is
     /// not built).
     pub(crate) async fn left_out(&self, plan: PlanId) -> Vec<LeftOut> {
-        match &*self.0.read().await {
-            Some(h) if h.plan == plan => h.left_out.clone(),
-            _ => Vec::new(),
-        }
+        self.0.read().await.get(&plan).map(|h| h.left_out.clone()).unwrap_or_default()
     }
 
     /// Figures released (committed as recorded, or approved), by this
@@ -96,10 +90,11 @@ impl Live {
     /// counts either) and on the list of those left out, until a newer
     /// version corrects it.
     pub(crate) async fn released(&self, releases: impl IntoIterator<Item = Release<'_>>) {
-        let mut slot = self.0.write().await;
-        let Some(held) = slot.as_mut() else { return };
+        let mut engines = self.0.write().await;
         for r in releases {
-            if r.plan != held.plan || !held.versions.take(r.measure, r.org_unit, r.period, r.version) {
+            // A plan whose engine is not built takes the figure when it is.
+            let Some(held) = engines.get_mut(&r.plan) else { continue };
+            if !held.versions.take(r.measure, r.org_unit, r.period, r.version) {
                 continue;
             }
             held.left_out.retain(|o| !o.is(r.measure, r.org_unit, r.period));
@@ -126,16 +121,16 @@ impl Live {
         .await;
     }
 
-    /// Drops the engine after lost notices: the next page builds it again
-    /// from the store.
+    /// Drops the engines after lost notices: the next page builds its
+    /// plan's again from the store.
     async fn forget(&self) {
-        *self.0.write().await = None;
+        self.0.write().await.clear();
     }
 
     /// The version of a figure the engine holds (0: none, or no engine).
     #[cfg(test)]
-    pub(crate) async fn version_of(&self, measure: &str, org_unit: &str, period: Period) -> Option<u32> {
-        self.0.read().await.as_ref().map(|h| h.versions.of(measure, org_unit, period))
+    pub(crate) async fn version_of(&self, plan: PlanId, measure: &str, org_unit: &str, period: Period) -> Option<u32> {
+        self.0.read().await.get(&plan).map(|h| h.versions.of(measure, org_unit, period))
     }
 }
 
@@ -246,7 +241,7 @@ mod tests {
             engine.figure("c.1", Scope::Unit("83"), march).unwrap()
         }
         assert_eq!(held(&live, &store, id, march).await, Some(of_record.value));
-        assert_eq!(live.version_of("c.1", "83", march).await, Some(3));
+        assert_eq!(live.version_of(id, "c.1", "83", march).await, Some(3));
 
         // A release the engine cannot take (a unit it does not know) is left
         // out and said; the rest stands.

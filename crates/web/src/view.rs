@@ -12,7 +12,7 @@ use crate::i18n::Lang;
 
 /// One link of the navigation bar.
 pub(crate) struct NavItem {
-    pub href: &'static str,
+    pub href: String,
     pub label: &'static str,
     pub active: bool,
 }
@@ -31,6 +31,18 @@ pub(crate) struct Chrome {
     pub role: String,
     pub csrf: String,
     pub nav: Vec<NavItem>,
+    /// What the addresses of the plan viewed start with: "" at the plan
+    /// followed's own addresses, "/plans/N" under another's.
+    pub base: String,
+    /// The plan's overview: "/" or "/plans/N".
+    pub home: String,
+    /// The plan viewed, as the header names it; empty on pages of no plan.
+    pub plan_label: String,
+}
+
+/// A plan's overview: the root, or its own address.
+fn home(base: &str) -> String {
+    if base.is_empty() { "/".into() } else { base.to_string() }
 }
 
 /// Who a page is for, as the frame shows it.
@@ -52,7 +64,10 @@ impl Chrome {
         who: Option<Who>,
         links: &[(&'static str, &'static str, &str)],
     ) -> Self {
-        let nav = links.iter().map(|(href, label, key)| NavItem { href, label, active: *key == page }).collect();
+        let nav = links
+            .iter()
+            .map(|(href, label, key)| NavItem { href: (*href).to_string(), label, active: *key == page })
+            .collect();
         let other = if language == Lang::Vi { Lang::En } else { Lang::Vi };
         let (user_name, role, csrf) = match who {
             Some(w) => (Some(w.name), w.role, w.csrf),
@@ -68,7 +83,24 @@ impl Chrome {
             role,
             csrf,
             nav,
+            base: String::new(),
+            home: "/".into(),
+            plan_label: String::new(),
         }
+    }
+
+    /// The same frame on the pages of a plan: links under `base`, the plan
+    /// named in the header.
+    pub fn of_plan(mut self, base: &str, label: String, scoped: &[&str]) -> Self {
+        for item in &mut self.nav {
+            if scoped.contains(&item.href.as_str()) {
+                item.href = if item.href == "/" { home(base) } else { format!("{base}{}", item.href) };
+            }
+        }
+        self.home = home(base);
+        self.base = base.to_string();
+        self.plan_label = label;
+        self
     }
 
     /// The frame for someone not (yet) known: the public page only.

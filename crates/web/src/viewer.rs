@@ -4,11 +4,11 @@
 //! [`CsrfForm`] for a form that changes something, which checks the
 //! session's token before the handler runs, so no handler can forget it.
 
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use kehoach_domain::access::{Action, Role, allowed};
-use kehoach_store::{Accounts, User};
+use kehoach_store::{Accounts, PlanId, Store, User};
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
@@ -27,7 +27,58 @@ pub(crate) struct Viewer {
     pub csrf: String,
     /// The interface language chosen (cookie `lang`), Vietnamese by default.
     pub lang: Lang,
+    /// The plan the request is about.
+    pub plan: Viewing,
 }
+
+/// The plan a request is about: an address under `/plans/{plan}/` names
+/// it, so that a link or a bookmark keeps it; every other address is of the
+/// plan the application follows (the database's default plan).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Viewing {
+    pub id: PlanId,
+    /// What the plan's addresses start with: "" at the followed plan's own
+    /// addresses, "/plans/N" under a plan's.
+    pub base: String,
+    /// The plan as the header names it: "Kế hoạch 2: Vĩnh Long, 2026".
+    pub label: String,
+}
+
+impl Viewing {
+    /// An address of this plan's: `path` under its base.
+    pub fn at(&self, path: &str) -> String {
+        match (self.base.is_empty(), path) {
+            (false, "/") => self.base.clone(),
+            (false, p) if p.starts_with("/?") => format!("{}{}", self.base, &p[1..]),
+            _ => format!("{}{path}", self.base),
+        }
+    }
+
+    /// The plan a request's address names, or the one followed; an address
+    /// naming no plan of the database is not found.
+    async fn of(parts: &mut Parts, state: &AppState, lang: Lang) -> Result<Self, AppError> {
+        let params = RawPathParams::from_request_parts(parts, state).await.map_err(|_| AppError::NotFound)?;
+        let named = params.iter().find(|(k, _)| *k == "plan").map(|(_, v)| v.to_string());
+        let (id, base) = match named {
+            Some(text) => {
+                let id: PlanId = text.parse().map_err(|_| AppError::NotFound)?;
+                (id, format!("/plans/{id}"))
+            }
+            None => (state.plan(), String::new()),
+        };
+        let plans = state.store.plans().await?;
+        let Some(p) = plans.iter().find(|p| p.id == id) else { return Err(AppError::NotFound) };
+        let span = match p.kind {
+            kehoach_domain::PlanKind::Year => p.year.to_string(),
+            _ => format!("{} – {}", p.from.format("%d/%m/%Y"), p.to.format("%d/%m/%Y")),
+        };
+        let label = tr!(lang, "plan-viewed", id = id, region = p.region, span = span);
+        Ok(Self { id, base, label })
+    }
+}
+
+/// The addresses that are a plan's (under `/plans/{plan}` too).
+pub(crate) const PLAN_PAGES: [&str; 7] = ["/", "/tasks", "/entry", "/approvals", "/reports", "/plan", "/public"];
 
 impl Viewer {
     pub fn role(&self) -> Option<Role> {
@@ -103,7 +154,10 @@ impl Viewer {
             role: self.lang.label("role", u.role.as_str()).to_string(),
             csrf: self.csrf.clone(),
         });
-        Chrome::new(self.lang, title, page, who, &links)
+        // The plan viewed is named to those who sign in: the public sees
+        // one plan's published figures.
+        let label = if inside { self.plan.label.clone() } else { String::new() };
+        Chrome::new(self.lang, title, page, who, &links).of_plan(&self.plan.base, label, &PLAN_PAGES)
     }
 }
 
@@ -147,16 +201,17 @@ impl FromRequestParts<AppState> for Viewer {
         // A cross-site request never acts as the signed-in user.
         let cross_site = parts.headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");
         let lang = lang_of(&parts.headers);
+        let plan = Viewing::of(parts, state, lang).await?;
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE).filter(|_| !cross_site) else {
-            return Ok(Viewer { lang, ..Viewer::default() });
+            return Ok(Viewer { lang, plan, ..Viewer::default() });
         };
         match state.store.session(&token_hash(token)).await? {
             // A password someone else set is changed before anything else.
             Some((user, _)) if user.must_change_password && !may_wait_for_password(parts.uri.path()) => {
                 Err(AppError::MustChangePassword)
             }
-            Some((user, csrf)) => Ok(Viewer { user: Some(user), csrf, lang }),
-            None => Ok(Viewer { lang, ..Viewer::default() }),
+            Some((user, csrf)) => Ok(Viewer { user: Some(user), csrf, lang, plan }),
+            None => Ok(Viewer { lang, plan, ..Viewer::default() }),
         }
     }
 }

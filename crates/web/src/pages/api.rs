@@ -76,7 +76,7 @@ async fn ask<'a>(
 ) -> Result<(RwLockReadGuard<'a, Engine>, Option<String>, Period), Response> {
     viewer.require(Action::Read, None, "/").map_err(IntoResponse::into_response)?;
     let period: Period = period.parse().map_err(|e| plain(StatusCode::BAD_REQUEST, format!("{e}")))?;
-    let engine = state.analytics.engine(&state.store, state.plan()).await.map_err(|e| {
+    let engine = state.analytics.engine(&state.store, viewer.plan.id).await.map_err(|e| {
         tracing::error!("analytics: {e}");
         plain(StatusCode::SERVICE_UNAVAILABLE, "the analytics engine could not be built; try again".into())
     })?;

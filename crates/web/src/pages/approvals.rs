@@ -17,6 +17,13 @@ use std::collections::HashMap;
 
 use super::references;
 use crate::AppState;
+
+/// A submission in an address: its agency and period.
+#[derive(serde::Deserialize)]
+pub(crate) struct SubmissionPath {
+    agency: String,
+    period: String,
+}
 use crate::error::AppError;
 use crate::view::{Chrome, html, when};
 use crate::viewer::{CsrfForm, Viewer};
@@ -60,17 +67,17 @@ struct ApprovalsPage {
 }
 
 async fn approvals_page(state: &AppState, viewer: &Viewer, problem: &str) -> Result<ApprovalsPage, StoreError> {
-    let submissions = state.store.submissions(state.plan()).await?;
+    let submissions = state.store.submissions(viewer.plan.id).await?;
     let agencies: HashMap<String, String> =
         state.store.agencies().await?.into_iter().map(|a| (a.code, a.name)).collect();
-    let plan = state.store.plan(state.plan(), Against::Current).await?;
-    let latest = state.store.latest_values(state.plan()).await?;
+    let plan = state.store.plan(viewer.plan.id, Against::Current).await?;
+    let latest = state.store.latest_values(viewer.plan.id).await?;
     let released: HashMap<(String, Period), Decimal> = {
         let units = state.store.org_units().await?;
         let home = judge::home_of(&plan, &units);
         state
             .store
-            .released_values(state.plan())
+            .released_values(viewer.plan.id)
             .await?
             .into_iter()
             .filter(|v| v.org_unit == home && v.origin != Origin::Illustrative)
@@ -162,7 +169,7 @@ impl Decision {
 
 pub(crate) async fn decide(
     State(state): State<AppState>,
-    Path((agency, period)): Path<(String, String)>,
+    Path(SubmissionPath { agency, period }): Path<SubmissionPath>,
     CsrfForm(viewer, fields): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     viewer.require(Action::Approve, None, "/approvals")?;
@@ -192,8 +199,8 @@ pub(crate) async fn decide(
     }
     let seen = (to == SubmissionState::Approved).then_some(form.seen.as_slice());
     let step = Move { agency: &agency, period, to, comment, expected_version: form.version, seen };
-    let problem = match state.move_submission(&step, &viewer.username()).await {
-        Ok(_) => return Ok(Redirect::to("/approvals").into_response()),
+    let problem = match state.move_submission(viewer.plan.id, &step, &viewer.username()).await {
+        Ok(_) => return Ok(Redirect::to(&viewer.plan.at("/approvals")).into_response()),
         Err(StoreError::Changed { changes, .. }) => {
             tr!(lang, "not-approved-changed", changes = changes.join("; "))
         }

@@ -117,14 +117,19 @@ struct EntryContext {
     submission: Option<kehoach_store::Submission>,
 }
 
-async fn entry_context(state: &AppState, agency: &str, period: Period) -> Result<EntryContext, StoreError> {
-    let plan = state.store.plan(state.plan(), Against::Current).await?;
+async fn entry_context(
+    state: &AppState,
+    viewer: &Viewer,
+    agency: &str,
+    period: Period,
+) -> Result<EntryContext, StoreError> {
+    let plan = state.store.plan(viewer.plan.id, Against::Current).await?;
     let units = state.store.org_units().await?;
     let unit = judge::home_of(&plan, &units);
     let unit_name = units.iter().find(|u| u.code == unit).map_or(unit.clone(), |u| u.name.clone());
     let leads: HashSet<String> = state
         .store
-        .assignments(state.plan())
+        .assignments(viewer.plan.id)
         .await?
         .into_iter()
         .filter(|a| a.lead == agency)
@@ -133,7 +138,7 @@ async fn entry_context(state: &AppState, agency: &str, period: Period) -> Result
     let measures: Vec<Measure> = plan.measures().filter(|m| leads.contains(&m.key)).cloned().collect();
     let here: Vec<StoredValue> = state
         .store
-        .latest_values(state.plan())
+        .latest_values(viewer.plan.id)
         .await?
         .into_iter()
         .filter(|v| v.period == period && v.org_unit == unit)
@@ -143,14 +148,14 @@ async fn entry_context(state: &AppState, agency: &str, period: Period) -> Result
         here.into_iter().filter(|v| v.origin != Origin::Illustrative).map(|v| (v.measure.clone(), v)).collect();
     let released = state
         .store
-        .released_values(state.plan())
+        .released_values(viewer.plan.id)
         .await?
         .into_iter()
         .filter(|v| v.org_unit == unit && v.origin != Origin::Illustrative && leads.contains(&v.measure))
         .map(|v| ((v.measure, v.period), v.value))
         .collect();
     let submission =
-        state.store.submissions(state.plan()).await?.into_iter().find(|s| s.agency == agency && s.period == period);
+        state.store.submissions(viewer.plan.id).await?.into_iter().find(|s| s.agency == agency && s.period == period);
     let mut agencies = state.store.agencies().await?;
     crate::view::sort_vi(&mut agencies, |a| a.name.as_str());
     Ok(EntryContext { plan, unit, unit_name, agencies, measures, latest, versions, released, submission })
@@ -295,9 +300,9 @@ pub(crate) async fn entry_form(
         return Err(viewer.refuse(StatusCode::NOT_FOUND, "no-agency", viewer.lang.t("no-agency-text")));
     };
     viewer.require(Action::Enter, Some(&agency.code), &next)?;
-    let plan_year = state.store.plan(state.plan(), Against::Current).await?;
+    let plan_year = state.store.plan(viewer.plan.id, Against::Current).await?;
     let period = entry_period(&plan_year, q.period.as_deref()).map_err(bad_period(&viewer))?;
-    let ctx = entry_context(&state, &agency.code, period).await?;
+    let ctx = entry_context(&state, &viewer, &agency.code, period).await?;
     let flash = match q.saved.as_deref() {
         Some("submitted") => viewer.lang.t("figures-sent-approval"),
         Some("draft") => viewer.lang.t("draft-saved"),
@@ -319,10 +324,10 @@ pub(crate) async fn entry(
     };
     viewer.require(Action::Enter, Some(&agency.code), "/entry")?;
     let lang = viewer.lang;
-    let plan = state.store.plan(state.plan(), Against::Current).await?;
+    let plan = state.store.plan(viewer.plan.id, Against::Current).await?;
     let period = entry_period(&plan, get("period")).map_err(bad_period(&viewer))?;
     let submit = get("action") == Some("submit");
-    let ctx = entry_context(&state, &agency.code, period).await?;
+    let ctx = entry_context(&state, &viewer, &agency.code, period).await?;
     let again =
         |status: StatusCode, errors: HashMap<String, String>, warnings: HashMap<String, String>, problem: &str| {
             let said = Said { typed: Some(&form), errors, warnings, flash: "", problem };
@@ -430,7 +435,7 @@ pub(crate) async fn entry(
     // Saving a draft again with nothing changed moves nothing.
     let unchanged =
         values.is_empty() && !submit && ctx.submission.as_ref().is_some_and(|s| s.state == SubmissionState::Draft);
-    match state.enter(&values, (!unchanged).then_some(&step), &by).await {
+    match state.enter(viewer.plan.id, &values, (!unchanged).then_some(&step), &by).await {
         Ok(_) => {}
         Err(StoreError::Conflict { measure, period: p, .. }) if !p.is_empty() => {
             let problem = tr!(lang, "measure-changed-meanwhile", measure = measure);
@@ -445,5 +450,6 @@ pub(crate) async fn entry(
         Err(e) => return Err(e.into()),
     }
     let saved = if submit { "submitted" } else { "draft" };
-    Ok(Redirect::to(&format!("/entry?period={period}&agency={}&saved={saved}", encode(&agency.code))).into_response())
+    Ok(Redirect::to(&viewer.plan.at(&format!("/entry?period={period}&agency={}&saved={saved}", encode(&agency.code))))
+        .into_response())
 }

@@ -15,6 +15,7 @@ use kehoach_judge::Book;
 use kehoach_store::{Accounts, Against, Store, StoredValue};
 use std::collections::HashMap;
 
+use super::KeyPath;
 use super::{Filters, PeriodOption, against_of, bad_period, months, period_of, period_options, target_band};
 use crate::AppState;
 use crate::chart;
@@ -98,19 +99,19 @@ pub(super) async fn page(
     // The public reads only what counts; signed-in users see every latest
     // figure, marked with where it stands.
     let all = if public {
-        state.store.released_values(state.plan()).await?
+        state.store.released_values(viewer.plan.id).await?
     } else {
-        state.store.latest_values(state.plan()).await?
+        state.store.latest_values(viewer.plan.id).await?
     };
-    let plan = state.store.plan(state.plan(), against).await?;
+    let plan = state.store.plan(viewer.plan.id, against).await?;
     let Some(measure) = plan.measure(key).cloned() else { return Err(AppError::NotFound) };
     let period = period_of(plan.year, q.period.as_deref()).map_err(bad_period(viewer))?;
     let mine: Vec<StoredValue> = all.into_iter().filter(|v| keep(v)).collect();
     // The engine this application keeps current holds the figures that
     // count and are not illustrative: what everyone is judged on, the
     // public included.
-    let live = state.analytics.engine(&state.store, state.plan()).await?;
-    let book = Book::over(state.plan(), plan, &*live);
+    let live = state.analytics.engine(&state.store, viewer.plan.id).await?;
+    let book = Book::over(viewer.plan.id, plan, &*live);
     let evaluation = book.evaluate(&[period]).pop().unwrap_or_default().into_iter().find(|(m, _)| m.key == key);
     let Some((_, e)) = evaluation else { return Err(AppError::NotFound) };
     let flow = measure.aggregation == Aggregation::Sum;
@@ -143,7 +144,7 @@ pub(super) async fn page(
     let mut figures: Vec<&StoredValue> = mine.iter().filter(|v| v.measure == key).collect();
     figures.sort_by_key(|v| std::cmp::Reverse(v.period.calendar().1));
     for v in figures.into_iter().take(24) {
-        let versions = state.store.value_history(state.plan(), key, &v.org_unit, v.period).await?;
+        let versions = state.store.value_history(viewer.plan.id, key, &v.org_unit, v.period).await?;
         for h in versions.into_iter().rev().filter(|h| if public { keep(h) && h.workflow.counts() } else { true }) {
             // Another agency's drafts stay with it; of its other figures a
             // reporter sees the value, not who typed it or the note.
@@ -169,7 +170,7 @@ pub(super) async fn page(
     }
     let versions = state
         .store
-        .measure_history(state.plan(), key)
+        .measure_history(viewer.plan.id, key)
         .await?
         .into_iter()
         .map(|v| VersionRow {
@@ -188,7 +189,7 @@ pub(super) async fn page(
     } else {
         state
             .store
-            .comments(state.plan(), key)
+            .comments(viewer.plan.id, key)
             .await?
             .into_iter()
             .map(|c| CommentRow { author: c.author, at: when(&c.at), body: c.body })
@@ -233,7 +234,7 @@ pub(super) async fn page(
 pub(crate) async fn measure(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(key): Path<String>,
+    Path(KeyPath { key }): Path<KeyPath>,
     Query(q): Query<Filters>,
 ) -> Result<Response, AppError> {
     viewer.require(Action::Read, None, &format!("/measures/{key}"))?;
@@ -247,11 +248,11 @@ pub(crate) struct CommentForm {
 
 pub(crate) async fn comment(
     State(state): State<AppState>,
-    Path(key): Path<String>,
+    Path(KeyPath { key }): Path<KeyPath>,
     CsrfForm(viewer, form): CsrfForm<CommentForm>,
 ) -> Result<Response, AppError> {
     viewer.require(Action::Comment, None, &format!("/measures/{key}"))?;
-    let plan = state.store.plan(state.plan(), Against::Current).await?;
+    let plan = state.store.plan(viewer.plan.id, Against::Current).await?;
     if !plan.reports(&key) {
         return Err(AppError::NotFound);
     }
@@ -263,6 +264,6 @@ pub(crate) async fn comment(
             viewer.lang.t("comment-length"),
         ));
     }
-    state.store.add_comment(state.plan(), &key, body, &viewer.username()).await?;
-    Ok(Redirect::to(&format!("/measures/{}", encode(&key))).into_response())
+    state.store.add_comment(viewer.plan.id, &key, body, &viewer.username()).await?;
+    Ok(Redirect::to(&viewer.plan.at(&format!("/measures/{}", encode(&key)))).into_response())
 }

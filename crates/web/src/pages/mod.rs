@@ -218,3 +218,10 @@ pub(crate) fn references(
 ) -> Vec<(kehoach_domain::value::Reference, Decimal)> {
     kehoach_domain::value::references(period, |p| released.get(&(key.to_string(), p)).copied())
 }
+
+/// A measure's or task's key in an address (`/measures/{key}`), by name: a
+/// plan's own addresses (`/plans/{plan}/measures/{key}`) carry the plan too.
+#[derive(serde::Deserialize)]
+pub(crate) struct KeyPath {
+    pub key: String,
+}

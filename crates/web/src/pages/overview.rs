@@ -49,15 +49,15 @@ pub(crate) async fn overview(
 ) -> Result<Response, AppError> {
     viewer.require(Action::Read, None, "/")?;
     let against = against_of(q.against.as_deref());
-    let plan = state.store.plan(state.plan(), against).await?;
+    let plan = state.store.plan(viewer.plan.id, against).await?;
     let period = period_of(plan.year, q.period.as_deref()).map_err(bad_period(&viewer))?;
     let leads: HashMap<String, String> =
-        state.store.assignments(state.plan()).await?.into_iter().map(|a| (a.measure, a.lead)).collect();
+        state.store.assignments(viewer.plan.id).await?.into_iter().map(|a| (a.measure, a.lead)).collect();
     let mut agencies = state.store.agencies().await?;
     // The figures of record of the engine this application keeps current
     // (illustrative figures never reach it).
-    let engine = state.analytics.engine(&state.store, state.plan()).await?;
-    let book = Book::over(state.plan(), plan, &*engine);
+    let engine = state.analytics.engine(&state.store, viewer.plan.id).await?;
+    let book = Book::over(viewer.plan.id, plan, &*engine);
     let results = book.evaluate(&[period]).pop().unwrap_or_default();
     let sector = q.sector.clone().unwrap_or_default();
     let agency = q.agency.clone().unwrap_or_default();
@@ -91,7 +91,7 @@ pub(crate) async fn overview(
         agencies,
         status,
         period: period.to_string(),
-        left_out: left_out_rows(&book, &state.analytics.left_out(state.plan()).await, lang),
+        left_out: left_out_rows(&book, &state.analytics.left_out(viewer.plan.id).await, lang),
     };
     Ok(html(&page))
 }

@@ -14,6 +14,7 @@ use kehoach_domain::org::{Agency, Assignment};
 use kehoach_store::{Against, Revision, Store, StoreError};
 use std::collections::HashMap;
 
+use super::KeyPath;
 use crate::AppState;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -86,12 +87,12 @@ async fn page(
     refused: Option<(&str, RevisionForm, String)>,
     flash: &str,
 ) -> Result<PlanPage, StoreError> {
-    let plan = state.store.plan(state.plan(), Against::Current).await?;
+    let plan = state.store.plan(viewer.plan.id, Against::Current).await?;
     let assignments: HashMap<String, Assignment> =
-        state.store.assignments(state.plan()).await?.into_iter().map(|a| (a.measure.clone(), a)).collect();
+        state.store.assignments(viewer.plan.id).await?.into_iter().map(|a| (a.measure.clone(), a)).collect();
     let mut rows = Vec::new();
     for m in plan.measures() {
-        let versions = state.store.measure_history(state.plan(), &m.key).await?.len() as u32;
+        let versions = state.store.measure_history(viewer.plan.id, &m.key).await?.len() as u32;
         let (form, error, open) = match &refused {
             Some((key, form, error)) if *key == m.key => (form.clone(), error.clone(), true),
             _ => (
@@ -206,23 +207,23 @@ fn revised(current: &kehoach_domain::Measure, form: &RevisionForm, lang: Lang) -
 
 pub(crate) async fn revise(
     State(state): State<AppState>,
-    Path(key): Path<String>,
+    Path(KeyPath { key }): Path<KeyPath>,
     CsrfForm(viewer, form): CsrfForm<RevisionForm>,
 ) -> Result<Response, AppError> {
     viewer.require(Action::Plan, None, "/plan")?;
-    let plan = state.store.plan(state.plan(), Against::Current).await?;
+    let plan = state.store.plan(viewer.plan.id, Against::Current).await?;
     let current = plan.measure(&key).ok_or(AppError::NotFound)?;
     let revision = match revised(current, &form, viewer.lang) {
         Ok(r) => r,
         Err(error) => return Err(refused(&state, &viewer, &key, form, error).await),
     };
-    state.store.revise(state.plan(), &revision, &viewer.username()).await?;
-    Ok(Redirect::to(&format!("/plan?saved={}", encode(&key))).into_response())
+    state.store.revise(viewer.plan.id, &revision, &viewer.username()).await?;
+    Ok(Redirect::to(&viewer.plan.at(&format!("/plan?saved={}", encode(&key)))).into_response())
 }
 
 pub(crate) async fn assign(
     State(state): State<AppState>,
-    Path(key): Path<String>,
+    Path(KeyPath { key }): Path<KeyPath>,
     CsrfForm(viewer, form): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     viewer.require(Action::Plan, None, "/plan")?;
@@ -235,8 +236,8 @@ pub(crate) async fn assign(
     }
     let lead = field("lead").unwrap_or_default().to_string();
     let assignment = Assignment { measure: key.clone(), lead, contributors };
-    match state.store.assign(state.plan(), &[assignment], &viewer.username()).await {
-        Ok(()) => Ok(Redirect::to(&format!("/plan?saved={}", encode(&key))).into_response()),
+    match state.store.assign(viewer.plan.id, &[assignment], &viewer.username()).await {
+        Ok(()) => Ok(Redirect::to(&viewer.plan.at(&format!("/plan?saved={}", encode(&key)))).into_response()),
         Err(e @ (StoreError::Refused(_) | StoreError::NotFound(_))) => {
             let why = crate::words::refusal(&e, viewer.lang);
             Err(refused(&state, &viewer, &key, RevisionForm::default(), why).await)

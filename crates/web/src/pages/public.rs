@@ -11,6 +11,7 @@ use kehoach_judge::Book;
 use kehoach_store::{Against, Store, StoredValue};
 use std::collections::HashMap;
 
+use super::KeyPath;
 use super::{Count, Filters, PeriodOption, Row, bad_period, counts, measure, period_of, period_options, rows};
 use crate::AppState;
 use crate::error::AppError;
@@ -48,9 +49,9 @@ pub(crate) async fn public(
     viewer.require(Action::ReadPublic, None, "/public")?;
     // From the engine kept current, not from the store on every request:
     // it holds exactly the released figures that are not illustrative.
-    let plan = state.store.plan(state.plan(), Against::Current).await?;
-    let live = state.analytics.engine(&state.store, state.plan()).await?;
-    let book = Book::over(state.plan(), plan, &*live);
+    let plan = state.store.plan(viewer.plan.id, Against::Current).await?;
+    let live = state.analytics.engine(&state.store, viewer.plan.id).await?;
+    let book = Book::over(viewer.plan.id, plan, &*live);
     let period = period_of(book.plan.year, q.period.as_deref()).map_err(bad_period(&viewer))?;
     let results = book.evaluate(&[period]).pop().unwrap_or_default();
     let lang = viewer.lang;
@@ -72,7 +73,7 @@ pub(crate) async fn public(
 pub(crate) async fn public_measure(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(key): Path<String>,
+    Path(KeyPath { key }): Path<KeyPath>,
     Query(q): Query<Filters>,
 ) -> Result<Response, AppError> {
     viewer.require(Action::ReadPublic, None, "/public")?;
@@ -90,8 +91,8 @@ fn csv_text(s: &str) -> String {
 
 pub(crate) async fn public_csv(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
     viewer.require(Action::ReadPublic, None, "/public")?;
-    let plan = state.store.plan(state.plan(), Against::Current).await?;
-    let values = state.store.released_values(state.plan()).await?;
+    let plan = state.store.plan(viewer.plan.id, Against::Current).await?;
+    let values = state.store.released_values(viewer.plan.id).await?;
     let mut out = String::from("measure,name,period,org_unit,value,unit,status,origin\r\n");
     let field = csv_text;
     for v in values.iter().filter(|v| published(v)) {

@@ -38,7 +38,7 @@ struct ReportsPage {
 }
 
 async fn page(state: &AppState, viewer: &Viewer, done: String, problems: Vec<String>) -> Result<ReportsPage, AppError> {
-    let plan = state.store.plan(state.plan(), Against::Current).await?;
+    let plan = state.store.plan(viewer.plan.id, Against::Current).await?;
     let mut agencies: Vec<(String, String)> = state
         .store
         .agencies()
@@ -114,7 +114,7 @@ pub(crate) async fn download(
     let lang = viewer.lang;
     let against = if q.against.as_deref() == Some("original") { Against::Original } else { Against::Current };
     let request = kehoach_report::Request {
-        plan: state.plan(),
+        plan: viewer.plan.id,
         period,
         against,
         date: chrono::Utc::now().date_naive(),
@@ -122,7 +122,7 @@ pub(crate) async fn download(
     };
     // The figures of record of the application's engine; the guard is dropped
     // before typesetting.
-    let engine = state.analytics.engine(&state.store, state.plan()).await?;
+    let engine = state.analytics.engine(&state.store, viewer.plan.id).await?;
     let gathered = kehoach_report::gather(&state.store, &request, Some(&engine)).await;
     drop(engine);
     let report = match gathered {
@@ -175,7 +175,7 @@ pub(crate) async fn template(
         return Err(viewer.refuse(StatusCode::BAD_REQUEST, "period-not-valid", viewer.lang.t("choose-period")));
     };
     let cannot = |status, why: String| viewer.refuse(status, "template-not-made", &why);
-    let spec = match kehoach_report::gather::template_spec(&state.store, state.plan(), &agency, period).await {
+    let spec = match kehoach_report::gather::template_spec(&state.store, viewer.plan.id, &agency, period).await {
         Ok(s) => s,
         Err(kehoach_report::gather::TemplateError::Store(e)) => return Err(e.into()),
         Err(e) => return Err(cannot(StatusCode::BAD_REQUEST, e.to_string())),
@@ -233,7 +233,7 @@ pub(crate) async fn upload(
     };
     // Whose figures: a reporter's own agency, whatever the workbook says.
     let agency = viewer.agency().unwrap_or(&header.agency).to_string();
-    let spec = match kehoach_report::gather::template_spec(&state.store, state.plan(), &agency, header.period).await {
+    let spec = match kehoach_report::gather::template_spec(&state.store, viewer.plan.id, &agency, header.period).await {
         Ok(spec) => spec,
         Err(kehoach_report::gather::TemplateError::Store(e)) => return Err(e.into()),
         Err(e) => {
@@ -243,7 +243,7 @@ pub(crate) async fn upload(
             };
         }
     };
-    let plan = state.store.plan(state.plan(), Against::Current).await?;
+    let plan = state.store.plan(viewer.plan.id, Against::Current).await?;
     let read = match kehoach_report::template::read(&bytes, &plan, &spec) {
         Ok(r) => r,
         Err(r) => return refuse(rejected(r)).await,
@@ -251,7 +251,7 @@ pub(crate) async fn upload(
     // A figure far from the unit's earlier ones comes only with a note.
     let released: std::collections::HashMap<(String, Period), rust_decimal::Decimal> = state
         .store
-        .released_values(state.plan())
+        .released_values(viewer.plan.id)
         .await?
         .into_iter()
         .filter(|v| v.org_unit == spec.unit && v.origin != Origin::Illustrative)
@@ -280,12 +280,16 @@ pub(crate) async fn upload(
         return Ok(html(&page(&state, &viewer, done, Vec::new()).await?));
     }
     let submit = action.as_deref() == Some("submit");
-    let current =
-        state.store.submission_history(state.plan(), &spec.agency, read.period).await?.last().map_or(0, |s| s.version);
+    let current = state
+        .store
+        .submission_history(viewer.plan.id, &spec.agency, read.period)
+        .await?
+        .last()
+        .map_or(0, |s| s.version);
     let to = if submit { SubmissionState::Submitted } else { SubmissionState::Draft };
     let step =
         Move { agency: &spec.agency, period: read.period, to, comment: "", expected_version: current, seen: None };
-    match state.enter(&values, Some(&step), &viewer.username()).await {
+    match state.enter(viewer.plan.id, &values, Some(&step), &viewer.username()).await {
         Ok(_) => {
             let mut done = tr!(
                 lang,

@@ -11,6 +11,7 @@ use kehoach_store::{Against, Store, StoreError};
 use std::collections::HashMap;
 
 use super::Filters;
+use super::KeyPath;
 use crate::AppState;
 use crate::error::AppError;
 use crate::view::{Chrome, encode, html, number, percent};
@@ -77,13 +78,13 @@ async fn tasks_page(
     flash: &str,
 ) -> Result<TasksPage, AppError> {
     use kehoach_domain::progress::TaskStatus;
-    let plan = state.store.plan(state.plan(), Against::Current).await?;
+    let plan = state.store.plan(viewer.plan.id, Against::Current).await?;
     let leads: HashMap<String, String> =
-        state.store.assignments(state.plan()).await?.into_iter().map(|a| (a.measure, a.lead)).collect();
+        state.store.assignments(viewer.plan.id).await?.into_iter().map(|a| (a.measure, a.lead)).collect();
     let today = chrono::Utc::now().date_naive();
     let mut groups: Vec<TaskGroup> = Vec::new();
     for t in &plan.tasks {
-        let history = state.store.task_history(state.plan(), &t.key).await?;
+        let history = state.store.task_history(viewer.plan.id, &t.key).await?;
         let version = history.last().map_or(0, |(v, ..)| *v);
         let latest = history.last().map(|(_, p, _, _)| p.clone());
         let status = latest.as_ref().map(|p| p.status);
@@ -173,17 +174,17 @@ pub(crate) async fn tasks(
 
 pub(crate) async fn report_progress(
     State(state): State<AppState>,
-    Path(key): Path<String>,
+    Path(KeyPath { key }): Path<KeyPath>,
     CsrfForm(viewer, form): CsrfForm<ProgressForm>,
 ) -> Result<Response, AppError> {
     use kehoach_domain::progress::{TaskProgress, TaskStatus};
     viewer.require(Action::Read, None, "/tasks")?;
-    if !state.store.plan(state.plan(), Against::Current).await?.tasks.iter().any(|t| t.key == key) {
+    if !state.store.plan(viewer.plan.id, Against::Current).await?.tasks.iter().any(|t| t.key == key) {
         return Err(AppError::NotFound);
     }
     let lead = state
         .store
-        .assignments(state.plan())
+        .assignments(viewer.plan.id)
         .await?
         .into_iter()
         .find(|a| a.measure == kehoach_domain::org::Assignment::task_key(&key))
@@ -231,8 +232,8 @@ pub(crate) async fn report_progress(
         return Err(refuse(lang.t(error)).await);
     }
 
-    match state.store.report_progress(state.plan(), &progress, form.version, &viewer.username()).await {
-        Ok(_) => Ok(Redirect::to(&format!("/tasks?saved={}", encode(&key))).into_response()),
+    match state.store.report_progress(viewer.plan.id, &progress, form.version, &viewer.username()).await {
+        Ok(_) => Ok(Redirect::to(&viewer.plan.at(&format!("/tasks?saved={}", encode(&key)))).into_response()),
         Err(StoreError::Conflict { .. }) => Err(refuse(lang.t("task-changed-meanwhile")).await),
         Err(e) => Err(e.into()),
     }

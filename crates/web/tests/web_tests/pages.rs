@@ -440,9 +440,13 @@ async fn a_resolution_is_uploaded_reviewed_beside_its_text_corrected_and_confirm
         let start = plans.body.find(&format!("data-plan=\"{id}\"")).unwrap_or_else(|| panic!("{}", plans.body));
         plans.body[start..start + plans.body[start..].find("</tr>").unwrap()].to_string()
     };
-    assert!(row(1).contains("class=\"followed\"") && row(1).contains("Tỉnh Bến Tre <small class=\"muted\">(83)"));
+    assert!(row(1).contains("class=\"followed\"") && row(1).contains("Tỉnh Bến Tre</a> <small class=\"muted\">(83)"));
     assert!(row(1).contains("01/01/2025 – 31/12/2025") && row(1).contains("Kế hoạch năm"), "{}", row(1));
-    assert!(!row(2).contains("followed") && row(2).contains("Tỉnh Trà Vinh <small class=\"muted\">(84)"), "{}", row(2));
+    assert!(
+        !row(2).contains("followed") && row(2).contains("Tỉnh Trà Vinh</a> <small class=\"muted\">(84)"),
+        "{}",
+        row(2)
+    );
     let order = (plans.body.find("Tỉnh Bến Tre").unwrap(), plans.body.find("Tỉnh Trà Vinh").unwrap());
     assert!(order.0 < order.1, "by region in Vietnamese order");
 }
@@ -565,4 +569,51 @@ async fn reports_download_and_a_filled_template_comes_back() {
     let garbage = upload_to(&server, "/reports/template", &reporter, "x.xlsx", b"not a workbook").await;
     assert_eq!(garbage.status, 422);
     assert!(garbage.body.contains("chưa nhập số liệu nào"), "{}", garbage.body);
+}
+
+/// Another plan's pages live under `/plans/{plan}/`: its overview, its
+/// measures, its revisions, every link and redirect kept under it; the
+/// plan followed at the plain addresses is untouched; a plan the database
+/// does not hold is not found.
+#[tokio::test]
+async fn another_plan_has_its_own_addresses_and_changes_nothing_of_the_plan_followed() {
+    use kehoach_domain::PlanKind;
+    let server = start().await;
+    let store = server.store().await;
+    let mut other = store.plan(1, kehoach_store::Against::Current).await.unwrap();
+    other.year = 2026;
+    other.region = "Vĩnh Long".into();
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let new = kehoach_store::NewPlan {
+        plan: &other,
+        region_code: "86",
+        kind: PlanKind::Year,
+        from: day(2026, 1, 1),
+        to: day(2026, 12, 31),
+    };
+    assert_eq!(store.add_plan(&new, "planner").await.unwrap(), 2);
+    let planner = login(&server, "planner", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let before = http(&server, "GET", "/?period=2025", &planner.cookie, "", &[]).await;
+    assert!(before.body.contains("Kế hoạch 1: Bến Tre, 2025"), "the header names the plan");
+
+    let overview = http(&server, "GET", "/plans/2?period=2026", &planner.cookie, "", &[]).await;
+    assert_eq!(overview.status, 200);
+    assert!(overview.body.contains("Kế hoạch 2: Vĩnh Long, 2026"), "{}", overview.body);
+    assert!(overview.body.contains("href=\"/plans/2/measures/a.1?period=2026\""), "links stay under the plan");
+    assert!(overview.body.contains("href=\"/plans/2/tasks\""), "and so does the menu");
+    let measure = http(&server, "GET", "/plans/2/measures/a.1", &planner.cookie, "", &[]).await;
+    assert_eq!(measure.status, 200);
+    // A revision of plan 2's a.1, back to plan 2's page.
+    let revise =
+        format!("csrf={}&comparator=at_least&value=9&decision=02%2F2026%2FNQ-H%C4%90ND&date=2026-03-01", planner.csrf);
+    let saved = http(&server, "POST", "/plans/2/plan/a.1/revise", &planner.cookie, &revise, &[]).await;
+    assert_eq!(saved.status, 303);
+    assert_eq!(saved.header("location"), Some("/plans/2/plan?saved=a.1"));
+    assert_eq!(store.measure_history(2, "a.1").await.unwrap().len(), 2);
+    assert_eq!(store.measure_history(1, "a.1").await.unwrap().len(), 1, "plan 1 is untouched");
+    let after = http(&server, "GET", "/?period=2025", &planner.cookie, "", &[]).await;
+    assert_eq!(after.body, before.body, "the plan followed reads as before");
+    for missing in ["/plans/9", "/plans/9/tasks", "/plans/x/measures/a.1"] {
+        assert_eq!(http(&server, "GET", missing, &planner.cookie, "", &[]).await.status, 404, "{missing}");
+    }
 }

@@ -140,9 +140,28 @@ async fn every_route_checks_role_and_agency_on_the_server() {
         // Last: it ends the sessions the rows above use.
         ("POST", "/logout", "", [Allowed; 6]),
     ];
-    every_route_of_the_router_is_in_the_table(table.iter().map(|(m, p, ..)| (*m, *p)));
+    // A plan's pages again under /plans/1/ (the plan followed at its own
+    // addresses), before the last row ends the sessions.
+    let scoped = plan_pages();
+    let (last, rows) = table.split_last().unwrap();
+    let nested: Vec<(&str, String, &str, [Expect; 6])> = rows
+        .iter()
+        .filter(|(_, path, ..)| scoped.iter().any(|p| matches(p, path.split('?').next().unwrap())))
+        .map(|(m, path, form, e)| {
+            (*m, format!("/plans/1{}", if path.starts_with("/?") { &path[1..] } else { path }), *form, *e)
+        })
+        .map(|(m, path, form, e)| (m, if path == "/plans/1/" { "/plans/1".to_string() } else { path }, form, e))
+        .collect();
+    let table: Vec<(&str, String, &str, [Expect; 6])> = rows
+        .iter()
+        .map(|(m, p, f, e)| (*m, p.to_string(), *f, *e))
+        .chain(nested)
+        .chain(std::iter::once((last.0, last.1.to_string(), last.2, last.3)))
+        .collect();
+    every_route_of_the_router_is_in_the_table(table.iter().map(|(m, p, ..)| (*m, p.as_str())));
     let mut failures = Vec::new();
-    for (method, path, form, expected) in table {
+    for (method, path, form, expected) in &table {
+        let path = path.as_str();
         let who: Vec<(Option<Role>, Option<&Session>)> =
             std::iter::once((None, None)).chain(sessions.iter().map(|(r, s)| (*r, Some(s)))).collect();
         for ((role, session), want) in who.into_iter().zip(expected) {
@@ -152,7 +171,7 @@ async fn every_route_checks_role_and_agency_on_the_server() {
                 _ => form.to_string(),
             };
             // The two upload forms are sent as a browser sends them, with a file.
-            let a = if *method == "POST" && ["/plan/import", "/reports/template"].contains(path) {
+            let a = if *method == "POST" && (path == "/plan/import" || path.ends_with("/reports/template")) {
                 let csrf = session.map_or("", |s| s.csrf.as_str());
                 let (content_type, body) = multipart(csrf, "x.txt", b"x");
                 exchange(&server, method, path, cookie, Some(&content_type), &body, &[]).await
@@ -181,33 +200,60 @@ async fn every_route_checks_role_and_agency_on_the_server() {
 /// (read from the router's source: axum cannot list its routes).
 fn every_route_of_the_router_is_in_the_table<'a>(rows: impl Iterator<Item = (&'a str, &'a str)>) {
     let rows: Vec<(&str, &str)> = rows.map(|(m, p)| (m, p.split('?').next().unwrap())).collect();
-    let source = std::fs::read_to_string(root().join("crates/web/src/lib.rs")).unwrap();
-    let router = &source[source.find("Router::new()").unwrap()..source.find(".fallback(").unwrap()];
-    let route = regex::Regex::new(r#"\.route\(\s*"([^"]+)""#).unwrap();
-    let starts: Vec<(usize, &str)> =
-        route.captures_iter(router).map(|c| (c.get(0).unwrap().start(), c.get(1).unwrap().as_str())).collect();
     let mut missing = Vec::new();
     let mut pairs = 0;
-    for (i, (start, pattern)) in starts.iter().enumerate() {
-        let end = starts.get(i + 1).map_or(router.len(), |(s, _)| *s);
-        let handlers = &router[*start..end];
-        for (method, call) in [("GET", "get("), ("POST", "post(")] {
-            if !handlers.contains(call) {
-                continue;
-            }
+    // The router's own routes, and a plan's pages at their own addresses and
+    // nested under /plans/{plan}.
+    let source = std::fs::read_to_string(root().join("crates/web/src/lib.rs")).unwrap();
+    let router = &source[source.find("Router::new()").unwrap()..source.find(".fallback(").unwrap()];
+    let plan = &source[source.find("fn plan_pages()").unwrap()..];
+    let plan = &plan[..plan.find("\n}\n").unwrap()];
+    for (routes, prefix) in [(router, ""), (plan, ""), (plan, "/plans/{plan}")] {
+        for (method, pattern) in routes_of(routes) {
             pairs += 1;
-            let matches = |path: &str| {
-                let (want, got): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), path.split('/').collect());
-                (want.len() == got.len() || want.last().is_some_and(|w| w.starts_with("{*")))
-                    && want.iter().zip(&got).all(|(w, g)| w.starts_with('{') || w == g)
+            let pattern = match (prefix, pattern.as_str()) {
+                ("", p) => p.to_string(),
+                (prefix, "/") => prefix.to_string(),
+                (prefix, p) => format!("{prefix}{p}"),
             };
-            if !rows.iter().any(|(m, p)| *m == method && matches(p)) {
+            if !rows.iter().any(|(m, p)| *m == method && matches(&pattern, p)) {
                 missing.push(format!("{method} {pattern}"));
             }
         }
     }
-    assert!(pairs > 30, "the router was read ({pairs} pairs)");
+    assert!(pairs > 40, "the router was read ({pairs} pairs)");
     assert!(missing.is_empty(), "not in the route × role table: {missing:?}");
+}
+
+/// The routes and methods a piece of the router's source declares.
+fn routes_of(source: &str) -> Vec<(&'static str, String)> {
+    let route = regex::Regex::new(r#"\.route\(\s*"([^"]+)""#).unwrap();
+    let starts: Vec<(usize, &str)> =
+        route.captures_iter(source).map(|c| (c.get(0).unwrap().start(), c.get(1).unwrap().as_str())).collect();
+    let mut out = Vec::new();
+    for (i, (start, pattern)) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).map_or(source.len(), |(s, _)| *s);
+        for (method, call) in [("GET", "get("), ("POST", "post(")] {
+            if source[*start..end].contains(call) {
+                out.push((method, pattern.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// The patterns of a plan's pages (`fn plan_pages`).
+fn plan_pages() -> Vec<String> {
+    let source = std::fs::read_to_string(root().join("crates/web/src/lib.rs")).unwrap();
+    let plan = &source[source.find("fn plan_pages()").unwrap()..];
+    routes_of(&plan[..plan.find("\n}\n").unwrap()]).into_iter().map(|(_, p)| p).collect()
+}
+
+/// Whether a path is one of a route's pattern (`{…}` any segment).
+fn matches(pattern: &str, path: &str) -> bool {
+    let (want, got): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), path.split('/').collect());
+    (want.len() == got.len() || want.last().is_some_and(|w| w.starts_with("{*")))
+        && want.iter().zip(&got).all(|(w, g)| w.starts_with('{') || w == g)
 }
 
 #[tokio::test]
