@@ -367,6 +367,32 @@ test('a planner reads a resolution and reviews it beside its text', async (t) =>
   await screenshots(page, 'draft');
 });
 
+test('a planner confirms another resolution and the plan followed keeps every figure', async (t) => {
+  const context = await t.context();
+  const page = await login(context, 'planner1', 'planner-pass-1');
+  await page.goto(url(`/?period=${PERIOD}`));
+  const before = oneLine(await page.locator('tr[data-measure="c.1"]').first().innerText());
+  assert(before.includes('1.850,5'), `before: the exports row reads "${before}"`);
+  await page.goto(url('/plan/import'));
+  await page.locator('input#file').setInputFiles('crates/import/tests/data/genre/table.txt');
+  await Promise.all([page.waitForURL(/\/plan\/drafts\/\d+/), page.locator('form[action="/plan/import"] button[type=submit]').click()]);
+  await Promise.all([page.waitForURL(/\/plan\?added=\d+/), page.locator('button[name=action][value=confirm]').click()]);
+  const flash = oneLine(await page.locator('.flash').innerText());
+  assert(flash.includes('bên cạnh các kế hoạch khác') && flash.includes('theo dõi kế hoạch số 1'), `the flash says "${flash}"`);
+  // The plan followed: the approved figure, the tasks, the header, all as before.
+  await page.goto(url(`/?period=${PERIOD}`));
+  const after = oneLine(await page.locator('tr[data-measure="c.1"]').first().innerText());
+  assert(after === before, `after: the exports row reads "${after}", before "${before}"`);
+  assert(oneLine(await page.locator('.plan-bar span').innerText()).startsWith('Kế hoạch 1: Bến Tre'), 'still plan 1');
+  const res = await page.goto(url('/tasks'));
+  assert(res && res.status() === 200, 'the tasks of the plan followed still open');
+  // The new plan is listed, with its own pages.
+  await page.goto(url('/plans'));
+  const rows = await page.locator('table.plans tbody tr').count();
+  assert(rows === 3, `/plans lists ${rows} plans, expected 3`);
+  await screenshots(page, 'plans-after-confirm');
+});
+
 test('a reporter downloads the report and the template, and uploads the template filled', async (t) => {
   const context = await t.context();
   const page = await login(context, 'reporter1', 'reporter-pass-1');
