@@ -91,7 +91,9 @@ pub(crate) async fn add(
             ),
         }
     };
-    let plan = crate::load_plan(file)?;
+    let mut plan = crate::load_plan(file)?;
+    // Judged on the region given, whatever name its text uses.
+    plan.region_code = Some(unit.code.clone());
     if plan.year != from.year() {
         bail!(
             "{} is a plan for {}, not for {}: give the year it was adopted for (--year {})",

@@ -57,7 +57,7 @@ pub async fn init(database: &str, plan_file: Option<&Path>, demo: bool) -> Resul
     let mut values: Vec<NewValue> = figures.into_iter().map(|r| new_value(r, Origin::Published)).collect();
     let published_count = values.len();
     if demo {
-        let home = org::find(&units, &plan.region).map(|u| u.code.clone()).unwrap_or_else(|| plan.region.clone());
+        let home = kehoach_judge::home_of(&plan, &units);
         values.extend(crate::demo::illustrative_year(&plan, &home));
     }
     let (agencies, assignments) = match published {

@@ -126,6 +126,13 @@ pub struct Lineage {
     pub whole: bool,
 }
 
+/// The code of the unit a plan is judged on: its region's code where the
+/// plan was placed with one, else the unit its region names; none for a
+/// region no unit names.
+pub fn home_code(plan: &crate::Plan, units: &[OrgUnit]) -> Option<String> {
+    plan.region_code.clone().or_else(|| find(units, &plan.region).map(|u| u.code.clone()))
+}
+
 /// The unit a code named on a day: codes are reused across a reform, so
 /// "86" is old Vĩnh Long until 30/06/2025 and the new one after.
 pub fn find_on<'a>(units: &'a [OrgUnit], code: &str, day: NaiveDate) -> Option<&'a OrgUnit> {

@@ -12,6 +12,11 @@ use crate::number::format_vi;
 pub struct Plan {
     /// The province (or other unit) the plan is for, e.g. "Bến Tre".
     pub region: String,
+    /// The region's official code, where the plan was placed with one
+    /// (`kehoach plan add --region 86`): the unit it is judged on, whatever
+    /// name its text gives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region_code: Option<String>,
     /// The plan year (năm kế hoạch).
     pub year: i32,
     pub document: Document,
@@ -528,6 +533,7 @@ impl Plan {
     pub fn new(region: impl Into<String>, year: i32, targets: Vec<Target>) -> Self {
         Self {
             region: region.into(),
+            region_code: None,
             year,
             document: Document::default(),
             targets,

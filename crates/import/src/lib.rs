@@ -174,6 +174,7 @@ fn read_source(source: &text::Source) -> Result<Plan, ImportError> {
     }
     Ok(Plan {
         region: particulars.region,
+        region_code: None,
         year: particulars.year,
         document: particulars.document,
         targets,

@@ -68,14 +68,15 @@ impl std::fmt::Display for LeftOut {
     }
 }
 
-/// The plan's own unit: the unit named as its region, else the region's name.
+/// The plan's own unit: the region's code where the plan was placed with
+/// one, else the unit named as its region, else the region's name.
 /// Where its figures are entered and judged for every period of the plan:
 /// after a merger that is still the former area (Bến Tre's 2025 plan is
 /// judged on Bến Tre's figures, entered for unit 83 or summed from the units
 /// that made it up), never the merged province's total, which belongs to
 /// that province's own plans.
 pub fn home_of(plan: &Plan, units: &[OrgUnit]) -> String {
-    org::find(units, &plan.region).map_or_else(|| plan.region.clone(), |u| u.code.clone())
+    org::home_code(plan, units).unwrap_or_else(|| plan.region.clone())
 }
 
 /// An engine over a plan's measures and the units, holding `values`, and

@@ -74,8 +74,8 @@ where
         Self::put_org_units_in(&mut tx, units, by).await?;
         // A yearly plan of its region, by code where the units name it.
         let span = PlanKind::Year.span_of(plan.year);
-        let code = kehoach_domain::org::find(units, &plan.region).map(|u| u.code.as_str());
-        let placed = code.zip(span).map(|(region_code, (from, to))| NewPlan {
+        let code = kehoach_domain::org::home_code(plan, units);
+        let placed = code.as_deref().zip(span).map(|(region_code, (from, to))| NewPlan {
             plan,
             region_code,
             kind: PlanKind::Year,

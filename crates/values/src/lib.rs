@@ -100,7 +100,7 @@ pub fn read_csv(text: &str, plan: &Plan, units: &[OrgUnit]) -> Result<Vec<ValueR
         return Err(Rejected(errors));
     }
     let at = |name: &str| header.iter().position(|h| h == name);
-    let default_unit = org::find(units, &plan.region).map(|u| u.code.clone());
+    let default_unit = org::home_code(plan, units);
     let mut rows = Vec::new();
     let mut seen: HashMap<(String, Period, String, ValueStatus), usize> = HashMap::new();
     for record in reader.records() {

@@ -137,3 +137,25 @@ fn regions_are_compared_on_one_indicator() {
     let said = refused(&["compare", "--code", "NONE", "--year", "2025"], dir);
     assert!(said.contains("no plan of 2025 has a measure of indicator “NONE”"), "{said}");
 }
+
+/// A plan is judged on the region it was placed for, whatever name its text
+/// gives: Bến Tre's resolution placed for the new Vĩnh Long (86) over the
+/// rest of 2025 takes its figures at 86, and Bến Tre's plan keeps its own.
+#[test]
+fn a_plan_is_judged_on_the_region_it_was_placed_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    ok(&["init"], dir);
+    let seed = resolution("ben-tre-2025-nghi-quyet.txt");
+    let added = ok(&["plan", "add", &seed, "--region", "86", "--from", "2025-07-01", "--to", "2025-12-31"], dir);
+    assert!(added.contains("Tỉnh Vĩnh Long (rest-of-year), 01/07/2025 – 31/12/2025"), "{added}");
+    std::fs::write(dir.join("vl.csv"), "measure,period,value,status\nc.1,2025-09,412,official\n").unwrap();
+    ok(&["--plan", "2", "values", "import", "vl.csv"], dir);
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(&["--plan", "2", "values", "list", "--measure", "c.1", "--json"], dir)).unwrap();
+    assert_eq!(listed[0]["unit"], "86", "{listed}");
+    let built_in: serde_json::Value =
+        serde_json::from_str(&ok(&["values", "list", "--measure", "c.1", "--period", "2025-09", "--json"], dir))
+            .unwrap();
+    assert!(built_in.as_array().unwrap().iter().all(|v| v["unit"] != "86"), "{built_in}");
+}

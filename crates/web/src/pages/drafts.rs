@@ -356,10 +356,10 @@ pub(crate) async fn save(
             .collect();
         kehoach_domain::org::find(&country, &plan.region).cloned()
     };
-    let province = kehoach_domain::org::find(&units, &plan.region)
-        .cloned()
-        .or_else(in_country)
-        .unwrap_or_else(|| OrgUnit::province(&plan.region));
+    let known = kehoach_domain::org::find(&units, &plan.region).cloned().or_else(in_country);
+    let province = known.clone().unwrap_or_else(|| OrgUnit::province(&plan.region));
+    // Judged on that unit, by its code, when a list knows it.
+    let plan = kehoach_domain::Plan { region_code: known.map(|u| u.code), ..plan };
     let plan_id = state.store.confirm_draft(id, &plan, &province, &by).await.map_err(refused)?;
     // A plan beside the others: the pages go on following theirs.
     Ok(Redirect::to(&format!("/plan?added={plan_id}")).into_response())
