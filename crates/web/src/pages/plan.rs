@@ -43,6 +43,9 @@ struct Row {
     lead: String,
     /// Codes of the units that report their part.
     contributors: Vec<String>,
+    /// The year of the plan before whose assignment is offered (lead and
+    /// units preselected, for the planner to confirm); 0 when none is.
+    offered: i32,
     /// What was typed in this row's form, when it was refused.
     form: RevisionForm,
     error: String,
@@ -79,6 +82,41 @@ struct PlanPage {
     flash: String,
 }
 
+/// Years follow on: the assignments of the region's plan of the year before,
+/// by the measures of this plan they match (the same national indicator
+/// code, else the same name, tones and case aside), with that year.
+async fn offered_assignments(
+    state: &AppState,
+    id: kehoach_store::PlanId,
+    plan: &kehoach_domain::Plan,
+) -> Result<HashMap<String, (Assignment, i32)>, StoreError> {
+    use kehoach_country::fold;
+    let units = state.store.org_units().await?;
+    let home = kehoach_domain::org::home_code(plan, &units);
+    let mut offered = HashMap::new();
+    for entry in state.store.plans().await? {
+        if entry.id == id || entry.year != plan.year - 1 || entry.kind != kehoach_domain::PlanKind::Year {
+            continue;
+        }
+        let before = state.store.plan(entry.id, Against::Current).await?;
+        if home.is_none() || kehoach_domain::org::home_code(&before, &units) != home {
+            continue;
+        }
+        let by_key: HashMap<String, Assignment> =
+            state.store.assignments(entry.id).await?.into_iter().map(|a| (a.measure.clone(), a)).collect();
+        for m in plan.measures() {
+            let same = |b: &&kehoach_domain::Measure| match (&m.indicator, &b.indicator) {
+                (Some(x), Some(y)) => x == y,
+                _ => fold(&b.name) == fold(&m.name),
+            };
+            if let Some(a) = before.measures().find(same).and_then(|b| by_key.get(&b.key)) {
+                offered.insert(m.key.clone(), (Assignment { measure: m.key.clone(), ..a.clone() }, entry.year));
+            }
+        }
+    }
+    Ok(offered)
+}
+
 /// The plan page; with `refused`, one measure's form open again with what
 /// was typed and why it was refused.
 async fn page(
@@ -90,6 +128,7 @@ async fn page(
     let plan = state.store.plan(viewer.plan.id, Against::Current).await?;
     let assignments: HashMap<String, Assignment> =
         state.store.assignments(viewer.plan.id).await?.into_iter().map(|a| (a.measure.clone(), a)).collect();
+    let offered = offered_assignments(state, viewer.plan.id, &plan).await?;
     let mut rows = Vec::new();
     for m in plan.measures() {
         let versions = state.store.measure_history(viewer.plan.id, &m.key).await?.len() as u32;
@@ -101,13 +140,19 @@ async fn page(
                 false,
             ),
         };
+        let (assigned, offered) = match (assignments.get(&m.key), offered.get(&m.key)) {
+            (Some(a), _) => (Some(a), 0),
+            (None, Some((a, year))) => (Some(a), *year),
+            (None, None) => (None, 0),
+        };
         rows.push(Row {
             key: m.key.clone(),
             name: m.name.clone(),
             target: crate::words::target(m, viewer.lang),
             versions,
-            lead: assignments.get(&m.key).map(|a| a.lead.clone()).unwrap_or_default(),
-            contributors: assignments.get(&m.key).map(|a| a.contributors.clone()).unwrap_or_default(),
+            lead: assigned.map(|a| a.lead.clone()).unwrap_or_default(),
+            contributors: assigned.map(|a| a.contributors.clone()).unwrap_or_default(),
+            offered,
             form,
             error,
             open,

@@ -617,3 +617,42 @@ async fn another_plan_has_its_own_addresses_and_changes_nothing_of_the_plan_foll
         assert_eq!(http(&server, "GET", missing, &planner.cookie, "", &[]).await.status, 404, "{missing}");
     }
 }
+
+/// Years follow on: the next year's plan of the same region offers, for each
+/// measure that matches one of the year before, that year's lead agency and
+/// units, preselected for the planner to confirm; confirming assigns it.
+#[tokio::test]
+async fn a_new_years_plan_offers_last_years_assignments_to_confirm() {
+    use kehoach_domain::PlanKind;
+    let server = start().await;
+    let store = server.store().await;
+    let mut next = store.plan(1, kehoach_store::Against::Current).await.unwrap();
+    next.year = 2026;
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let new = kehoach_store::NewPlan {
+        plan: &next,
+        region_code: "83",
+        kind: PlanKind::Year,
+        from: day(2026, 1, 1),
+        to: day(2026, 12, 31),
+    };
+    assert_eq!(store.add_plan(&new, "planner").await.unwrap(), 2);
+    let lead_2025 = store.assignments(1).await.unwrap().into_iter().find(|a| a.measure == "c.1").unwrap().lead;
+    assert!(store.assignments(2).await.unwrap().is_empty());
+    let planner = login(&server, "planner", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let page = http(&server, "GET", "/plans/2/plan", &planner.cookie, "", &[]).await;
+    let row = |body: &str| {
+        let start = body.find("data-measure=\"c.1\"").unwrap();
+        body[start..start + body[start..].find("</tr>").unwrap()].to_string()
+    };
+    let c1 = row(&page.body);
+    assert!(c1.contains("Gợi ý theo kế hoạch năm 2025"), "{c1}");
+    assert!(c1.contains(&format!("<option value=\"{lead_2025}\" selected>")), "{c1}");
+    // Confirmed: assigned to plan 2, the offer becomes the assignment.
+    let assign = format!("csrf={}&lead={lead_2025}", planner.csrf);
+    let saved = http(&server, "POST", "/plans/2/plan/c.1/assign", &planner.cookie, &assign, &[]).await;
+    assert_eq!(saved.status, 303);
+    assert_eq!(store.assignments(2).await.unwrap().len(), 1);
+    let page = http(&server, "GET", "/plans/2/plan", &planner.cookie, "", &[]).await;
+    assert!(!row(&page.body).contains("Gợi ý"), "assigned now");
+}
