@@ -316,23 +316,16 @@ fn read_segment(source: &Source, start: usize, end: usize, sc: &SegmentContext) 
     };
     let (value, low, high) = if q.is_range() { (None, q.low, q.high) } else { (q.value, None, None) };
     let measure = Measure {
-        key: String::new(),
-        name,
-        comparator,
         value,
         low,
         high,
         unit: unit.clone(),
         deadline,
         subjects: subjects(text),
-        kind,
-        aggregation: aggregation(kind, &unit),
         stretch,
-        part_of: None,
-        formula: None,
-        indicator: None,
         source: span,
         review,
+        ..Measure::new("", name, comparator, kind, aggregation(kind, &unit))
     };
     let inherit = Inherit { counted, comparator: cmp, verb, stretch };
     vec![(measure, inherit)]
@@ -412,24 +405,14 @@ fn qualitative(
         review.push(ReviewFlag::new("comparator", "a direction without a figure: check that it is meant as a target"));
     }
     let name = capitalize(&collapse(&name));
+    let name = if name.is_empty() { sc.title.to_string() } else { name };
     let measure = Measure {
-        key: String::new(),
-        name: if name.is_empty() { sc.title.to_string() } else { name },
-        comparator,
-        value: None,
-        low: None,
-        high: None,
-        unit: String::new(),
         deadline,
         subjects,
-        kind,
-        aggregation: aggregation(kind, ""),
         stretch,
-        part_of: None,
-        formula: None,
-        indicator: None,
         source: span,
         review,
+        ..Measure::new("", name, comparator, kind, aggregation(kind, ""))
     };
     Some((measure, Inherit { counted: false, comparator: None, verb: String::new(), stretch }))
 }
