@@ -103,6 +103,13 @@ fn new_value(row: kehoach_values::ValueRow, origin: Origin) -> NewValue {
     }
 }
 
+/// The last year a plan's span covers (a five-year plan's fifth).
+pub(crate) async fn last_year(store: &AnyStore, id: PlanId) -> Result<i32> {
+    use chrono::Datelike;
+    let entry = store.plans().await?.into_iter().find(|p| p.id == id);
+    entry.map(|p| p.to.year()).with_context(|| format!("no plan {id} in the database"))
+}
+
 /// The plan a command works on: the one asked for, or the default one.
 pub(crate) async fn plan_id(store: &AnyStore, asked: Option<PlanId>) -> Result<PlanId> {
     let plans = store.plans().await?;
@@ -122,8 +129,8 @@ pub async fn import_values(database: &str, file: &Path, plan: Option<PlanId>) ->
     let id = plan_id(&store, plan).await?;
     let current = store.plan(id, Against::Current).await?;
     let units = store.org_units().await?;
-    let rows =
-        kehoach_values::read_csv(&text, &current, &units).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let rows = kehoach_values::read_csv_until(&text, &current, &units, last_year(&store, id).await?)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let released = store.released_values(id).await?;
     refuse_unlikely(
         file,

@@ -69,8 +69,15 @@ pub const YEARS_BEFORE: i32 = 10;
 const COLUMNS: [&str; 6] = ["measure", "period", "org_unit", "value", "status", "note"];
 const REQUIRED: [&str; 3] = ["measure", "period", "value"];
 
-/// Reads a CSV of figures for `plan`; units are matched against `units`.
+/// Reads a CSV of figures for a yearly `plan`; units are matched against
+/// `units`.
 pub fn read_csv(text: &str, plan: &Plan, units: &[OrgUnit]) -> Result<Vec<ValueRow>, Rejected> {
+    read_csv_until(text, plan, units, plan.year)
+}
+
+/// Reads a CSV of figures for `plan` whose span ends in `last_year` (a
+/// five-year plan takes figures up to its last year).
+pub fn read_csv_until(text: &str, plan: &Plan, units: &[OrgUnit], last_year: i32) -> Result<Vec<ValueRow>, Rejected> {
     let text: String = text.trim_start_matches('\u{feff}').nfc().collect();
     let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
     let header: Vec<String> = match reader.headers() {
@@ -132,8 +139,12 @@ pub fn read_csv(text: &str, plan: &Plan, units: &[OrgUnit]) -> Result<Vec<ValueR
             bad("measure", format!("no measure or component “{measure}” in the plan"));
         }
         let period = match cell("period").parse::<Period>() {
-            Ok(p) if p.year() > plan.year => {
+            Ok(p) if p.year() > last_year && last_year == plan.year => {
                 bad("period", format!("{p} is after the plan year {}", plan.year));
+                None
+            }
+            Ok(p) if p.year() > last_year => {
+                bad("period", format!("{p} is after the plan's last year {last_year}"));
                 None
             }
             Ok(p) if p.year() < plan.year - YEARS_BEFORE => {

@@ -150,3 +150,16 @@ proptest::proptest! {
         let _ = read_csv(&text, &plan(), &units());
     }
 }
+
+/// A five-year plan takes figures up to its last year; a yearly plan stops
+/// at its year.
+#[test]
+fn a_five_year_plan_takes_figures_to_its_last_year() {
+    let text = "measure,period,value\nc.1,2027,1\n";
+    let err = read_csv(text, &plan(), &units()).unwrap_err();
+    assert!(err.to_string().contains("2027 is after the plan year 2025"), "{err}");
+    assert_eq!(kehoach_values::read_csv_until(text, &plan(), &units(), 2029).unwrap().len(), 1);
+    let err =
+        kehoach_values::read_csv_until("measure,period,value\nc.1,2030,1\n", &plan(), &units(), 2029).unwrap_err();
+    assert!(err.to_string().contains("2030 is after the plan's last year 2029"), "{err}");
+}

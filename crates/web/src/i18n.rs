@@ -276,7 +276,7 @@ mod tests {
         )
         .unwrap();
         let literal = regex::Regex::new(r#""([a-z0-9][a-z0-9._-]*)""#).unwrap();
-        let labels = regex::Regex::new(r#"label\("([a-z-]+)""#).unwrap();
+        let labels = regex::Regex::new(r#"label\(\s*"([a-z-]+)""#).unwrap();
         let known: BTreeSet<&str> = MESSAGES.iter().map(|(k, _, _)| *k).collect();
         let (mut missing, mut literals, mut kinds) = (Vec::new(), BTreeSet::new(), BTreeSet::new());
         for (file, text) in &texts {

@@ -34,7 +34,7 @@ pub(crate) struct Viewer {
 /// The plan a request is about: an address under `/plans/{plan}/` names
 /// it, so that a link or a bookmark keeps it; every other address is of the
 /// plan the application follows (the database's default plan).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Viewing {
     pub id: PlanId,
     /// What the plan's addresses start with: "" at the followed plan's own
@@ -42,6 +42,15 @@ pub(crate) struct Viewing {
     pub base: String,
     /// The plan as the header names it: "Kế hoạch 2: Vĩnh Long, 2026".
     pub label: String,
+    /// Its kind and years (a five-year plan's pages show its years).
+    pub kind: kehoach_domain::PlanKind,
+    pub years: std::ops::RangeInclusive<i32>,
+}
+
+impl Default for Viewing {
+    fn default() -> Self {
+        Self { id: 0, base: String::new(), label: String::new(), kind: kehoach_domain::PlanKind::Year, years: 0..=0 }
+    }
 }
 
 impl Viewing {
@@ -73,7 +82,8 @@ impl Viewing {
             _ => format!("{} – {}", p.from.format("%d/%m/%Y"), p.to.format("%d/%m/%Y")),
         };
         let label = tr!(lang, "plan-viewed", id = id, region = p.region, span = span);
-        Ok(Self { id, base, label })
+        use chrono::Datelike;
+        Ok(Self { id, base, label, kind: p.kind, years: p.from.year()..=p.to.year() })
     }
 }
 

@@ -7,7 +7,9 @@ use axum::response::Response;
 use kehoach_analytics::Engine;
 use kehoach_domain::Sector;
 use kehoach_domain::access::Action;
+use kehoach_domain::number::format_vi_rounded;
 use kehoach_domain::org::Agency;
+use kehoach_domain::period::Period;
 use kehoach_judge::{self as judge, Book};
 use kehoach_store::{Against, Store};
 use std::collections::HashMap;
@@ -23,6 +25,9 @@ use crate::viewer::Viewer;
 #[template(path = "overview.html")]
 struct OverviewPage {
     chrome: Chrome,
+    /// A five-year plan's years, and each measure's standing over them.
+    five_years: Vec<i32>,
+    five_year: Vec<FiveYearRow>,
     region: String,
     year: i32,
     period_label: String,
@@ -40,6 +45,83 @@ struct OverviewPage {
     /// Stored figures the engine leaves out, said until corrected.
     /// Link to the measure, and what was left out.
     left_out: Vec<(String, String)>,
+}
+
+/// A measure of a five-year plan over its years: the figure of each year
+/// so far, what they give, and what each year left must reach.
+struct FiveYearRow {
+    key: String,
+    name: String,
+    target: String,
+    reading: &'static str,
+    years: Vec<String>,
+    so_far: String,
+    needed: String,
+}
+
+/// Each measure of a five-year plan read as its target is written (a
+/// growth: a compound average a year; a flow said over the period: a total;
+/// anything else: the level at the end), from the figures of record of its
+/// years.
+fn five_year_rows<E: std::borrow::Borrow<Engine>>(book: &Book<E>, years: &[i32], lang: Lang) -> Vec<FiveYearRow> {
+    use kehoach_domain::fiveyear::{Reading, standing};
+    use kehoach_domain::{Aggregation, MeasureKind};
+    let periods: Vec<Period> = years.iter().map(|y| Period::Year(*y)).collect();
+    let by_year = book.evaluate(&periods);
+    let show = |d: Option<rust_decimal::Decimal>, unit: &str| match (d, unit) {
+        (None, _) => "—".to_string(),
+        (Some(d), "" | "%" | "‰") => format!("{}{unit}", format_vi_rounded(d, 2)),
+        (Some(d), unit) => format!("{} {unit}", format_vi_rounded(d, 2)),
+    };
+    book.plan
+        .measures()
+        .enumerate()
+        .filter_map(|(i, m)| {
+            // As written: a growth is an average a year ("bình quân giai
+            // đoạn … tăng X%/năm"); a flow said over the period ("cả giai
+            // đoạn", "5 năm") a total; anything else a level by the end
+            // ("đến năm 2030 đạt …"). The reading is shown beside the name.
+            let said = kehoach_country::fold(&format!("{} {}", m.name, m.source.quote));
+            let over_period = ["ca giai doan", "5 nam", "nam nam"].iter().any(|w| said.contains(w));
+            let reading = match (m.kind, m.aggregation) {
+                (MeasureKind::Growth, _) => Reading::AverageGrowth,
+                (_, Aggregation::Sum) if over_period => Reading::Total,
+                _ => Reading::EndLevel,
+            };
+            let target = m.value.or(m.low)?;
+            let figures: Vec<Option<rust_decimal::Decimal>> =
+                by_year.iter().map(|year| year.get(i).and_then(|(_, e)| e.actual)).collect();
+            let s = standing(reading, target, &figures).ok()?;
+            let (rate, unit) = match reading {
+                Reading::Total => (false, m.unit.as_str()),
+                _ => (true, "%"),
+            };
+            let needed = s.needed.map(|n| {
+                let n = show(Some(n), unit);
+                if rate {
+                    tr!(lang, "five-year-rate-a-year", rate = n)
+                } else {
+                    tr!(lang, "five-year-amount-a-year", amount = n)
+                }
+            });
+            Some(FiveYearRow {
+                key: m.key.clone(),
+                name: m.name.clone(),
+                target: crate::words::target(m, lang),
+                reading: lang.label(
+                    "five-year",
+                    match reading {
+                        Reading::AverageGrowth => "average-growth",
+                        Reading::EndLevel => "end-level",
+                        Reading::Total => "total",
+                    },
+                ),
+                years: figures.iter().map(|f| show(*f, &m.unit)).collect(),
+                so_far: show(s.so_far, if reading == Reading::AverageGrowth { "%" } else { &m.unit }),
+                needed: needed.unwrap_or_else(|| "—".into()),
+            })
+        })
+        .collect()
 }
 
 pub(crate) async fn overview(
@@ -77,8 +159,16 @@ pub(crate) async fn overview(
         sectors.into_iter().map(|s| (s.label_vi(), lang.label("sector", s.as_str()), s.label_vi() == sector)).collect();
     crate::view::sort_vi(&mut agencies, |a| a.name.as_str());
     let agencies = agencies.into_iter().map(|a| (a.clone(), a.code == agency)).collect();
+    let five_years: Vec<i32> = if viewer.plan.kind == kehoach_domain::PlanKind::FiveYear {
+        viewer.plan.years.clone().collect()
+    } else {
+        Vec::new()
+    };
+    let five_year = if five_years.is_empty() { Vec::new() } else { five_year_rows(&book, &five_years, lang) };
     let page = OverviewPage {
         chrome: viewer.chrome("overview", "overview"),
+        five_years,
+        five_year,
         region: book.plan.region.clone(),
         year: book.plan.year,
         period_label: lang.period(period),

@@ -656,3 +656,50 @@ async fn a_new_years_plan_offers_last_years_assignments_to_confirm() {
     let page = http(&server, "GET", "/plans/2/plan", &planner.cookie, "", &[]).await;
     assert!(!row(&page.body).contains("Gợi ý"), "assigned now");
 }
+
+/// A five-year plan's overview shows each measure over its years as its
+/// target is written: GRDP growth of 2026–2030 as a compound average a year,
+/// with what the years left must reach.
+#[tokio::test]
+async fn a_five_year_plan_shows_its_years_and_what_the_rest_must_reach() {
+    use kehoach_domain::PlanKind;
+    let server = start().await;
+    let store = server.store().await;
+    let mut five = store.plan(1, kehoach_store::Against::Current).await.unwrap();
+    five.year = 2026;
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let new = kehoach_store::NewPlan {
+        plan: &five,
+        region_code: "83",
+        kind: PlanKind::FiveYear,
+        from: day(2026, 1, 1),
+        to: day(2030, 12, 31),
+    };
+    let id = store.add_plan(&new, "planner").await.unwrap();
+    let value = |period: i32, value: &str| kehoach_store::NewValue {
+        measure: "a.1".into(),
+        org_unit: "83".into(),
+        period: kehoach_domain::period::Period::Year(period),
+        value: value.parse().unwrap(),
+        status: kehoach_domain::value::ValueStatus::Official,
+        note: String::new(),
+        origin: kehoach_domain::value::Origin::Recorded,
+        agency: None,
+        expected_version: Some(0),
+    };
+    store.submit_values(id, &[value(2026, "6.1"), value(2027, "6.3")], "test").await.unwrap();
+    let planner = login(&server, "planner", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let page = http(&server, "GET", &format!("/plans/{id}?period=2026"), &planner.cookie, "", &[]).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Tiến độ kế hoạch 5 năm"), "{}", page.body);
+    let table = &page.body[page.body.find("class=\"five-year\"").unwrap()..];
+    let start = table.find("data-measure=\"a.1\"").unwrap();
+    let a1 = &table[start..start + table[start..].find("</tr>").unwrap()];
+    // a.1 reads 6,0 - 6,5 %: the low bound, 6 % a year on average; 6,1 and
+    // 6,3 so far (compound 6,2 %), so the three years left need about 5,87 %.
+    assert!(a1.contains("Bình quân năm") && a1.contains(">6,1%<") && a1.contains(">6,3%<"), "{a1}");
+    assert!(a1.contains(">6,2%<") && a1.contains(">5,87%/năm<"), "{a1}");
+    // A yearly plan has no such section.
+    let yearly = http(&server, "GET", "/?period=2025", &planner.cookie, "", &[]).await;
+    assert!(!yearly.body.contains("Tiến độ kế hoạch 5 năm"));
+}
