@@ -580,18 +580,7 @@ async fn another_plan_has_its_own_addresses_and_changes_nothing_of_the_plan_foll
     use kehoach_domain::PlanKind;
     let server = start().await;
     let store = server.store().await;
-    let mut other = store.plan(1, kehoach_store::Against::Current).await.unwrap();
-    other.year = 2026;
-    other.region = "Vĩnh Long".into();
-    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
-    let new = kehoach_store::NewPlan {
-        plan: &other,
-        region_code: "86",
-        kind: PlanKind::Year,
-        from: day(2026, 1, 1),
-        to: day(2026, 12, 31),
-    };
-    assert_eq!(store.add_plan(&new, "planner").await.unwrap(), 2);
+    assert_eq!(another_plan(&store, "Vĩnh Long", "86", PlanKind::Year).await, 2);
     let planner = login(&server, "planner", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
     let before = http(&server, "GET", "/?period=2025", &planner.cookie, "", &[]).await;
     assert!(before.body.contains("Kế hoạch 1: Bến Tre, 2025"), "the header names the plan");
@@ -626,17 +615,7 @@ async fn a_new_years_plan_offers_last_years_assignments_to_confirm() {
     use kehoach_domain::PlanKind;
     let server = start().await;
     let store = server.store().await;
-    let mut next = store.plan(1, kehoach_store::Against::Current).await.unwrap();
-    next.year = 2026;
-    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
-    let new = kehoach_store::NewPlan {
-        plan: &next,
-        region_code: "83",
-        kind: PlanKind::Year,
-        from: day(2026, 1, 1),
-        to: day(2026, 12, 31),
-    };
-    assert_eq!(store.add_plan(&new, "planner").await.unwrap(), 2);
+    assert_eq!(another_plan(&store, "Bến Tre", "83", PlanKind::Year).await, 2);
     let lead_2025 = store.assignments(1).await.unwrap().into_iter().find(|a| a.measure == "c.1").unwrap().lead;
     assert!(store.assignments(2).await.unwrap().is_empty());
     let planner = login(&server, "planner", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
@@ -665,17 +644,7 @@ async fn a_five_year_plan_shows_its_years_and_what_the_rest_must_reach() {
     use kehoach_domain::PlanKind;
     let server = start().await;
     let store = server.store().await;
-    let mut five = store.plan(1, kehoach_store::Against::Current).await.unwrap();
-    five.year = 2026;
-    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
-    let new = kehoach_store::NewPlan {
-        plan: &five,
-        region_code: "83",
-        kind: PlanKind::FiveYear,
-        from: day(2026, 1, 1),
-        to: day(2030, 12, 31),
-    };
-    let id = store.add_plan(&new, "planner").await.unwrap();
+    let id = another_plan(&store, "Bến Tre", "83", PlanKind::FiveYear).await;
     let value = |period: i32, value: &str| kehoach_store::NewValue {
         measure: "a.1".into(),
         org_unit: "83".into(),
@@ -702,4 +671,17 @@ async fn a_five_year_plan_shows_its_years_and_what_the_rest_must_reach() {
     // A yearly plan has no such section.
     let yearly = http(&server, "GET", "/?period=2025", &planner.cookie, "", &[]).await;
     assert!(!yearly.body.contains("Tiến độ kế hoạch 5 năm"));
+}
+
+/// The built-in plan again as a plan from 2026 of `kind`, for `region`
+/// (named so in its text, placed by `code`); its id.
+async fn another_plan(store: &AnyStore, region: &str, code: &str, kind: kehoach_domain::PlanKind) -> i64 {
+    let plan = kehoach_domain::Plan {
+        year: 2026,
+        region: region.into(),
+        ..store.plan(1, kehoach_store::Against::Current).await.unwrap()
+    };
+    let (from, to) = kind.span_of(2026).unwrap();
+    let new = kehoach_store::NewPlan { plan: &plan, region_code: code, kind, from, to };
+    store.add_plan(&new, "planner").await.unwrap()
 }
