@@ -3,7 +3,8 @@
 use kehoach_domain::Plan;
 use kehoach_domain::access::Role;
 use kehoach_domain::org::OrgUnit;
-use kehoach_store::{Accounts, NewUser, Setup};
+use kehoach_domain::period::Period;
+use kehoach_store::{Accounts, NewUser, NewValue, Setup};
 
 use crate::root;
 
@@ -44,5 +45,21 @@ pub async fn users(store: &impl Accounts, password_hash: &str) {
             must_change_password: false,
         };
         store.create_user(&user, "test").await.expect("a test user");
+    }
+}
+
+/// An official figure as the command line records it (it counts once
+/// stored): `value` of `measure` at `org_unit` for `period`.
+pub fn recorded(measure: &str, org_unit: &str, period: Period, value: &str) -> NewValue {
+    NewValue {
+        measure: measure.into(),
+        org_unit: org_unit.into(),
+        period,
+        value: value.parse().expect("a decimal"),
+        status: kehoach_domain::value::ValueStatus::Official,
+        note: String::new(),
+        origin: kehoach_domain::value::Origin::Recorded,
+        agency: None,
+        expected_version: None,
     }
 }

@@ -32,6 +32,14 @@ pub(crate) async fn start() -> Server {
     start_with(async |_| {}).await
 }
 
+/// A server, and someone of `role` signed in to it (the fixture's user of
+/// that name).
+pub(crate) async fn start_as(role: &str) -> (Server, Session) {
+    let server = start().await;
+    let session = login(&server, role, PASSWORD).await.unwrap_or_else(|a| panic!("{role}: {}", a.status));
+    (server, session)
+}
+
 /// A server over a database `before` has written to (as another process,
 /// an older kehoach or a hand edit may have) before the application starts.
 pub(crate) async fn start_with(before: impl AsyncFnOnce(&AnyStore)) -> Server {

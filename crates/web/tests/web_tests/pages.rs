@@ -183,8 +183,7 @@ async fn a_figure_entered_over_an_illustrative_one_is_no_conflict() {
 /// A measure judged against last year says which base figure it needs.
 #[tokio::test]
 async fn a_checklist_is_entered_per_named_unit() {
-    let server = start().await;
-    let planner = login(&server, "planner", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let (server, planner) = start_as("planner").await;
     let form = http(&server, "GET", "/entry?period=2025-09&agency=SNN", &planner.cookie, "", &[]).await;
     assert_eq!(form.status, 200);
     assert!(form.body.contains("name=\"r.k.4.0\"") && form.body.contains("name=\"r.k.4.3\""), "a box per district");
@@ -258,16 +257,8 @@ async fn a_rejected_field_keeps_what_was_typed_and_nothing_is_stored() {
 #[tokio::test]
 async fn a_stored_figure_the_engine_cannot_hold_is_left_out_and_said() {
     let server = start_with(async |store: &AnyStore| {
-        let value = |measure: &str, value: &str| kehoach_store::NewValue {
-            measure: measure.into(),
-            org_unit: "83".into(),
-            period: kehoach_domain::period::Period::Year(2025),
-            value: value.parse().unwrap(),
-            status: kehoach_domain::value::ValueStatus::Official,
-            note: String::new(),
-            origin: kehoach_domain::value::Origin::Recorded,
-            agency: None,
-            expected_version: Some(0),
+        let value = |measure: &str, value: &str| {
+            fixtures::recorded(measure, "83", kehoach_domain::period::Period::Year(2025), value)
         };
         store.submit_values(1, &[value("a.1", "5.84"), value("a.3", "1")], "test").await.unwrap();
         let AnyStore::Sqlite(s) = store else { unreachable!() };
@@ -306,12 +297,9 @@ async fn a_stored_figure_the_engine_cannot_hold_is_left_out_and_said() {
 
 #[tokio::test]
 async fn a_planner_revises_a_target_and_every_page_judges_against_it() {
-    let server = start().await;
-    let planner = login(&server, "planner", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
-    let bad = format!("csrf={}&comparator=between&low=6%2C5&high=6&decision=01%2F2025&date=2025-02-19", planner.csrf);
-    let refused = http(&server, "POST", "/plan/a.1/revise", &planner.cookie, &bad, &[]).await;
-    assert_eq!(refused.status, 422);
-    assert!(refused.body.contains("value=\"6,5\"") && refused.body.contains("Cận dưới lớn hơn"), "kept and said");
+    let (server, planner) = start_as("planner").await;
+    let bad = "comparator=between&low=6%2C5&high=6&decision=01%2F2025&date=2025-02-19";
+    refused_and_kept(&server, &planner, "/plan/a.1/revise", bad, &["value=\"6,5\"", "Cận dưới lớn hơn"]).await;
     let good =
         format!("csrf={}&comparator=at_least&value=8&decision=01%2F2025%2FNQ-H%C4%90ND&date=2025-02-19", planner.csrf);
     let saved = http(&server, "POST", "/plan/a.1/revise", &planner.cookie, &good, &[]).await;
@@ -333,12 +321,9 @@ async fn a_planner_revises_a_target_and_every_page_judges_against_it() {
 
 #[tokio::test]
 async fn task_progress_is_reported_by_the_lead_and_kept_when_refused() {
-    let server = start().await;
-    let planner = login(&server, "planner", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
-    let bad = format!("csrf={}&status=done&percent=150&narrative=Th%C3%B4ng+xe&version=0", planner.csrf);
-    let refused = http(&server, "POST", "/tasks/b.1/progress", &planner.cookie, &bad, &[]).await;
-    assert_eq!(refused.status, 422);
-    assert!(refused.body.contains("value=\"150\"") && refused.body.contains("Thông xe"), "kept");
+    let (server, planner) = start_as("planner").await;
+    let bad = "status=done&percent=150&narrative=Th%C3%B4ng+xe&version=0";
+    refused_and_kept(&server, &planner, "/tasks/b.1/progress", bad, &["value=\"150\"", "Thông xe"]).await;
     let bad_milestone = format!(
         "csrf={}&status=in_progress&percent=10&milestones=Kh%E1%BB%9Fi+c%C3%B4ng+%7C+31%2F02%2F2025&version=0",
         planner.csrf
@@ -367,8 +352,7 @@ async fn task_progress_is_reported_by_the_lead_and_kept_when_refused() {
 
 #[tokio::test]
 async fn a_resolution_is_uploaded_reviewed_beside_its_text_corrected_and_confirmed() {
-    let server = start().await;
-    let planner = login(&server, "planner", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let (server, planner) = start_as("planner").await;
     let reporter = login(&server, "reporter", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
     assert_eq!(upload(&server, &reporter, "x.txt", "x").await.status, 403, "reporters do not change the plan");
 
@@ -457,8 +441,7 @@ async fn a_resolution_is_uploaded_reviewed_beside_its_text_corrected_and_confirm
 #[tokio::test]
 async fn a_small_docx_with_a_huge_text_is_refused_and_the_server_keeps_answering() {
     use kehoach_import::docx::testing::{build_docx, document};
-    let server = start().await;
-    let planner = login(&server, "planner", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
+    let (server, planner) = start_as("planner").await;
     let paragraph = format!("<w:p><w:r><w:t>{}</w:t></w:r></w:p>", "Tăng trưởng kinh tế đạt 6,5%; ".repeat(200));
     let docx = build_docx(&document(&paragraph.repeat(1200)), None);
     assert!(docx.len() < 200 * 1024, "a small file: {} bytes", docx.len());
@@ -645,17 +628,8 @@ async fn a_five_year_plan_shows_its_years_and_what_the_rest_must_reach() {
     let server = start().await;
     let store = server.store().await;
     let id = another_plan(&store, "Bến Tre", "83", PlanKind::FiveYear).await;
-    let value = |period: i32, value: &str| kehoach_store::NewValue {
-        measure: "a.1".into(),
-        org_unit: "83".into(),
-        period: kehoach_domain::period::Period::Year(period),
-        value: value.parse().unwrap(),
-        status: kehoach_domain::value::ValueStatus::Official,
-        note: String::new(),
-        origin: kehoach_domain::value::Origin::Recorded,
-        agency: None,
-        expected_version: Some(0),
-    };
+    let value =
+        |year: i32, value: &str| fixtures::recorded("a.1", "83", kehoach_domain::period::Period::Year(year), value);
     store.submit_values(id, &[value(2026, "6.1"), value(2027, "6.3")], "test").await.unwrap();
     let planner = login(&server, "planner", PASSWORD).await.unwrap_or_else(|a| panic!("{}", a.status));
     let page = http(&server, "GET", &format!("/plans/{id}?period=2026"), &planner.cookie, "", &[]).await;
@@ -684,4 +658,14 @@ async fn another_plan(store: &AnyStore, region: &str, code: &str, kind: kehoach_
     let (from, to) = kind.span_of(2026).unwrap();
     let new = kehoach_store::NewPlan { plan: &plan, region_code: code, kind, from, to };
     store.add_plan(&new, "planner").await.unwrap()
+}
+
+/// A form posted by `who` is refused (422) and its page comes back with
+/// what was typed and why (`kept`).
+async fn refused_and_kept(server: &Server, who: &Session, path: &str, form: &str, kept: &[&str]) {
+    let refused = http(server, "POST", path, &who.cookie, &format!("csrf={}&{form}", who.csrf), &[]).await;
+    assert_eq!(refused.status, 422, "{path}");
+    for k in kept {
+        assert!(refused.body.contains(k), "{path}: “{k}” not on the page again");
+    }
 }
