@@ -4,7 +4,7 @@
 use anyhow::{Context, Result, bail};
 use chrono::{Datelike, NaiveDate};
 use kehoach_domain::PlanKind;
-use kehoach_domain::org::{OrgUnit, existed_during};
+use kehoach_domain::org::OrgUnit;
 use kehoach_store::{Drafts, NewPlan, PlanEntry, Store};
 use serde_json::{Value, json};
 use std::path::Path;
@@ -23,16 +23,11 @@ pub(crate) async fn list(database: &str, as_json: bool) -> Result<String> {
     let default = store.default_plan().await?;
     let drafts: Vec<_> = store.drafts().await?.into_iter().filter(|d| d.plan_id.is_none()).collect();
     let region = |p: &PlanEntry| {
-        let code = p.region_code.clone().or_else(|| {
-            kehoach_domain::org::find(&kehoach_country::country().units, &p.region).map(|u| u.code.clone())
-        });
-        let name = code
-            .as_deref()
-            .and_then(|c| {
-                kehoach_country::country().units.iter().find(|u| u.code == c && existed_during(u, p.from, p.to))
-            })
-            .map_or(p.region.clone(), |u| u.name.clone());
-        (code, name)
+        let unit = kehoach_country::country().find_during(p.region_code.as_deref().unwrap_or(&p.region), p.from, p.to);
+        (
+            p.region_code.clone().or_else(|| unit.map(|u| u.code.clone())),
+            unit.map_or(p.region.clone(), |u| u.name.clone()),
+        )
     };
     if as_json {
         let mut out: Vec<Value> = plans
@@ -80,7 +75,7 @@ pub(crate) async fn add(
     let (from, to, kind) = span_of(span, kind)?;
     let country = kehoach_country::country();
     let all: Vec<&OrgUnit> = country.units.iter().filter(|u| u.code == region.trim()).collect();
-    let Some(unit) = all.iter().find(|u| existed_during(u, from, to)) else {
+    let Some(unit) = country.find_during(region, from, to).filter(|u| u.code == region.trim()) else {
         match all.as_slice() {
             [] => bail!("no unit “{region}” in the country: give an official code (kehoach units list --search NAME)"),
             some => bail!(
@@ -177,7 +172,7 @@ pub(crate) async fn compare(database: &str, code: &str, year: i32, as_json: bool
     use kehoach_domain::period::Period;
     use kehoach_domain::value::Origin;
     let store = open(database).await?;
-    let country = &kehoach_country::country().units;
+    let country = kehoach_country::country();
     let mut rows = Vec::new();
     for p in store.plans().await? {
         if p.kind == PlanKind::FiveYear || !(p.from.year()..=p.to.year()).contains(&year) {
@@ -193,10 +188,8 @@ pub(crate) async fn compare(database: &str, code: &str, year: i32, as_json: bool
         let results = book.evaluate(&[Period::Year(year)]).pop().unwrap_or_default();
         let Some((m, e)) = results.into_iter().find(|(m, _)| m.key == key) else { continue };
         let region_code = p.region_code.clone().unwrap_or_else(|| book.home.clone());
-        let region_name = country
-            .iter()
-            .find(|u| u.code == region_code && existed_during(u, p.from, p.to))
-            .map_or_else(|| p.region.clone(), |u| u.name.clone());
+        let region_name =
+            country.find_during(&region_code, p.from, p.to).map_or_else(|| p.region.clone(), |u| u.name.clone());
         rows.push((p.id, region_code, region_name, m.clone(), e));
     }
     kehoach_country::sort_vi(&mut rows, |r| kehoach_domain::org::short_name(&r.2));

@@ -134,6 +134,21 @@ impl Country {
         kehoach_domain::org::find_on(&self.units, code, day)
     }
 
+    /// The unit a code (or, failing that, a name) named at some time
+    /// between two days: a plan's region over its span. Of a code reused
+    /// within the span, the later unit.
+    pub fn find_during(&self, code_or_name: &str, from: NaiveDate, to: NaiveDate) -> Option<&OrgUnit> {
+        use kehoach_domain::org::existed_during;
+        let wanted = code_or_name.trim();
+        let by_code = self.units.iter().filter(|u| u.code == wanted && existed_during(u, from, to));
+        if let Some(u) = by_code.max_by_key(|u| u.valid_from) {
+            return Some(u);
+        }
+        let during: Vec<OrgUnit> = self.units.iter().filter(|u| existed_during(u, from, to)).cloned().collect();
+        let found = kehoach_domain::org::find(&during, wanted)?;
+        self.units.iter().find(|u| u.code == found.code && u.valid_from == found.valid_from)
+    }
+
     /// The units that existed on a day.
     pub fn on(&self, day: NaiveDate) -> impl Iterator<Item = &OrgUnit> {
         self.units.iter().filter(move |u| u.valid_on(day))

@@ -108,3 +108,17 @@ fn a_bad_line_is_named_with_its_file_and_line() {
     let err = Country::read("", "commune\t1\t2\tmaybe\n").unwrap_err();
     assert_eq!(err.to_string(), "lineage.tsv, line 1: “maybe” is neither yes nor no");
 }
+
+/// A plan's region over its span, by code or by name: 86 over 2025 is the
+/// new Vĩnh Long (the later of the two), over the first half the old one;
+/// "Bến Tre" over 2025 is the province, not the city.
+#[test]
+fn a_region_is_found_over_a_span() {
+    let c = country();
+    let half = (day(2025, 1, 1), day(2025, 6, 30));
+    let year = (day(2025, 1, 1), day(2025, 12, 31));
+    assert_eq!(c.find_during("86", year.0, year.1).unwrap().valid_from, Some(REFORM));
+    assert_eq!(c.find_during("86", half.0, half.1).unwrap().valid_to, Some(day(2025, 6, 30)));
+    assert_eq!(c.find_during("Bến Tre", year.0, year.1).unwrap().code, "83");
+    assert!(c.find_during("83", day(2026, 1, 1), day(2026, 12, 31)).is_none());
+}

@@ -96,9 +96,9 @@ pub enum WebError {
 
 pub(crate) struct App {
     pub store: AnyStore,
-    /// The plan the application follows: the newest, until a planner
-    /// confirms another.
-    plan: std::sync::RwLock<PlanId>,
+    /// The plan the application follows at the plain addresses: the
+    /// database's default plan when it started.
+    plan: PlanId,
     pub settings: Settings,
     pub limiter: account::Limiter,
     /// The analytics engine, kept current by every save.
@@ -112,7 +112,7 @@ pub(crate) type AppState = Arc<App>;
 
 impl App {
     pub fn plan(&self) -> PlanId {
-        *self.plan.read().unwrap_or_else(|e| e.into_inner())
+        self.plan
     }
 
     /// Stores an agency's figures for a plan and moves its
@@ -158,8 +158,7 @@ pub async fn app(store: AnyStore, settings: Settings) -> Result<Router, WebError
     let listener = live::listen(&store).await?;
     let analytics = live::Live::default();
     let imports = Arc::new(tokio::sync::Semaphore::new(1));
-    let state: AppState =
-        Arc::new(App { store, plan: std::sync::RwLock::new(plan), settings, limiter, analytics, imports });
+    let state: AppState = Arc::new(App { store, plan, settings, limiter, analytics, imports });
     state.analytics.ready(&state.store, plan).await?;
     if let Some(listener) = listener {
         live::follow(state.clone(), listener);

@@ -56,11 +56,7 @@ impl Default for Viewing {
 impl Viewing {
     /// An address of this plan's: `path` under its base.
     pub fn at(&self, path: &str) -> String {
-        match (self.base.is_empty(), path) {
-            (false, "/") => self.base.clone(),
-            (false, p) if p.starts_with("/?") => format!("{}{}", self.base, &p[1..]),
-            _ => format!("{}{path}", self.base),
-        }
+        format!("{}{path}", self.base)
     }
 
     /// The plan a request's address names, or the one followed; an address

@@ -113,17 +113,22 @@ pub(crate) fn refused(r: &Refusal, lang: Lang) -> String {
     }
 }
 
+/// A figure with its unit as the pages write it, to two decimals: `6,2%`,
+/// `1.850,5 triệu USD`.
+pub(crate) fn amount(d: Decimal, unit: &str) -> String {
+    match unit {
+        "" | "%" | "‰" => format!("{}{unit}", format_vi_rounded(d, 2)),
+        u => format!("{} {u}", format_vi_rounded(d, 2)),
+    }
+}
+
 /// What a verdict rests on (`evaluate::Basis`), in `lang`: the domain's
 /// own Vietnamese, the English here.
 pub(crate) fn basis(b: &Basis, lang: Lang) -> String {
     if lang == Lang::Vi {
         return b.to_vi();
     }
-    let show = |d: &Decimal, unit: &str| match unit {
-        "" => format_vi_rounded(*d, 2),
-        "%" | "‰" => format!("{}{unit}", format_vi_rounded(*d, 2)),
-        u => format!("{} {u}", format_vi_rounded(*d, 2)),
-    };
+    let show = |d: &Decimal, unit: &str| amount(*d, unit);
     let word = |decrease: &bool| if *decrease { "fall" } else { "rise" };
     match b {
         Basis::None => String::new(),

@@ -52,13 +52,20 @@ fn a_plan_added_beside_the_built_in_one_changes_nothing_of_it() {
     // The new plan is judged when named; the built-in one, the default, as before.
     let judged: serde_json::Value =
         serde_json::from_str(&ok(&["--plan", "2", "status", "--period", "2026", "--json"], dir)).unwrap();
-    assert!(judged.to_string().contains("GRDP"), "{judged}");
+    // Nghệ An's 21 measures (keys 1.1 …), not the built-in plan's 55 (a.1 …).
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        v["measures"].as_array().unwrap().iter().map(|m| m["key"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(keys(&judged).len(), 21, "{judged}");
+    assert_eq!(keys(&judged)[0], "1.1");
     assert_eq!(ok(&["status", "--period", "2025", "--json"], dir), before);
     assert_eq!(ok(&["values", "list", "--measure", "c.1", "--json"], dir), figures_before);
 
     // The default changes only when asked, and says so.
     assert!(ok(&["plan", "default", "2"], dir).starts_with("plan 2 is the default"));
-    assert!(ok(&["status", "--period", "2026", "--json"], dir).contains("GRDP"));
+    let by_default: serde_json::Value =
+        serde_json::from_str(&ok(&["status", "--period", "2026", "--json"], dir)).unwrap();
+    assert_eq!(keys(&by_default), keys(&judged), "the default plan is plan 2 now");
     ok(&["plan", "default", "1"], dir);
     assert_eq!(ok(&["status", "--period", "2025", "--json"], dir), before);
 }

@@ -348,13 +348,7 @@ pub(crate) async fn save(
     let year = kehoach_domain::PlanKind::Year.span_of(plan.year);
     let in_country = || {
         let (from, to) = year?;
-        let country: Vec<OrgUnit> = kehoach_country::country()
-            .units
-            .iter()
-            .filter(|u| kehoach_domain::org::existed_during(u, from, to))
-            .cloned()
-            .collect();
-        kehoach_domain::org::find(&country, &plan.region).cloned()
+        kehoach_country::country().find_during(&plan.region, from, to).cloned()
     };
     let known = kehoach_domain::org::find(&units, &plan.region).cloned().or_else(in_country);
     let province = known.clone().unwrap_or_else(|| OrgUnit::province(&plan.region));

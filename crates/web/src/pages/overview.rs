@@ -7,7 +7,6 @@ use axum::response::Response;
 use kehoach_analytics::Engine;
 use kehoach_domain::Sector;
 use kehoach_domain::access::Action;
-use kehoach_domain::number::format_vi_rounded;
 use kehoach_domain::org::Agency;
 use kehoach_domain::period::Period;
 use kehoach_judge::{self as judge, Book};
@@ -20,6 +19,7 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::view::{Chrome, encode, html};
 use crate::viewer::Viewer;
+use crate::words::amount;
 
 #[derive(Template)]
 #[template(path = "overview.html")]
@@ -68,11 +68,7 @@ fn five_year_rows<E: std::borrow::Borrow<Engine>>(book: &Book<E>, years: &[i32],
     use kehoach_domain::{Aggregation, MeasureKind};
     let periods: Vec<Period> = years.iter().map(|y| Period::Year(*y)).collect();
     let by_year = book.evaluate(&periods);
-    let show = |d: Option<rust_decimal::Decimal>, unit: &str| match (d, unit) {
-        (None, _) => "—".to_string(),
-        (Some(d), "" | "%" | "‰") => format!("{}{unit}", format_vi_rounded(d, 2)),
-        (Some(d), unit) => format!("{} {unit}", format_vi_rounded(d, 2)),
-    };
+    let show = |d: Option<rust_decimal::Decimal>, unit: &str| d.map_or_else(|| "—".into(), |d| amount(d, unit));
     book.plan
         .measures()
         .enumerate()
@@ -92,18 +88,10 @@ fn five_year_rows<E: std::borrow::Borrow<Engine>>(book: &Book<E>, years: &[i32],
             let figures: Vec<Option<rust_decimal::Decimal>> =
                 by_year.iter().map(|year| year.get(i).and_then(|(_, e)| e.actual)).collect();
             let s = standing(reading, target, &figures).ok()?;
-            let (rate, unit) = match reading {
-                Reading::Total => (false, m.unit.as_str()),
-                _ => (true, "%"),
-            };
-            let needed = s.needed.map(|n| {
-                let n = show(Some(n), unit);
-                if rate {
-                    tr!(lang, "five-year-rate-a-year", rate = n)
-                } else {
-                    tr!(lang, "five-year-amount-a-year", amount = n)
-                }
-            });
+            // What the years left need: an amount a year for a total, else
+            // a rate a year.
+            let unit = if reading == Reading::Total { m.unit.as_str() } else { "%" };
+            let needed = s.needed.map(|n| tr!(lang, "five-year-a-year", amount = amount(n, unit)));
             Some(FiveYearRow {
                 key: m.key.clone(),
                 name: m.name.clone(),

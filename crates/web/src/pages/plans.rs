@@ -35,8 +35,7 @@ struct Row {
 pub(crate) async fn plans(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
     viewer.require(Action::Read, None, "/plans")?;
     let followed = state.plan();
-    let units = state.store.org_units().await?;
-    let country = &kehoach_country::country().units;
+    let country = kehoach_country::country();
     let mut rows: Vec<Row> = state
         .store
         .plans()
@@ -44,15 +43,10 @@ pub(crate) async fn plans(State(state): State<AppState>, viewer: Viewer) -> Resu
         .into_iter()
         .map(|p: PlanEntry| {
             // The region by its code where the plan was added with one, else
-            // as the resolution names it, found among the units.
-            let code =
-                p.region_code.clone().or_else(|| kehoach_domain::org::find(&units, &p.region).map(|u| u.code.clone()));
-            let name = code
-                .as_deref()
-                .and_then(|c| {
-                    country.iter().find(|u| u.code == c && kehoach_domain::org::existed_during(u, p.from, p.to))
-                })
-                .map_or_else(|| p.region.clone(), |u| u.name.clone());
+            // as the resolution names it, over the plan's span.
+            let unit = country.find_during(p.region_code.as_deref().unwrap_or(&p.region), p.from, p.to);
+            let code = p.region_code.clone().or_else(|| unit.map(|u| u.code.clone()));
+            let name = unit.map_or_else(|| p.region.clone(), |u| u.name.clone());
             Row {
                 id: p.id,
                 region: name,
