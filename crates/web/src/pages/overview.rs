@@ -84,6 +84,12 @@ fn five_year_rows<E: std::borrow::Borrow<Engine>>(book: &Book<E>, years: &[i32],
                 (_, Aggregation::Sum) if over_period => Reading::Total,
                 _ => Reading::EndLevel,
             };
+            // A target of a level or a rate (at least, about, between …);
+            // a change ("giảm 0,5 - 1%/năm") or a deadline is judged year by year.
+            use kehoach_domain::Comparator::*;
+            if !matches!(m.comparator, AtLeast | Above | About | Between | Equal) {
+                return None;
+            }
             let target = m.value.or(m.low)?;
             let figures: Vec<Option<rust_decimal::Decimal>> =
                 by_year.iter().map(|year| year.get(i).and_then(|(_, e)| e.actual)).collect();

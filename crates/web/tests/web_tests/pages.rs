@@ -642,6 +642,8 @@ async fn a_five_year_plan_shows_its_years_and_what_the_rest_must_reach() {
     // 6,3 so far (compound 6,2 %), so the three years left need about 5,87 %.
     assert!(a1.contains("Bình quân năm") && a1.contains(">6,1%<") && a1.contains(">6,3%<"), "{a1}");
     assert!(a1.contains(">6,2%<") && a1.contains(">5,87%/năm<"), "{a1}");
+    // A change (m.1, "giảm … điểm %") is judged year by year, not listed.
+    assert!(!table.contains("data-measure=\"m.1\""), "a change has no five-year standing");
     // A yearly plan has no such section.
     let yearly = http(&server, "GET", "/?period=2025", &planner.cookie, "", &[]).await;
     assert!(!yearly.body.contains("Tiến độ kế hoạch 5 năm"));
